@@ -1,0 +1,41 @@
+# Two entry points for a fresh machine with only Python 3.11+, git and make:
+#   make serve   build the site and serve it on http://127.0.0.1:8000
+#   make test    run every test (unit, data, site build)
+# Both bootstrap a pinned uv into .tools/ and the locked environment into .venv/.
+
+PYTHON ?= python3
+UV_VERSION := 0.13.9
+UV := .tools/bin/uv
+export UV_PYTHON_DOWNLOADS := never
+export UV_PYTHON := $(PYTHON)
+export NO_MKDOCS_2_WARNING := 1
+export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
+
+.PHONY: serve build test lint bench clean
+
+$(UV):
+	$(PYTHON) -m venv .tools
+	.tools/bin/python -m pip install --quiet "uv==$(UV_VERSION)"
+
+.venv/.synced: $(UV) pyproject.toml uv.lock
+	$(UV) sync --locked --quiet
+	touch $@
+
+serve: .venv/.synced
+	$(UV) run --no-sync mkdocs serve --dev-addr 127.0.0.1:8000
+
+build: .venv/.synced
+	$(UV) run --no-sync mkdocs build --strict
+
+test: .venv/.synced
+	$(UV) run --no-sync pytest
+
+lint: .venv/.synced
+	$(UV) run --no-sync ruff check .
+	$(UV) run --no-sync ruff format --check .
+
+bench: .venv/.synced
+	$(UV) run --no-sync python benchmarks/build_time.py
+
+clean:
+	rm -rf site .cache

@@ -1,0 +1,143 @@
+"""The rendered artifacts as one JSON-serialisable bundle, cached by the content of its inputs.
+
+This module is deliberately light (standard library only): a build whose inputs have not
+changed reads the cached bundle and never imports pandas, scipy, altair or lifelines.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+from dataclasses import asdict, dataclass, field
+from importlib import metadata
+from pathlib import Path
+
+from .errors import AnalysisError
+
+__all__ = [
+    "BUNDLE_FORMAT",
+    "ROOT_TOKEN",
+    "Bundle",
+    "BundleJob",
+    "fingerprint",
+    "start_bundle",
+]
+
+BUNDLE_FORMAT = 1
+ROOT_TOKEN = "__SITE_ROOT__/"  # replaced by the site glue with the page's path to the site root
+PACKAGE_DIR = Path(__file__).parent
+_VERSIONED = ("altair", "vl-convert-python", "pandas", "numpy", "scipy", "pydantic", "pyyaml")
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """Rendered output: HTML blocks by ``"kind:name"``, inline values, and files for the site."""
+
+    blocks: dict[str, str] = field(default_factory=dict)
+    values: dict[str, str] = field(default_factory=dict)
+    files: dict[str, str] = field(default_factory=dict)
+    fingerprint: str = ""
+
+    def names(self, kind: str) -> list[str]:
+        if kind == "value":
+            return sorted(self.values)
+        prefix = f"{kind}:"
+        return sorted(k.removeprefix(prefix) for k in self.blocks if k.startswith(prefix))
+
+    def to_json(self) -> str:
+        return json.dumps({"format": BUNDLE_FORMAT, **asdict(self)}, sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> Bundle:
+        raw = json.loads(text)
+        if raw.pop("format", None) != BUNDLE_FORMAT:
+            msg = "bundle written by another version of the analysis package"
+            raise ValueError(msg)
+        return cls(**raw)
+
+
+def _input_files(package_dir: Path) -> list[Path]:
+    return sorted(
+        p
+        for p in package_dir.rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts and p.suffix not in {".pyc", ".pyo"}
+    )
+
+
+def fingerprint(*, package_dir: Path = PACKAGE_DIR, extra: tuple[Path, ...] = ()) -> str:
+    """Hash of everything the bundle depends on: the package's code and data, extra input
+    files, the Python version and the versions of the libraries that compute and render."""
+    digest = hashlib.sha256()
+    digest.update(f"format {BUNDLE_FORMAT}; python {sys.version_info[:3]}\n".encode())
+    for dist in _VERSIONED:
+        try:
+            version = metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            version = "absent"
+        digest.update(f"{dist}=={version}\n".encode())
+    for path in (*_input_files(package_dir), *extra):
+        digest.update(str(path.relative_to(path.anchor)).encode())
+        digest.update(b"\0")
+        digest.update(path.read_bytes() if path.exists() else b"(missing)")
+        digest.update(b"\0")
+    return digest.hexdigest()[:20]
+
+
+class BundleJob:
+    """The bundle for a fingerprint: read from the cache, or computed in a child process.
+
+    Computing in a child process means code edited during ``mkdocs serve`` is always the
+    code that runs, and lets the computation overlap with the site generator's own work.
+    """
+
+    def __init__(self, cache_dir: Path, key: str, *, study_file: Path | None = None) -> None:
+        self.path = cache_dir / f"bundle-{key}.json"
+        self.key = key
+        self._process: subprocess.Popen[str] | None = None
+        self._bundle: Bundle | None = None
+        if self.path.exists():
+            try:
+                self._bundle = Bundle.from_json(self.path.read_text(encoding="utf-8"))
+            except (ValueError, TypeError, json.JSONDecodeError):
+                self._bundle = None  # unreadable cache entry: compute it again
+        if self._bundle is None:
+            cache_dir.mkdir(parents=True, exist_ok=True)
+            command = [sys.executable, "-m", "analysis", "bundle", "--out", str(self.path)]
+            command += ["--fingerprint", key]
+            if study_file is not None:
+                command += ["--study", str(study_file)]
+            # No .pyc writes: `mkdocs serve` watches the package folder and must not see its own output.
+            env = {**os.environ, "PYTHONHASHSEED": "0", "PYTHONDONTWRITEBYTECODE": "1"}
+            self._process = subprocess.Popen(
+                command,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+                env=env,
+                cwd=PACKAGE_DIR.parent,
+            )
+
+    @property
+    def cached(self) -> bool:
+        return self._process is None
+
+    def result(self) -> Bundle:
+        """Wait for the bundle; raise :class:`AnalysisError` with the child's message on failure."""
+        if self._bundle is not None:
+            return self._bundle
+        assert self._process is not None
+        out, err = self._process.communicate()
+        if self._process.returncode != 0:
+            message = (err or out).strip() or f"exit status {self._process.returncode}"
+            raise AnalysisError(message)
+        self._bundle = Bundle.from_json(self.path.read_text(encoding="utf-8"))
+        return self._bundle
+
+
+def start_bundle(cache_dir: Path, *, study_file: Path | None = None) -> BundleJob:
+    """Start getting the bundle for the current inputs (cache hit: immediate)."""
+    extra = (study_file,) if study_file is not None else ()
+    return BundleJob(cache_dir, fingerprint(extra=extra), study_file=study_file)

@@ -1,0 +1,54 @@
+"""The package's own exception and warning types; every message names where the problem is."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["AnalysisError", "DataProblem", "StudyDataError", "UnknownArtifactError"]
+
+
+class AnalysisError(Exception):
+    """Base class of every error this package raises on purpose."""
+
+
+@dataclass(frozen=True)
+class DataProblem:
+    """One thing wrong in a data file: where it is, what was found and what was expected."""
+
+    file: str
+    entry: str
+    field: str
+    found: str
+    expected: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return (
+            f"{where}: entry {self.entry}, field '{self.field}': "
+            f"found {self.found}; expected {self.expected}"
+        )
+
+
+class StudyDataError(AnalysisError):
+    """A data file is malformed or contradicts itself; carries every problem found."""
+
+    def __init__(self, problems: list[DataProblem]) -> None:
+        self.problems = list(problems)
+        msg = f"{len(self.problems)} problem(s) in data:\n" + "\n".join(
+            f"  - {p}" for p in self.problems
+        )
+        super().__init__(msg)
+
+
+class UnknownArtifactError(AnalysisError):
+    """A page asks for a table, chart or value that the analysis does not produce."""
+
+    def __init__(self, *, kind: str, name: str, valid: list[str], where: str = "") -> None:
+        self.kind, self.name, self.valid = kind, name, sorted(valid)
+        location = f"{where}: " if where else ""
+        msg = (
+            f"{location}unknown {kind} '{name}'; valid {kind} names are: "
+            + ", ".join(self.valid)
+        )
+        super().__init__(msg)

@@ -1,0 +1,108 @@
+"""Confidence intervals for proportions and survival estimates, from first principles."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from statistics import NormalDist
+from typing import Literal
+
+__all__ = [
+    "Interval",
+    "clopper_pearson",
+    "km_se_without_censoring",
+    "survival_interval",
+    "wilson",
+    "z_value",
+]
+
+
+@dataclass(frozen=True)
+class Interval:
+    """A two-sided confidence interval on the probability scale (0-1)."""
+
+    estimate: float
+    lower: float
+    upper: float
+    method: str
+    level: float = 0.95
+
+    def as_percent(self, decimals: int = 1) -> str:
+        return f"{100 * self.lower:.{decimals}f}–{100 * self.upper:.{decimals}f}%"
+
+
+def z_value(alpha: float = 0.05) -> float:
+    """Two-sided standard normal quantile, e.g. 1.959964 for alpha = 0.05."""
+    if not 0 < alpha < 1:
+        msg = f"alpha must lie strictly between 0 and 1; found {alpha}"
+        raise ValueError(msg)
+    return NormalDist().inv_cdf(1 - alpha / 2)
+
+
+def _check_counts(successes: int, trials: int) -> None:
+    if trials <= 0 or not 0 <= successes <= trials:
+        msg = f"need 0 <= successes <= trials and trials > 0; found {successes}/{trials}"
+        raise ValueError(msg)
+
+
+def clopper_pearson(successes: int, trials: int, *, alpha: float = 0.05) -> Interval:
+    """Exact (Clopper–Pearson) interval for a binomial proportion, from beta quantiles."""
+    from scipy.special import betaincinv  # ~0.5 s to import; only needed on a cold build
+
+    _check_counts(successes, trials)
+    k, n = successes, trials
+    lower = 0.0 if k == 0 else float(betaincinv(k, n - k + 1, alpha / 2))
+    upper = 1.0 if k == n else float(betaincinv(k + 1, n - k, 1 - alpha / 2))
+    return Interval(k / n, lower, upper, "Clopper–Pearson (exact)", 1 - alpha)
+
+
+def wilson(successes: int, trials: int, *, alpha: float = 0.05) -> Interval:
+    """Wilson score interval (no continuity correction) for a binomial proportion."""
+    _check_counts(successes, trials)
+    z = z_value(alpha)
+    n, p = trials, successes / trials
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z / (1 + z * z / n) * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    return Interval(p, max(0.0, centre - half), min(1.0, centre + half), "Wilson score", 1 - alpha)
+
+
+def survival_interval(
+    estimate: float,
+    se: float,
+    *,
+    alpha: float = 0.05,
+    method: Literal["log-log", "plain"] = "log-log",
+) -> Interval:
+    """Pointwise interval for a survival probability from its (Greenwood) standard error.
+
+    ``log-log`` is the complementary log–log transform that survival software such as
+    lifelines and R's ``survfit(conf.type = "log-log")`` report; it stays inside (0, 1).
+    ``plain`` is estimate ± z·SE, clipped to [0, 1].
+    """
+    if not 0 < estimate < 1 or se <= 0:
+        msg = f"need 0 < estimate < 1 and se > 0; found estimate={estimate}, se={se}"
+        raise ValueError(msg)
+    z = z_value(alpha)
+    if method == "plain":
+        lower, upper = max(0.0, estimate - z * se), min(1.0, estimate + z * se)
+        return Interval(estimate, lower, upper, "plain (estimate ± z·SE)", 1 - alpha)
+    if method == "log-log":
+        log_s = math.log(estimate)
+        spread = z * se / (estimate * abs(log_s))
+        lower = math.exp(-math.exp(math.log(-log_s) + spread))
+        upper = math.exp(-math.exp(math.log(-log_s) - spread))
+        return Interval(estimate, lower, upper, "log–log", 1 - alpha)
+    msg = f"method must be 'log-log' or 'plain'; found {method!r}"
+    raise ValueError(msg)
+
+
+def km_se_without_censoring(survival: float, n: int) -> float:
+    """Greenwood SE of a Kaplan–Meier estimate when nobody is censored: √(S(1−S)/n).
+
+    Without censoring the Kaplan–Meier estimate is the binomial proportion of survivors and
+    Greenwood's formula reduces to the binomial standard error.
+    """
+    if not 0 <= survival <= 1 or n <= 0:
+        msg = f"need 0 <= survival <= 1 and n > 0; found survival={survival}, n={n}"
+        raise ValueError(msg)
+    return math.sqrt(survival * (1 - survival) / n)

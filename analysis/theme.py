@@ -1,0 +1,75 @@
+"""The site's one chart theme: Okabe–Ito colours, text in the page's own colour (light and dark)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import altair as alt
+
+__all__ = ["FONT", "PALETTE", "THEME_NAME", "config", "semantic_colour"]
+
+THEME_NAME = "study"
+
+# Okabe & Ito (2008) colour-blind-safe palette, without black so marks show on dark pages too.
+PALETTE = {
+    "orange": "#E69F00",
+    "sky_blue": "#56B4E9",
+    "bluish_green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "reddish_purple": "#CC79A7",
+}
+
+# Meaning → colour, used the same way on every chart.
+_SEMANTIC = {
+    "cohort": PALETTE["blue"],
+    "studied": PALETTE["reddish_purple"],
+    "favourable": PALETTE["bluish_green"],
+    "unfavourable": PALETTE["vermillion"],
+    "unknown": PALETTE["orange"],
+    "outside": PALETTE["sky_blue"],
+    "estimate": PALETTE["blue"],
+}
+
+FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif"
+
+
+def semantic_colour(meaning: str) -> str:
+    """Colour for a meaning such as 'favourable' or 'unknown'."""
+    try:
+        return _SEMANTIC[meaning]
+    except KeyError:
+        msg = f"unknown chart meaning {meaning!r}; expected one of {', '.join(_SEMANTIC)}"
+        raise ValueError(msg) from None
+
+
+def config() -> dict[str, Any]:
+    """Vega-Lite config. Text and axes use ``currentColor`` so one SVG follows the page theme."""
+    ink = "currentColor"
+    return {
+        "background": None,
+        "font": FONT,
+        "view": {"stroke": None},
+        "axis": {
+            "labelColor": ink,
+            "titleColor": ink,
+            "domainColor": ink,
+            "tickColor": ink,
+            "gridColor": ink,
+            "gridOpacity": 0.15,
+            "labelFontSize": 12,
+            "titleFontSize": 12,
+            "titleFontWeight": "normal",
+        },
+        "legend": {"labelColor": ink, "titleColor": ink, "labelFontSize": 12},
+        "title": {"color": ink, "subtitleColor": ink, "fontSize": 14, "anchor": "start"},
+        "text": {"color": ink, "fontSize": 12},
+        "mark": {"color": PALETTE["blue"]},
+        "range": {"category": list(PALETTE.values())},
+    }
+
+
+@alt.theme.register(THEME_NAME, enable=True)
+def _theme() -> alt.theme.ThemeConfig:
+    return alt.theme.ThemeConfig(config=config())  # type: ignore[typeddict-item]
