@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import threading
 from pathlib import Path
 
 from .errors import AnalysisError
@@ -35,12 +36,29 @@ def _check(study_path: Path | None) -> int:
     return 0
 
 
+def _warm_up_renderer() -> threading.Thread:
+    """Start vl-convert's JavaScript engine (~0.5 s) while Python imports the analysis."""
+
+    def warm() -> None:
+        import vl_convert as vlc
+
+        # The version only picks which Vega-Lite the engine loads first; a mismatch just warms less.
+        vlc.vegalite_to_svg({"mark": "point"}, vl_version="6.4")
+
+    thread = threading.Thread(target=warm, daemon=True)
+    thread.start()
+    return thread
+
+
 def _bundle(out: Path, study_path: Path | None, key: str) -> int:
+    warm = _warm_up_renderer()
     from .artifacts import build_artifacts
     from .load import STUDY_FILE
     from .render import render_bundle
 
-    bundle = render_bundle(build_artifacts(study_path or STUDY_FILE), fingerprint=key)
+    artifacts = build_artifacts(study_path or STUDY_FILE)
+    warm.join()
+    bundle = render_bundle(artifacts, fingerprint=key)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_suffix(f".tmp{os.getpid()}")
     tmp.write_text(bundle.to_json(), encoding="utf-8")

@@ -99,7 +99,9 @@ def _proportions_chart(study: Study) -> ChartArtifact:
             "colour": semantic_colour("estimate"),
             "annotation": [
                 f"{100 * p:.1f}% ({k}/{n})"
-                for p, k, n in zip(rows["proportion"], rows["numerator"], rows["denominator"])
+                for p, k, n in zip(
+                    rows["proportion"], rows["numerator"], rows["denominator"], strict=False
+                )
             ],
         }
     )

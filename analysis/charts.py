@@ -22,31 +22,115 @@ def flow_boxes(flow: Flow) -> pd.DataFrame:
     (box centre and half width, % of the chart width), ``parent``.
     """
     rows = [
-        ("cohort", 0, "Parent trials", flow.cohort, "infants with MLL-R ALL",
-         "MLL96 + MLL98, 1995–2001", "cohort", False, 50, 26, None),
-        ("relapsed_or_refractory", 1, "First-line outcome", flow.relapsed_or_refractory,
-         "relapsed or refractory",
-         f"{flow.relapses} relapse · {flow.induction_failures} induction failure", "studied",
-         True, 34, 26, "cohort"),
-        ("without_relapse_or_failure", 1, "First-line outcome", flow.without_relapse_or_failure,
-         "no relapse or induction failure", "not part of this study", "outside", True, 82, 16,
-         "cohort"),
-        ("salvage_remission", 2, "After salvage", flow.salvage_remission, "in remission",
-         f"of {flow.salvage_evaluated} evaluated", "favourable", False, 12, 11,
-         "relapsed_or_refractory"),
-        ("salvage_no_remission", 2, "After salvage", flow.salvage_no_remission, "no remission",
-         f"of {flow.salvage_evaluated} evaluated", "unfavourable", True, 36, 11,
-         "relapsed_or_refractory"),
-        ("salvage_not_evaluable", 2, "After salvage", flow.salvage_not_evaluable,
-         "not in the denominator", "unexplained in the abstract", "unknown", True, 61, 12,
-         "relapsed_or_refractory"),
-        ("hsct", 3, "Transplant", flow.hsct, "received HSCT",
-         f"{flow.hsct_in_remission} in remission · {flow.hsct_not_in_remission} not · "
-         f"{flow.hsct_status_unknown} unknown", "studied", False, 30, 26, "*"),
+        (
+            "cohort",
+            0,
+            "Parent trials",
+            flow.cohort,
+            "infants with MLL-R ALL",
+            "MLL96 + MLL98, 1995–2001",
+            "cohort",
+            False,
+            50,
+            26,
+            None,
+        ),
+        (
+            "relapsed_or_refractory",
+            1,
+            "First-line outcome",
+            flow.relapsed_or_refractory,
+            "relapsed or refractory",
+            f"{flow.relapses} relapse · {flow.induction_failures} induction failure",
+            "studied",
+            True,
+            34,
+            26,
+            "cohort",
+        ),
+        (
+            "without_relapse_or_failure",
+            1,
+            "First-line outcome",
+            flow.without_relapse_or_failure,
+            "no relapse or induction failure",
+            "not part of this study",
+            "outside",
+            True,
+            82,
+            16,
+            "cohort",
+        ),
+        (
+            "salvage_remission",
+            2,
+            "After salvage",
+            flow.salvage_remission,
+            "in remission",
+            f"of {flow.salvage_evaluated} evaluated",
+            "favourable",
+            False,
+            12,
+            11,
+            "relapsed_or_refractory",
+        ),
+        (
+            "salvage_no_remission",
+            2,
+            "After salvage",
+            flow.salvage_no_remission,
+            "no remission",
+            f"of {flow.salvage_evaluated} evaluated",
+            "unfavourable",
+            True,
+            36,
+            11,
+            "relapsed_or_refractory",
+        ),
+        (
+            "salvage_not_evaluable",
+            2,
+            "After salvage",
+            flow.salvage_not_evaluable,
+            "not in the denominator",
+            "unexplained in the abstract",
+            "unknown",
+            True,
+            61,
+            12,
+            "relapsed_or_refractory",
+        ),
+        (
+            "hsct",
+            3,
+            "Transplant",
+            flow.hsct,
+            "received HSCT",
+            (
+                f"{flow.hsct_in_remission} in remission · {flow.hsct_not_in_remission} not · "
+                f"{flow.hsct_status_unknown} unknown"
+            ),
+            "studied",
+            False,
+            30,
+            26,
+            "*",
+        ),
         ("no_hsct", 3, "Transplant", flow.no_hsct, "no HSCT", "", "unknown", True, 72, 12, "*"),
     ]
-    columns = ["box", "level", "stage", "count", "label", "detail", "meaning", "derived", "x",
-               "half_width", "parent"]
+    columns = [
+        "box",
+        "level",
+        "stage",
+        "count",
+        "label",
+        "detail",
+        "meaning",
+        "derived",
+        "x",
+        "half_width",
+        "parent",
+    ]
     frame = pd.DataFrame(rows, columns=columns)
     frame["colour"] = frame["meaning"].map(theme.semantic_colour)
     frame["y"] = frame["level"].map(_LEVEL_Y)
@@ -110,12 +194,12 @@ def flow_chart(boxes: pd.DataFrame, *, description: str) -> alt.LayerChart:
         "tooltip": tooltip,
     }
     box_style = {"cornerRadius": 4, "fillOpacity": 0.16, "strokeWidth": 1.5}
-    reported = base.transform_filter("!datum.derived").mark_rect(**box_style).encode(
-        **box_encoding
+    reported = base.transform_filter("!datum.derived").mark_rect(**box_style).encode(**box_encoding)
+    derived = (
+        base.transform_filter("datum.derived")
+        .mark_rect(**box_style, strokeDash=[5, 3])
+        .encode(**box_encoding)
     )
-    derived = base.transform_filter("datum.derived").mark_rect(
-        **box_style, strokeDash=[5, 3]
-    ).encode(**box_encoding)
     labels = base.mark_text(lineBreak="\n", fontSize=12, lineHeight=16, baseline="middle").encode(
         x=alt.X("x:Q", scale=x_scale, axis=None),
         y=alt.Y("y:Q", scale=y_scale, axis=None),

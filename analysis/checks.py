@@ -179,8 +179,7 @@ def run_checks(study: Study) -> list[Check]:
             "os_se_floor",
             f"Reported SE of the {os5.time:g}-year OS against the smallest possible SE",
             status,
-            f"√(S(1−S)/n) with S = {os5.percent}%, n = {n}: {floor:.2f}% "
-            f"(reported {os5.se}%)",
+            f"√(S(1−S)/n) with S = {os5.percent}%, n = {n}: {floor:.2f}% (reported {os5.se}%)",
             meaning,
         )
     )

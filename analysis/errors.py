@@ -47,8 +47,5 @@ class UnknownArtifactError(AnalysisError):
     def __init__(self, *, kind: str, name: str, valid: list[str], where: str = "") -> None:
         self.kind, self.name, self.valid = kind, name, sorted(valid)
         location = f"{where}: " if where else ""
-        msg = (
-            f"{location}unknown {kind} '{name}'; valid {kind} names are: "
-            + ", ".join(self.valid)
-        )
+        msg = f"{location}unknown {kind} '{name}'; valid {kind} names are: " + ", ".join(self.valid)
         super().__init__(msg)

@@ -93,9 +93,11 @@ def inject(markdown: str, bundle: Bundle, *, where: str = "page") -> tuple[str, 
     for line_no, line in enumerate(markdown.splitlines(keepends=True), start=1):
         opening = _FENCE.match(line)
         if fence is not None:
-            if opening and opening.group("fence")[0] == fence[0] and len(
-                opening.group("fence")
-            ) >= len(fence):
+            if (
+                opening
+                and opening.group("fence")[0] == fence[0]
+                and len(opening.group("fence")) >= len(fence)
+            ):
                 fence = None
             out.append(line)
             continue
@@ -110,8 +112,12 @@ def inject(markdown: str, bundle: Bundle, *, where: str = "page") -> tuple[str, 
         for code in _INLINE_CODE.finditer(line):
             pieces.append(
                 _replace_in_text(
-                    line[last : code.start()], bundle, stash,
-                    where=where, line_no=line_no, whole_line=line,
+                    line[last : code.start()],
+                    bundle,
+                    stash,
+                    where=where,
+                    line_no=line_no,
+                    whole_line=line,
                 )
             )
             pieces.append(code.group(0))

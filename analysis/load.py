@@ -102,8 +102,13 @@ def _schema_problems(err: ValidationError, loc: _Locator) -> list[DataProblem]:
             entry_path, field_parts = path[:1], path[1:]
         field = ".".join(str(p) for p in field_parts) or "(whole entry)"
         found = "nothing (the field is missing)" if e["type"] == "missing" else repr(e["input"])
-        if e["type"] == "extra_forbidden":
-            found, expected = f"unknown field {repr(field_parts[-1])}", "only the documented fields"
+        if e["type"] in {"union_tag_invalid", "union_tag_not_found"}:
+            field = "kind"
+            raw_kind = e["input"].get("kind") if isinstance(e["input"], dict) else None
+            found = repr(raw_kind) if raw_kind is not None else "nothing (the field is missing)"
+            expected = "one of " + ", ".join(sorted(_KINDS))
+        elif e["type"] == "extra_forbidden":
+            found, expected = f"unknown field {field_parts[-1]!r}", "only the documented fields"
         else:
             expected = e["msg"][0].lower() + e["msg"][1:]
         problems.append(loc.problem(entry_path, field, found, expected))
@@ -131,9 +136,7 @@ def _consistency_problems(study: Study, loc: _Locator) -> list[DataProblem]:
 
     def count_of(ref: str, path: tuple[Any, ...], field: str) -> int | None:
         if ref not in by_id:
-            problems.append(
-                loc.problem(path, field, repr(ref), "the id of a figure in this file")
-            )
+            problems.append(loc.problem(path, field, repr(ref), "the id of a figure in this file"))
             return None
         target = study.figures[by_id[ref]]
         if not isinstance(target, CountFigure):

@@ -60,8 +60,10 @@ def _html_table(frame: pd.DataFrame, caption: str | None = None) -> str:
 def table_html(table: Table) -> str:
     """A table as a ``<figure>``: caption, real HTML table, source line and downloads."""
     links = _download_links(
-        [("CSV", f"downloads/tables/{table.name}.csv"),
-         ("JSON", f"downloads/tables/{table.name}.json")]
+        [
+            ("CSV", f"downloads/tables/{table.name}.csv"),
+            ("JSON", f"downloads/tables/{table.name}.json"),
+        ]
     )
     return (
         f'<figure class="study-table" id="table-{_e(table.name)}">'
@@ -134,7 +136,9 @@ def _catalogue(artifacts: Artifacts) -> tuple[Table, Table]:
     """Tables describing every downloadable file and every field in it (for the Data page)."""
     files, fields = [], []
     for name in artifacts.data_files:
-        files.append((f"downloads/{name}", "YAML", "the reported figures with their source sentences"))
+        files.append(
+            (f"downloads/{name}", "YAML", "the reported figures with their source sentences")
+        )
     for table in artifacts.tables.values():
         for fmt in ("csv", "json"):
             files.append((f"downloads/tables/{table.name}.{fmt}", fmt.upper(), table.caption))
@@ -154,7 +158,11 @@ def _catalogue(artifacts: Artifacts) -> tuple[Table, Table]:
             source,
             files_frame,
             files_frame.rename(columns=str.capitalize),
-            {"file": "path from the site root", "format": "file format", "contents": "what it holds"},
+            {
+                "file": "path from the site root",
+                "format": "file format",
+                "contents": "what it holds",
+            },
         ),
         Table(
             "fields",
@@ -190,4 +198,6 @@ def render_bundle(artifacts: Artifacts, *, fingerprint: str = "") -> Bundle:
             files[f"{base}.csv"] = _csv(chart.data)
             files[f"{base}.svg"] = svg
             files[f"{base}.vl.json"] = chart.chart.to_json(indent=1) + "\n"
-    return Bundle(blocks=blocks, values=dict(artifacts.values), files=files, fingerprint=fingerprint)
+    return Bundle(
+        blocks=blocks, values=dict(artifacts.values), files=files, fingerprint=fingerprint
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from statistics import NormalDist
 from typing import Literal
@@ -45,14 +46,38 @@ def _check_counts(successes: int, trials: int) -> None:
         raise ValueError(msg)
 
 
-def clopper_pearson(successes: int, trials: int, *, alpha: float = 0.05) -> Interval:
-    """Exact (Clopper–Pearson) interval for a binomial proportion, from beta quantiles."""
-    from scipy.special import betaincinv  # ~0.5 s to import; only needed on a cold build
+def _binomial_tail_at_least(k: int, n: int, p: float) -> float:
+    """P(X ≥ k) for X ~ Binomial(n, p), summed exactly in floating point."""
+    return math.fsum(math.comb(n, i) * p**i * (1 - p) ** (n - i) for i in range(k, n + 1))
 
+
+def _bisect(f: Callable[[float], float], target: float) -> float:
+    """The p in (0, 1) where the increasing function f(p) crosses target (to ~1e-15)."""
+    lo, hi = 0.0, 1.0
+    for _ in range(100):
+        mid = (lo + hi) / 2
+        if f(mid) < target:
+            lo = mid
+        else:
+            hi = mid
+        if hi - lo < 1e-15:
+            break
+    return (lo + hi) / 2
+
+
+def clopper_pearson(successes: int, trials: int, *, alpha: float = 0.05) -> Interval:
+    """Exact (Clopper–Pearson) interval for a binomial proportion.
+
+    The limits are the p at which the binomial tails equal alpha/2:
+    P(X ≥ k | p_lower) = alpha/2 and P(X ≤ k | p_upper) = alpha/2. They are found by bisection
+    on exact tail sums, which needs no special functions (and no scipy import on the build path).
+    """
     _check_counts(successes, trials)
     k, n = successes, trials
-    lower = 0.0 if k == 0 else float(betaincinv(k, n - k + 1, alpha / 2))
-    upper = 1.0 if k == n else float(betaincinv(k + 1, n - k, 1 - alpha / 2))
+    lower = 0.0 if k == 0 else _bisect(lambda p: _binomial_tail_at_least(k, n, p), alpha / 2)
+    upper = (
+        1.0 if k == n else _bisect(lambda p: _binomial_tail_at_least(k + 1, n, p), 1 - alpha / 2)
+    )
     return Interval(k / n, lower, upper, "Clopper–Pearson (exact)", 1 - alpha)
 
 

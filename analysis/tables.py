@@ -86,12 +86,27 @@ def proportion_rows(study: Study) -> pd.DataFrame:
     salvage = study.figure("salvage_remission")
     assert isinstance(salvage, ProportionFigure)
     specs = [
-        ("relapsed_or_refractory", "Relapsed or refractory, of all MLL-R infants",
-         flow.relapsed_or_refractory, flow.cohort, "derived from reported counts"),
-        ("salvage_remission", "Remission after salvage, of those evaluated",
-         salvage.numerator, salvage.denominator, "reported"),
-        ("hsct", "Transplanted, of the relapsed or refractory",
-         flow.hsct, flow.relapsed_or_refractory, "derived from reported counts"),
+        (
+            "relapsed_or_refractory",
+            "Relapsed or refractory, of all MLL-R infants",
+            flow.relapsed_or_refractory,
+            flow.cohort,
+            "derived from reported counts",
+        ),
+        (
+            "salvage_remission",
+            "Remission after salvage, of those evaluated",
+            salvage.numerator,
+            salvage.denominator,
+            "reported",
+        ),
+        (
+            "hsct",
+            "Transplanted, of the relapsed or refractory",
+            flow.hsct,
+            flow.relapsed_or_refractory,
+            "derived from reported counts",
+        ),
     ]
     rows = []
     for ident, label, k, n, basis in specs:
@@ -132,15 +147,17 @@ def proportions_table(study: Study) -> Table:
     display = pd.DataFrame(
         {
             "Proportion": data["label"],
-            "n/N": [f"{k}/{n}" for k, n in zip(data["numerator"], data["denominator"])],
+            "n/N": [
+                f"{k}/{n}" for k, n in zip(data["numerator"], data["denominator"], strict=False)
+            ],
             "%": [_pct(p) for p in data["proportion"]],
             "Exact 95% CI": [
                 f"{100 * lo:.1f}–{100 * hi:.1f}%"
-                for lo, hi in zip(data["exact_lower"], data["exact_upper"])
+                for lo, hi in zip(data["exact_lower"], data["exact_upper"], strict=False)
             ],
             "Wilson 95% CI": [
                 f"{100 * lo:.1f}–{100 * hi:.1f}%"
-                for lo, hi in zip(data["wilson_lower"], data["wilson_upper"])
+                for lo, hi in zip(data["wilson_lower"], data["wilson_upper"], strict=False)
             ],
             "Basis": data["basis"],
         }
@@ -202,8 +219,10 @@ def survival_table(study: Study) -> Table:
                 "log–log (as survival software reports)" if m == "log-log" else "plain (± 1.96 SE)"
                 for m in data["method"]
             ],
-            "95% CI": [f"{100 * lo:.1f}–{100 * hi:.1f}%" for lo, hi in zip(data["lower"],
-                                                                      data["upper"])],
+            "95% CI": [
+                f"{100 * lo:.1f}–{100 * hi:.1f}%"
+                for lo, hi in zip(data["lower"], data["upper"], strict=False)
+            ],
         }
     )
     return Table(
@@ -230,18 +249,31 @@ def key_numbers_table(study: Study) -> Table:
     hs = props.loc["hsct"]
     ll = surv.loc["log-log"]
     rows = [
-        ("relapsed_or_refractory", "Relapsed or never reached remission",
-         f"{flow.relapsed_or_refractory} of {flow.cohort} ({_pct(rr['proportion'])})",
-         f"{100 * rr['exact_lower']:.1f}–{100 * rr['exact_upper']:.1f}% (exact)"),
+        (
+            "relapsed_or_refractory",
+            "Relapsed or never reached remission",
+            f"{flow.relapsed_or_refractory} of {flow.cohort} ({_pct(rr['proportion'])})",
+            f"{100 * rr['exact_lower']:.1f}–{100 * rr['exact_upper']:.1f}% (exact)",
+        ),
         ("first_remission", "Median first remission", reported_text(first), "—"),
-        ("salvage_remission", "Remission after salvage", reported_text(salvage),
-         f"{100 * sr['exact_lower']:.1f}–{100 * sr['exact_upper']:.1f}% (exact)"),
-        ("hsct", "Went on to transplant (HSCT)",
-         f"{flow.hsct} of {flow.relapsed_or_refractory} ({_pct(hs['proportion'])})",
-         f"{100 * hs['exact_lower']:.1f}–{100 * hs['exact_upper']:.1f}% (exact)"),
-        ("os_5y", "5-year overall survival after second-line treatment",
-         f"{reported_text(os5)} (SE)",
-         f"{100 * ll['lower']:.1f}–{100 * ll['upper']:.1f}% (log–log)"),
+        (
+            "salvage_remission",
+            "Remission after salvage",
+            reported_text(salvage),
+            f"{100 * sr['exact_lower']:.1f}–{100 * sr['exact_upper']:.1f}% (exact)",
+        ),
+        (
+            "hsct",
+            "Went on to transplant (HSCT)",
+            f"{flow.hsct} of {flow.relapsed_or_refractory} ({_pct(hs['proportion'])})",
+            f"{100 * hs['exact_lower']:.1f}–{100 * hs['exact_upper']:.1f}% (exact)",
+        ),
+        (
+            "os_5y",
+            "5-year overall survival after second-line treatment",
+            f"{reported_text(os5)} (SE)",
+            f"{100 * ll['lower']:.1f}–{100 * ll['upper']:.1f}% (log–log)",
+        ),
     ]
     data = pd.DataFrame(rows, columns=["id", "measure", "value", "ci95"])
     display = data.drop(columns="id").rename(

@@ -71,7 +71,9 @@ def test_log_log_interval_matches_lifelines_on_a_real_kaplan_meier_fit() -> None
     s = float(kmf.survival_function_at_times(t).iloc[0])
     # Greenwood variance at t, computed independently from the event table.
     table = kmf.event_table.loc[kmf.event_table.index <= t]
-    greenwood = float((table["observed"] / (table["at_risk"] * (table["at_risk"] - table["observed"]))).sum())
+    greenwood = float(
+        (table["observed"] / (table["at_risk"] * (table["at_risk"] - table["observed"]))).sum()
+    )
     se = s * math.sqrt(greenwood)
     lower, upper = kmf.confidence_interval_.loc[kmf.confidence_interval_.index <= t].iloc[-1]
     ours = survival_interval(s, se, method="log-log")
@@ -94,7 +96,9 @@ def test_greenwood_without_censoring_equals_lifelines_for_10_survivors_of_39() -
     kmf = KaplanMeierFitter().fit(durations, observed)
     s = float(kmf.survival_function_at_times(60.0).iloc[0])
     table = kmf.event_table.loc[kmf.event_table.index <= 60.0]
-    greenwood = float((table["observed"] / (table["at_risk"] * (table["at_risk"] - table["observed"]))).sum())
+    greenwood = float(
+        (table["observed"] / (table["at_risk"] * (table["at_risk"] - table["observed"]))).sum()
+    )
     assert s == pytest.approx(10 / 39)
     assert km_se_without_censoring(s, 39) == pytest.approx(s * math.sqrt(greenwood), rel=1e-12)
 

@@ -1,0 +1,78 @@
+"""Build-time benchmark: cold build, unchanged-input rebuild and bare build, as ratios.
+
+The *bare* build is the same ``docs/`` and ``mkdocs.yml`` with the analysis plugin removed and
+its placeholders stripped; every other plugin stays. All three are measured in this one run, as
+separate ``mkdocs build`` processes (what a contributor or CI pays), and the median of several
+runs is reported. Targets (issue 2): rebuild ≤ 1.25× bare, cold ≤ 4× bare.
+
+Usage: ``python benchmarks/build_time.py [--runs N]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parents[1]
+PLACEHOLDER = re.compile(r"\{\{\s*(table|chart|value)\s+[A-Za-z0-9_.-]+\s*\}\}")
+
+
+def _copy(dest: Path, *, bare: bool) -> Path:
+    dest.mkdir(parents=True)
+    for folder in ("docs", "includes"):
+        shutil.copytree(PROJECT / folder, dest / folder)
+    config = (PROJECT / "mkdocs.yml").read_text(encoding="utf-8")
+    if bare:
+        config = re.sub(r"\n  - study-analysis(:\n(      .*\n)+|\n)", "\n", config)
+        assert "study-analysis" not in config, "could not remove the analysis plugin"
+        for page in (dest / "docs").rglob("*.md"):
+            page.write_text(PLACEHOLDER.sub("", page.read_text(encoding="utf-8")), encoding="utf-8")
+    (dest / "mkdocs.yml").write_text(config, encoding="utf-8")
+    return dest
+
+
+def _build(project: Path) -> float:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "1700000000"}
+    start = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(project / "site")],
+        cwd=project,
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3)
+    runs = parser.parse_args().runs
+    with tempfile.TemporaryDirectory() as tmp:
+        bare = _copy(Path(tmp) / "bare", bare=True)
+        full = _copy(Path(tmp) / "full", bare=False)
+        times: dict[str, list[float]] = {"bare": [], "cold": [], "warm": []}
+        _build(bare)  # warm the OS file cache and bytecode once, for all three alike
+        for _ in range(runs):
+            times["bare"].append(_build(bare))
+            shutil.rmtree(full / ".cache", ignore_errors=True)
+            times["cold"].append(_build(full))
+            times["warm"].append(_build(full))
+    med = {k: statistics.median(v) for k, v in times.items()}
+    for name in ("bare", "cold", "warm"):
+        runs_text = ", ".join(f"{t:.2f}" for t in times[name])
+        print(f"{name:5s} median {med[name]:6.2f} s  (runs: {runs_text})")
+    print(f"cold / bare  = {med['cold'] / med['bare']:.2f}x  (target <= 4)")
+    print(f"warm / bare  = {med['warm'] / med['bare']:.2f}x  (target <= 1.25)")
+
+
+if __name__ == "__main__":
+    main()

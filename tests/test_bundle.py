@@ -1,0 +1,80 @@
+"""The rendered bundle is cached by the content of its inputs, and a cache hit stays light."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from analysis.bundle import Bundle, fingerprint
+from analysis.errors import AnalysisError
+from tests.conftest import PROJECT, STUDY_FILE
+
+
+def test_fingerprint_changes_when_a_data_file_changes(tmp_path: Path) -> None:
+    pkg = tmp_path / "analysis"
+    shutil.copytree(PROJECT / "analysis", pkg, ignore=shutil.ignore_patterns("__pycache__"))
+    before = fingerprint(package_dir=pkg)
+    assert fingerprint(package_dir=pkg) == before
+    data = pkg / "data" / "study.yaml"
+    data.write_text(data.read_text().replace("value: 80", "value: 81"))
+    assert fingerprint(package_dir=pkg) != before
+
+
+def test_fingerprint_ignores_bytecode_caches(tmp_path: Path) -> None:
+    pkg = tmp_path / "analysis"
+    shutil.copytree(PROJECT / "analysis", pkg, ignore=shutil.ignore_patterns("__pycache__"))
+    before = fingerprint(package_dir=pkg)
+    (pkg / "__pycache__").mkdir(exist_ok=True)
+    (pkg / "__pycache__" / "x.cpython-311.pyc").write_bytes(b"junk")
+    assert fingerprint(package_dir=pkg) == before
+
+
+def test_bundle_round_trips_through_json() -> None:
+    bundle = Bundle(
+        blocks={"table:a": "<p>"}, values={"v": "1"}, files={"f.csv": "a\n"}, fingerprint="k"
+    )
+    assert Bundle.from_json(bundle.to_json()) == bundle
+
+
+@pytest.mark.slow
+def test_a_cache_hit_imports_no_heavy_library_and_a_bad_file_fails_with_its_message(
+    tmp_path: Path,
+) -> None:
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from analysis.bundle import start_bundle\n"
+        "job = start_bundle(Path(sys.argv[1]))\n"
+        "bundle = job.result()\n"
+        "heavy = {'pandas', 'altair', 'scipy', 'lifelines', 'vl_convert'}\n"
+        "print(job.cached, sorted(heavy & set(sys.modules)), len(bundle.blocks))\n"
+    )
+    first = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path)],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=PROJECT,
+    )
+    second = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path)],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=PROJECT,
+    )
+    assert first.stdout.split()[0] == "False"
+    assert second.stdout.startswith("True []")
+
+    from analysis.bundle import start_bundle
+
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(STUDY_FILE.read_text().replace("percent: 40.5", "percent: 41.5"))
+    with pytest.raises(
+        AnalysisError, match=r"entry 'salvage_remission' \(figures\[4\]\), field 'percent'"
+    ):
+        start_bundle(tmp_path, study_file=bad).result()

@@ -1,0 +1,111 @@
+"""Charts, checked through their Vega-Lite specs and their rendered SVG."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+from analysis.artifacts import build_artifacts
+from analysis.render import ChartError, svg_for
+from analysis.theme import PALETTE, config
+
+
+@pytest.fixture(scope="module")
+def artifacts():
+    return build_artifacts()
+
+
+def test_every_chart_spec_validates_against_the_vega_lite_schema(artifacts) -> None:
+    for chart in artifacts.charts.values():
+        spec = chart.chart.to_dict(validate=True)
+        assert spec["$schema"].startswith("https://vega.github.io/schema/vega-lite/v6")
+
+
+def test_charts_use_the_shared_theme_with_text_in_the_page_colour(artifacts) -> None:
+    for chart in artifacts.charts.values():
+        spec = chart.chart.to_dict()
+        assert spec["config"]["axis"]["labelColor"] == "currentColor"
+        assert spec["config"]["background"] is None
+
+
+def test_the_palette_is_okabe_ito_without_black() -> None:
+    assert "#000000" not in PALETTE.values()
+    assert config()["range"]["category"] == list(PALETTE.values())
+
+
+def test_patient_flow_shows_every_group_of_the_abstract(artifacts) -> None:
+    spec = artifacts.charts["patient_flow"].chart.to_dict()
+    texts = [row["text"] for rows in spec["datasets"].values() for row in rows if "text" in row]
+    for needle in (
+        "80 infants",
+        "39 relapsed or refractory",
+        "34 relapse · 5 induction failure",
+        "15 in remission",
+        "22 no remission",
+        "2 not in the denominator",
+        "23 received HSCT",
+        "9 in remission · 12 not · 2 unknown",
+        "16 no HSCT",
+    ):
+        assert any(needle in t for t in texts), needle
+
+
+def test_patient_flow_marks_derived_counts_with_a_dashed_border(artifacts) -> None:
+    spec = artifacts.charts["patient_flow"].chart.to_dict()
+    dashed = [
+        layer
+        for layer in spec["layer"]
+        if isinstance(layer.get("mark"), dict) and layer["mark"].get("strokeDash")
+    ]
+    assert len(dashed) == 1
+    assert dashed[0]["transform"] == [{"filter": "datum.derived"}]
+
+
+def test_proportion_chart_draws_exact_intervals_computed_from_the_counts(artifacts) -> None:
+    data = artifacts.charts["proportions"].data.set_index("label")
+    row = data.loc["Remission after salvage, of those evaluated"]
+    assert (round(row["lower"], 1), round(row["upper"], 1)) == (24.8, 57.9)
+
+
+def test_every_chart_has_a_text_alternative_with_its_numbers(artifacts) -> None:
+    assert "13.4–39.7%" in artifacts.charts["os_5y"].description
+    assert "39 relapsed" in artifacts.charts["patient_flow"].description
+
+
+@pytest.mark.slow
+def test_rendered_svg_is_labelled_and_uses_current_color(artifacts) -> None:
+    svg = svg_for(artifacts.charts["os_5y"])
+    assert svg.startswith('<svg role="img" aria-label="Overall survival')
+    assert 'fill="currentColor"' in svg
+
+
+def test_a_chart_with_missing_values_fails_naming_chart_and_field(artifacts) -> None:
+    chart = artifacts.charts["os_5y"]
+    broken = type(chart)(**{**chart.__dict__, "data": chart.data.assign(lower=[None, 1.0])})
+    with pytest.raises(ChartError, match=r"chart 'os_5y', field 'lower': found a missing value"):
+        svg_for(broken)
+
+
+def test_a_chart_with_non_finite_numbers_fails_naming_chart_and_field(artifacts) -> None:
+    chart = artifacts.charts["os_5y"]
+    broken = type(chart)(**{**chart.__dict__, "data": chart.data.assign(upper=[float("inf"), 1.0])})
+    with pytest.raises(ChartError, match=r"chart 'os_5y', field 'upper': found a non-finite"):
+        svg_for(broken)
+
+
+def test_an_invalid_spec_fails_naming_the_chart(artifacts) -> None:
+    import altair as alt
+
+    chart = artifacts.charts["os_5y"]
+    bad = alt.Chart(pd.DataFrame({"a": [1]})).mark_point().encode(x="a:Q")
+    bad.width = "very wide"  # attribute assignment is not validated until the spec is built
+    broken = type(chart)(**{**chart.__dict__, "chart": bad})
+    with pytest.raises(ChartError, match=r"chart 'os_5y': the Vega-Lite spec is invalid"):
+        svg_for(broken)
+
+
+def test_chart_data_downloads_round_trip_as_json(artifacts) -> None:
+    spec = json.loads(artifacts.charts["proportions"].chart.to_json())
+    assert spec["description"] == artifacts.charts["proportions"].description

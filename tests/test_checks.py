@@ -1,0 +1,88 @@
+"""Claims about the study's numbers that the consistency checks must establish."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from analysis.checks import run_checks
+from analysis.flow import patient_flow
+from analysis.load import load_study
+from tests.conftest import STUDY_FILE
+
+
+@pytest.fixture(scope="module")
+def checks() -> dict[str, object]:
+    return {c.id: c for c in run_checks(load_study())}
+
+
+def test_34_relapses_and_5_induction_failures_make_39_of_80(checks) -> None:
+    c = checks["relapsed_or_refractory_sum"]
+    assert c.status == "ok"
+    assert c.computed == "34 + 5 = 39 of 80"
+
+
+def test_transplants_9_12_and_2_add_up_to_23(checks) -> None:
+    assert checks["hsct_parts_sum"].status == "ok"
+    assert "9 + 12 + 2 = 23" in checks["hsct_parts_sum"].computed
+
+
+def test_15_of_37_rounds_to_the_printed_40_5_percent(checks) -> None:
+    c = checks["salvage_percent_matches_count"]
+    assert c.status == "ok"
+    assert "15/37 = 40.54%" in c.computed
+
+
+def test_two_patients_are_missing_from_the_remission_denominator(checks) -> None:
+    c = checks["salvage_denominator"]
+    assert c.status == "warn"
+    assert "37 vs 39" in c.computed
+    assert "2 unaccounted" in c.computed
+
+
+def test_the_reported_se_reads_as_a_truncated_minimum(checks) -> None:
+    c = checks["os_se_floor"]
+    assert c.status == "warn"
+    assert "6.99%" in c.computed
+    assert "truncated" in c.explanation
+
+
+def test_the_5_year_os_equals_10_survivors_of_39(checks) -> None:
+    c = checks["os_as_simple_fraction"]
+    assert c.status == "ok"
+    assert c.computed.startswith("10/39 = 25.64%")
+
+
+def test_a_se_at_or_above_the_floor_passes(tmp_path: Path) -> None:
+    path = tmp_path / "study.yaml"
+    path.write_text(STUDY_FILE.read_text().replace("se: 6.9", "se: 7.4"))
+    c = {c.id: c for c in run_checks(load_study(path))}["os_se_floor"]
+    assert c.status == "ok"
+
+
+def test_a_se_below_even_the_truncated_floor_is_flagged_as_unexplained(tmp_path: Path) -> None:
+    path = tmp_path / "study.yaml"
+    path.write_text(STUDY_FILE.read_text().replace("se: 6.9", "se: 5.0"))
+    c = {c.id: c for c in run_checks(load_study(path))}["os_se_floor"]
+    assert c.status == "warn"
+    assert "unexplained" in c.explanation
+
+
+def test_a_full_denominator_resolves_the_open_question(tmp_path: Path) -> None:
+    path = tmp_path / "study.yaml"
+    text = STUDY_FILE.read_text().replace(
+        "denominator: 37\n    percent: 40.5", "denominator: 39\n    percent: 38.5"
+    )
+    path.write_text(text)
+    c = {c.id: c for c in run_checks(load_study(path))}["salvage_denominator"]
+    assert c.status == "ok"
+
+
+def test_derived_flow_counts_follow_from_reported_counts() -> None:
+    flow = patient_flow(load_study())
+    assert flow.relapsed_or_refractory == flow.relapses + flow.induction_failures == 39
+    assert flow.without_relapse_or_failure == 41
+    assert flow.salvage_no_remission == 22
+    assert flow.salvage_not_evaluable == 2
+    assert flow.no_hsct == 16

@@ -1,0 +1,69 @@
+"""The placeholder syntax: what it replaces, what it leaves alone, and how it fails."""
+
+from __future__ import annotations
+
+import pytest
+
+from analysis.bundle import ROOT_TOKEN, Bundle
+from analysis.errors import UnknownArtifactError
+from analysis.inject import PlaceholderError, inject, restore_blocks
+
+BUNDLE = Bundle(
+    blocks={
+        "table:checks": f'<figure id="table-checks"><a href="{ROOT_TOKEN}downloads/x.csv">csv</a></figure>',
+        "chart:flow": "<figure id='chart-flow'></figure>",
+    },
+    values={"os_5y": "25.6% ± 6.9%", "cohort": "80"},
+)
+
+
+def test_values_are_replaced_inline() -> None:
+    md, stash = inject("OS was {{ value os_5y }} in {{value cohort}} infants.\n", BUNDLE)
+    assert md == "OS was 25.6% ± 6.9% in 80 infants.\n"
+    assert stash.blocks == {}
+
+
+def test_blocks_become_tokens_that_restore_to_html_with_root_relative_links() -> None:
+    md, stash = inject("Intro\n\n{{ table checks }}\n", BUNDLE)
+    assert "{{" not in md
+    html = restore_blocks(f"<p>Intro</p>\n<p>{md.split()[-1]}</p>", stash, root="../")
+    assert '<figure id="table-checks"><a href="../downloads/x.csv">' in html
+    assert "<p><figure" not in html
+
+
+def test_placeholders_inside_code_are_left_alone() -> None:
+    text = "Use `{{ table nope }}` like this:\n\n```md\n{{ chart nope }}\n```\n"
+    md, stash = inject(text, BUNDLE)
+    assert md == text
+    assert not stash.blocks
+
+
+def test_an_unknown_name_lists_the_valid_names_and_the_page_line() -> None:
+    with pytest.raises(UnknownArtifactError) as info:
+        inject("a\n{{ table chekcs }}\n", BUNDLE, where="docs/results.md")
+    msg = str(info.value)
+    assert msg.startswith("docs/results.md:2: unknown table 'chekcs'")
+    assert "valid table names are: checks" in msg
+
+
+def test_an_unknown_value_lists_the_valid_values() -> None:
+    with pytest.raises(UnknownArtifactError, match="valid value names are: cohort, os_5y"):
+        inject("{{ value os_10y }}", BUNDLE)
+
+
+def test_a_misspelt_kind_is_an_error_not_a_leftover() -> None:
+    with pytest.raises(
+        PlaceholderError, match=r"page:1: malformed placeholder '\{\{ tabel checks \}\}'"
+    ):
+        inject("{{ tabel checks }}\n", BUNDLE)
+
+
+def test_a_block_inside_a_sentence_is_refused() -> None:
+    with pytest.raises(PlaceholderError, match="must stand alone on its line"):
+        inject("See {{ chart flow }} here.\n", BUNDLE)
+
+
+def test_blocks_work_indented_inside_admonitions() -> None:
+    md, stash = inject("!!! note\n    {{ chart flow }}\n", BUNDLE)
+    assert len(stash.blocks) == 1
+    assert "{{" not in md

@@ -1,0 +1,76 @@
+"""`mkdocs serve` watches the data: edit a number and the served page shows the recomputed value."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import STUDY_FILE, copy_site_sources
+
+pytestmark = pytest.mark.slow
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _fetch(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=5) as response:
+        return response.read().decode("utf-8")
+
+
+def _wait_for(url: str, needle: str, seconds: float) -> str:
+    deadline, last = time.monotonic() + seconds, ""
+    while time.monotonic() < deadline:
+        try:
+            last = _fetch(url)
+            if needle in last:
+                return last
+        except OSError:
+            pass
+        time.sleep(0.5)
+    raise AssertionError(f"{needle!r} did not appear at {url} within {seconds} s")
+
+
+def test_editing_the_data_file_updates_the_served_page(tmp_path: Path) -> None:
+    project = copy_site_sources(tmp_path / "project")
+    study = project / "study.yaml"
+    study.write_text(STUDY_FILE.read_text())
+    config = project / "mkdocs.yml"
+    config.write_text(
+        config.read_text().replace(
+            "  - study-analysis\n", "  - study-analysis:\n      study: study.yaml\n"
+        )
+    )
+    port = _free_port()
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
+        cwd=project,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        url = f"http://127.0.0.1:{port}/"
+        _wait_for(url, "40.5% (15/37)", 90)
+        study.write_text(
+            study.read_text().replace(
+                "numerator: 15\n    denominator: 37\n    percent: 40.5",
+                "numerator: 16\n    denominator: 37\n    percent: 43.2",
+            )
+        )
+        html = _wait_for(url, "43.2% (16/37)", 90)
+        assert "40.5% (15/37)" not in html
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
