@@ -226,10 +226,12 @@ def interval_chart(
 ) -> alt.LayerChart:
     """Point estimates with 95% intervals, one row per ``label``, on a 0–100% axis.
 
-    ``frame`` needs ``label``, ``percent``, ``lower``, ``upper`` (all in %), ``method`` and
-    ``meaning``; one row per interval.
+    ``frame`` needs ``label``, ``percent``, ``lower``, ``upper`` (all in %), ``method``,
+    ``colour`` and ``annotation`` (the text printed beside the interval); one row per interval.
+    Row labels are drawn as text above each interval rather than as axis labels, so a browser
+    font wider than the one the SVG was laid out with cannot clip them.
     """
-    y = alt.Y("label:N", title=None, sort=None, axis=alt.Axis(labelLimit=320))
+    y = alt.Y("label:N", title=None, sort=None, axis=None)
     x_scale = alt.Scale(domain=[0, 100])
     tooltip = [
         alt.Tooltip("label:N", title="Measure"),
@@ -244,13 +246,16 @@ def interval_chart(
         x2="upper:Q",
         color=alt.Color("colour:N", scale=None),
     )
-    point = base.mark_point(filled=True, size=90, shape="diamond").encode(
+    point = base.mark_point(filled=True, size=90, shape="diamond", opacity=1).encode(
         x=alt.X("percent:Q", scale=x_scale),
         color=alt.Color("colour:N", scale=None),
     )
-    text = base.mark_text(align="left", dx=8, dy=-11).encode(
-        x=alt.X("percent:Q", scale=x_scale), text="annotation:N"
+    label = base.mark_text(align="left", baseline="bottom", dy=-9, fontWeight="bold").encode(
+        x=alt.datum(0), text="label:N"
     )
-    return alt.layer(ci, point, text).properties(
-        width=560, height=alt.Step(44), title=title, description=description
+    value = base.mark_text(align="left", baseline="middle", dx=8).encode(
+        x=alt.X("upper:Q", scale=x_scale), text="annotation:N"
+    )
+    return alt.layer(ci, point, label, value).properties(
+        width=560, height=alt.Step(58), title=title, description=description
     )
