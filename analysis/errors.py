@@ -52,3 +52,10 @@ class UnknownArtifactError(AnalysisError):
             + ", ".join(self.valid)
         )
         super().__init__(msg)
+
+
+class AppraisalDataError(StudyDataError):
+    """The appraisal file (analysis/data/appraisal.yaml) is malformed or incomplete."""
+
+
+__all__ += ["AppraisalDataError"]
