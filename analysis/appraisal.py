@@ -229,14 +229,18 @@ def _structure_problems(appraisal: Appraisal, loc: _Locator) -> list[DataProblem
         if item.id not in known:
             problems.append(
                 loc.problem(
-                    path, "id", repr(item.id),
+                    path,
+                    "id",
+                    repr(item.id),
                     "the id of a CASP cohort question: " + ", ".join(known),
                 )
             )
         elif item.id in seen:
             problems.append(
                 loc.problem(
-                    path, "id", repr(item.id),
+                    path,
+                    "id",
+                    repr(item.id),
                     f"each question answered once (already answered in checklist[{seen[item.id]}])",
                 )
             )
@@ -244,7 +248,8 @@ def _structure_problems(appraisal: Appraisal, loc: _Locator) -> list[DataProblem
         if "\n" in item.justification or len(item.justification) > JUSTIFICATION_MAX_CHARS:
             problems.append(
                 loc.problem(
-                    path, "justification",
+                    path,
+                    "justification",
                     f"{len(item.justification)} characters"
                     + (" over several lines" if "\n" in item.justification else ""),
                     f"one line of at most {JUSTIFICATION_MAX_CHARS} characters "
@@ -255,7 +260,8 @@ def _structure_problems(appraisal: Appraisal, loc: _Locator) -> list[DataProblem
         if q.id not in seen:
             problems.append(
                 loc.problem(
-                    ("checklist",), f"checklist[id={q.id}]",
+                    ("checklist",),
+                    f"checklist[id={q.id}]",
                     "no answer to this question",
                     f"an entry with id '{q.id}' answering CASP question {q.number} "
                     f"(section {q.section}: {_SECTIONS[q.section]})",
@@ -266,7 +272,9 @@ def _structure_problems(appraisal: Appraisal, loc: _Locator) -> list[DataProblem
         if lim.id in ids:
             problems.append(
                 loc.problem(
-                    ("limitations", i), "id", repr(lim.id),
+                    ("limitations", i),
+                    "id",
+                    repr(lim.id),
                     f"an id not already used by limitations[{ids[lim.id]}]",
                 )
             )
@@ -275,7 +283,9 @@ def _structure_problems(appraisal: Appraisal, loc: _Locator) -> list[DataProblem
     if sentences > BOTTOM_LINE_MAX_SENTENCES or chars > BOTTOM_LINE_MAX_CHARS:
         problems.append(
             loc.problem(
-                (), "bottom_line", f"{sentences} sentence(s), {chars} characters",
+                (),
+                "bottom_line",
+                f"{sentences} sentence(s), {chars} characters",
                 f"at most {BOTTOM_LINE_MAX_SENTENCES} sentences and "
                 f"{BOTTOM_LINE_MAX_CHARS} characters (after values are filled in)",
             )
@@ -290,11 +300,15 @@ def _read(path: Path, shown: str) -> tuple[Any, dict[tuple[Any, ...], int]]:
         problem = DataProblem(shown, "(file)", "(file)", str(exc), "a readable UTF-8 YAML file")
         raise AppraisalDataError([problem]) from None
     try:
-        return yaml.load(text, Loader=_YAML12Loader), _line_index(text)  # noqa: S506 (safe loader)
+        return yaml.load(text, Loader=_YAML12Loader), _line_index(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = DataProblem(
-            shown, "(file)", "(syntax)", str(getattr(exc, "problem", exc)), "valid YAML",
+            shown,
+            "(file)",
+            "(syntax)",
+            str(getattr(exc, "problem", exc)),
+            "valid YAML",
             line=mark.line + 1 if mark else None,
         )
         raise AppraisalDataError([problem]) from None

@@ -135,7 +135,9 @@ def limitations_table(appraisal: Appraisal) -> Table:
         "Limitations to weigh before applying the results",
         _source(appraisal),
         data,
-        data[["title", "detail"]].rename(columns={"title": "Limitation", "detail": "Why it matters"}),
+        data[["title", "detail"]].rename(
+            columns={"title": "Limitation", "detail": "Why it matters"}
+        ),
         {
             "id": "identifier of the limitation",
             "title": "the limitation in a few words",
