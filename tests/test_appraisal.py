@@ -210,7 +210,7 @@ def test_question_answered_twice_or_not_in_the_checklist_is_rejected(
     problems, _ = _problems_after(tmp_path, values, duplicate_and_invent)
     assert [p.field for p in problems] == ["id", "id"]
     assert "answered once" in problems[0].expected
-    assert "'is_it_good'" == problems[1].found
+    assert problems[1].found == "'is_it_good'"
 
 
 def test_unknown_value_name_in_a_text_is_rejected(tmp_path: Path, values: dict[str, str]) -> None:
