@@ -10,6 +10,8 @@ import altair as alt
 import pandas as pd
 
 from . import charts
+from .appraisal import load_appraisal
+from .appraisal_tables import appraisal_values, checklist_table, limitations_table, pico_table
 from .checks import run_checks
 from .flow import patient_flow
 from .load import STUDY_FILE, load_study
@@ -210,7 +212,13 @@ def _values(study: Study) -> dict[str, str]:
     open_questions = sum(ch.status == "warn" for ch in checks)
     values["checks_consistent"] = str(len(checks) - open_questions)
     values["checks_open"] = str(open_questions)
+    values.update(appraisal_values(load_appraisal(values=values)))
     return values
+
+
+def _appraisal_tables(study: Study) -> tuple[Table, ...]:
+    appraisal = load_appraisal(values=_values(study))
+    return checklist_table(appraisal), pico_table(appraisal), limitations_table(appraisal)
 
 
 TABLE_BUILDERS: tuple[Callable[[Study], Table], ...] = (
@@ -220,6 +228,9 @@ TABLE_BUILDERS: tuple[Callable[[Study], Table], ...] = (
     checks_table,
     figures_table,
     prognostic_table,
+    lambda study: _appraisal_tables(study)[0],
+    lambda study: _appraisal_tables(study)[1],
+    lambda study: _appraisal_tables(study)[2],
 )
 CHART_BUILDERS: tuple[Callable[[Study], ChartArtifact], ...] = (
     _flow_chart,

@@ -29,7 +29,8 @@ __all__ = [
 BUNDLE_FORMAT = 1
 ROOT_TOKEN = "__SITE_ROOT__/"  # replaced by the site glue with the page's path to the site root
 PACKAGE_DIR = Path(__file__).parent
-_VERSIONED = ("altair", "vl-convert-python", "pandas", "numpy", "scipy", "pydantic", "pyyaml")
+_VERSIONED = ("altair", "vl-convert-python", "pandas", "numpy", "scipy", "pydantic", "pyyaml",
+             "mll-relapse-study")  # the project version is the handout's edition
 
 
 @dataclass(frozen=True)

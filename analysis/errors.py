@@ -49,3 +49,10 @@ class UnknownArtifactError(AnalysisError):
         location = f"{where}: " if where else ""
         msg = f"{location}unknown {kind} '{name}'; valid {kind} names are: " + ", ".join(self.valid)
         super().__init__(msg)
+
+
+class AppraisalDataError(StudyDataError):
+    """The appraisal file (analysis/data/appraisal.yaml) is malformed or incomplete."""
+
+
+__all__ += ["AppraisalDataError"]

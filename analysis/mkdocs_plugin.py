@@ -37,12 +37,15 @@ class AnalysisPlugin(BasePlugin[AnalysisPluginConfig]):
         self._job: BundleJob | None = None
         self._bundle: Bundle | None = None
         self._stashes: dict[str, Stash] = {}
+        self._site_values: dict[str, str] = {}
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
             return config
         project = Path(config.config_file_path).parent
         study = Path(self.config.study) if self.config.study else None
+        # Facts only the site generator knows, placeable like any value (e.g. on the handout).
+        self._site_values = {"site_url": config.site_url or "(site_url not set in mkdocs.yml)"}
         self._job = start_bundle(project / self.config.cache_dir, study_file=study)
         self._bundle = None
         log.info(
@@ -57,6 +60,7 @@ class AnalysisPlugin(BasePlugin[AnalysisPluginConfig]):
             assert self._job is not None
             try:
                 self._bundle = self._job.result()
+                self._bundle.values.update(self._site_values)
             except AnalysisError as exc:
                 raise PluginError(f"analysis failed:\n{exc}") from None
         return self._bundle

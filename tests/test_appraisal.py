@@ -1,0 +1,278 @@
+"""The appraisal file: validation errors that say where and what, and the tables built from it."""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from analysis.appraisal import (
+    APPRAISAL_FILE,
+    BOTTOM_LINE_MAX_CHARS,
+    CASP_COHORT,
+    Appraisal,
+    _YAML12Loader,
+    count_sentences,
+    load_appraisal,
+)
+from analysis.appraisal_tables import ANSWER_DISPLAY, appraisal_values, checklist_table, edition
+from analysis.artifacts import _values
+from analysis.errors import AppraisalDataError, DataProblem, StudyDataError
+from analysis.load import load_study
+
+from .conftest import PROJECT
+
+
+@pytest.fixture(scope="module")
+def values() -> dict[str, str]:
+    return _values(load_study())
+
+
+@pytest.fixture(scope="module")
+def appraisal(values: dict[str, str]) -> Appraisal:
+    return load_appraisal(values=values)
+
+
+def _raw() -> dict[str, Any]:
+    return yaml.load(APPRAISAL_FILE.read_text(encoding="utf-8"), Loader=_YAML12Loader)
+
+
+def _problems_after(
+    tmp_path: Path, values: dict[str, str], change: Callable[[dict[str, Any]], None]
+) -> tuple[list[DataProblem], list[str]]:
+    """Write the packaged appraisal with ``change`` applied; return the problems and the lines."""
+    raw = _raw()
+    change(raw)
+    path = tmp_path / "appraisal.yaml"
+    text = yaml.safe_dump(raw, sort_keys=False, allow_unicode=True, width=100)
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(AppraisalDataError) as info:
+        load_appraisal(path, values=values)
+    return info.value.problems, text.splitlines()
+
+
+def _entry(raw: dict[str, Any], question_id: str) -> dict[str, Any]:
+    return next(item for item in raw["checklist"] if item["id"] == question_id)
+
+
+def test_packaged_appraisal_answers_every_casp_question_exactly_once(appraisal: Appraisal) -> None:
+    assert sorted(item.id for item in appraisal.checklist) == sorted(q.id for q in CASP_COHORT)
+
+
+def test_value_references_are_filled_in_from_the_study_data(
+    appraisal: Appraisal, values: dict[str, str]
+) -> None:
+    assert values["relapsed_or_refractory"] in appraisal.pico.population
+    assert values["os_5y"] in appraisal.bottom_line
+    texts = [appraisal.bottom_line, appraisal.design, *appraisal.pico.model_dump().values()]
+    texts += [item.justification for item in appraisal.checklist]
+    texts += [lim.detail for lim in appraisal.limitations]
+    assert not [t for t in texts if "{{" in t or "}}" in t]
+
+
+def test_unknown_answer_is_rejected_naming_entry_field_line_and_the_allowed_answers(
+    tmp_path: Path, values: dict[str, str]
+) -> None:
+    problems, lines = _problems_after(
+        tmp_path, values, lambda raw: _entry(raw, "precision").update(answer="maybe")
+    )
+    (problem,) = problems
+    assert problem.file.endswith("appraisal.yaml")
+    assert "'precision'" in problem.entry
+    assert problem.field == "answer"
+    assert problem.found == "'maybe'"
+    assert all(word in problem.expected for word in ("'yes'", "'no'", "can't tell"))
+    assert problem.line is not None
+    assert "maybe" in lines[problem.line - 1]
+    assert isinstance(problem, DataProblem)
+
+
+def test_an_unknown_answer_is_a_study_data_error_too(
+    tmp_path: Path, values: dict[str, str]
+) -> None:
+    problems, _ = _problems_after(
+        tmp_path, values, lambda raw: _entry(raw, "believable").update(answer="probably")
+    )
+    assert problems
+    assert issubclass(AppraisalDataError, StudyDataError)
+
+
+def test_unquoted_yes_and_no_are_answers_not_booleans(
+    tmp_path: Path, values: dict[str, str]
+) -> None:
+    text = APPRAISAL_FILE.read_text(encoding="utf-8").replace('answer: "yes"', "answer: yes")
+    text = text.replace('answer: "no"', "answer: no")
+    assert "answer: yes" in text
+    assert "answer: no" in text
+    path = tmp_path / "appraisal.yaml"
+    path.write_text(text, encoding="utf-8")
+    loaded = load_appraisal(path, values=values)
+    assert {item.answer for item in loaded.checklist} <= {"yes", "no", "can't tell"}
+    assert "yes" in {item.answer for item in loaded.checklist}
+
+
+@pytest.mark.parametrize(
+    ("change", "found"),
+    [
+        (lambda item: item.pop("justification"), "nothing (the field is missing)"),
+        (lambda item: item.update(justification=""), "''"),
+    ],
+    ids=["absent", "empty"],
+)
+def test_missing_justification_is_rejected(
+    tmp_path: Path, values: dict[str, str], change: Callable[[dict[str, Any]], None], found: str
+) -> None:
+    problems, _ = _problems_after(tmp_path, values, lambda raw: change(_entry(raw, "applicable")))
+    (problem,) = problems
+    assert "'applicable'" in problem.entry
+    assert problem.field == "justification"
+    assert problem.found == found
+
+
+def test_justification_longer_than_one_line_is_rejected(
+    tmp_path: Path, values: dict[str, str]
+) -> None:
+    problems, _ = _problems_after(
+        tmp_path,
+        values,
+        lambda raw: _entry(raw, "fits_evidence").update(justification="Because. " * 40),
+    )
+    (problem,) = problems
+    assert problem.field == "justification"
+    assert "one line" in problem.expected
+
+
+def test_bottom_line_of_four_sentences_is_rejected(tmp_path: Path, values: dict[str, str]) -> None:
+    problems, lines = _problems_after(
+        tmp_path,
+        values,
+        lambda raw: raw.update(
+            bottom_line="Survival was poor. Numbers are small. HSCT varied. New drugs are needed."
+        ),
+    )
+    (problem,) = problems
+    assert problem.field == "bottom_line"
+    assert problem.found.startswith("4 sentence")
+    assert "at most 3 sentences" in problem.expected
+    assert lines[problem.line - 1].startswith("bottom_line:")
+
+
+def test_bottom_line_over_the_character_limit_is_rejected(
+    tmp_path: Path, values: dict[str, str]
+) -> None:
+    long_sentence = "Survival " + "was very poor " * (BOTTOM_LINE_MAX_CHARS // 10) + "indeed."
+    problems, _ = _problems_after(
+        tmp_path, values, lambda raw: raw.update(bottom_line=long_sentence)
+    )
+    (problem,) = problems
+    assert problem.field == "bottom_line"
+    assert f"{len(long_sentence)} characters" in problem.found
+    assert f"{BOTTOM_LINE_MAX_CHARS} characters" in problem.expected
+
+
+def test_bottom_line_length_counts_the_filled_in_values(
+    tmp_path: Path, values: dict[str, str]
+) -> None:
+    """A short placeholder can stand for a long text: the limit applies to what readers see."""
+    padded = {**values, "long_value": "x" * BOTTOM_LINE_MAX_CHARS}
+    raw = _raw()
+    raw["bottom_line"] = "It is {{ value long_value }}."
+    path = tmp_path / "appraisal.yaml"
+    path.write_text(yaml.safe_dump(raw, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(AppraisalDataError, match="bottom_line"):
+        load_appraisal(path, values=padded)
+
+
+def test_missing_checklist_question_is_rejected_naming_its_casp_number(
+    tmp_path: Path, values: dict[str, str]
+) -> None:
+    def drop(raw: dict[str, Any]) -> None:
+        raw["checklist"] = [item for item in raw["checklist"] if item["id"] != "follow_up_long"]
+
+    problems, lines = _problems_after(tmp_path, values, drop)
+    (problem,) = problems
+    assert "follow_up_long" in problem.field
+    assert "CASP question 6b" in problem.expected
+    assert lines[problem.line - 1].startswith("checklist:")
+
+
+def test_question_answered_twice_or_not_in_the_checklist_is_rejected(
+    tmp_path: Path, values: dict[str, str]
+) -> None:
+    def duplicate_and_invent(raw: dict[str, Any]) -> None:
+        raw["checklist"].append(dict(_entry(raw, "precision")))
+        raw["checklist"].append({**_entry(raw, "precision"), "id": "is_it_good"})
+
+    problems, _ = _problems_after(tmp_path, values, duplicate_and_invent)
+    assert [p.field for p in problems] == ["id", "id"]
+    assert "answered once" in problems[0].expected
+    assert problems[1].found == "'is_it_good'"
+
+
+def test_unknown_value_name_in_a_text_is_rejected(tmp_path: Path, values: dict[str, str]) -> None:
+    problems, _ = _problems_after(
+        tmp_path,
+        values,
+        lambda raw: raw["pico"].update(population="{{ value os_10y }} infants"),
+    )
+    (problem,) = problems
+    assert problem.entry == "'pico'"
+    assert problem.field == "population"
+    assert "os_10y" in problem.found
+    assert "os_5y" in problem.expected  # a close name is suggested
+
+
+def test_every_problem_is_reported_at_once(tmp_path: Path, values: dict[str, str]) -> None:
+    def two_faults(raw: dict[str, Any]) -> None:
+        _entry(raw, "precision")["justification"] = "{{ value nope }}"
+        raw["bottom_line"] = "One. Two. Three. Four."
+
+    problems, _ = _problems_after(tmp_path, values, two_faults)
+    assert {p.field for p in problems} == {"justification", "bottom_line"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Survival was 25.6% ± 6.9% at 5 years.", 1),
+        ("Treatment changed (e.g. blinatumomab). Results may differ.", 2),
+        ("One. Two! Three? Four.", 4),
+        ("", 0),
+    ],
+)
+def test_sentences_are_counted_without_splitting_decimals_or_abbreviations(
+    text: str, expected: int
+) -> None:
+    assert count_sentences(text) == expected
+
+
+def test_checklist_table_shows_each_answer_by_icon_and_word(appraisal: Appraisal) -> None:
+    table = checklist_table(appraisal)
+    for answer, shown in zip(table.data["answer"], table.display["Answer"], strict=True):
+        icon, word = shown.split(" ", 1)
+        assert word.lower() == answer
+        assert not icon.isalpha()
+    icons = {shown.split(" ", 1)[0] for shown in ANSWER_DISPLAY.values()}
+    assert len(icons) == len(ANSWER_DISPLAY)  # each answer has its own icon
+
+
+def test_checklist_table_follows_casp_order_and_numbers(appraisal: Appraisal) -> None:
+    table = checklist_table(appraisal)
+    assert list(table.data["id"]) == [q.id for q in CASP_COHORT]
+    assert list(table.display["#"]) == [q.number for q in CASP_COHORT]
+
+
+def test_edition_is_the_project_version_from_pyproject() -> None:
+    pyproject = tomllib.loads((PROJECT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert edition() == pyproject["project"]["version"]
+
+
+def test_appraisal_values_count_the_answers(appraisal: Appraisal) -> None:
+    shown = appraisal_values(appraisal)
+    counted = sum(int(shown[k]) for k in ("appraisal_yes", "appraisal_no", "appraisal_cant_tell"))
+    assert counted == int(shown["appraisal_questions"]) == len(CASP_COHORT)
+    assert shown["appraisal_date"] == appraisal.appraisal.date.isoformat()
