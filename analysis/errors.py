@@ -52,3 +52,31 @@ class UnknownArtifactError(AnalysisError):
             + ", ".join(self.valid)
         )
         super().__init__(msg)
+
+
+__all__ += ["NoteProblem", "NotesError"]
+
+
+@dataclass(frozen=True)
+class NoteProblem:
+    """One thing wrong in a reader's note: where, which rule it breaks, and how to fix it."""
+
+    file: str
+    line: int
+    rule: str
+    found: str
+    fix: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: [{self.rule}] {self.found}. Fix: {self.fix}"
+
+
+class NotesError(AnalysisError):
+    """One or more notes break the notes rules; carries every problem found."""
+
+    def __init__(self, problems: list[NoteProblem]) -> None:
+        self.problems = list(problems)
+        msg = f"{len(self.problems)} problem(s) in notes:\n" + "\n".join(
+            f"  - {p}" for p in self.problems
+        )
+        super().__init__(msg)
