@@ -31,6 +31,12 @@ _AUTOLINK = re.compile(r"<(?:https?://[^<>\s]*|[^<>\s@]+@[^<>\s@]+\.[^<>\s]+)>",
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _ATTR_ID = re.compile(r"\{[^}]*#([\w-]+)[^}]*\}\s*$")
 _FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
+_URL_BREAKERS = re.compile(r"[\"'<>\\`]")
+_IMAGE_TYPES = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".svg"}
+_SVG_ACTIVE = re.compile(
+    r"<\s*script|\bon[a-z]+\s*=|javascript:|<\s*foreignObject|<\s*iframe|href\s*=|<!ENTITY",
+    re.IGNORECASE,
+)
 _DANGEROUS_ELEMENTS = {
     "script": "a <script> element",
     "iframe": "an <iframe>",
@@ -177,6 +183,11 @@ def _link_problems(
     folder = note.docs_path.rsplit("/", 1)[0]
     for link in links:
         scheme = url_scheme(link.raw)
+        if _URL_BREAKERS.search(link.raw):
+            add(link.raw, "forbidden-link", f"a link or image address with a quote, angle "
+                f"bracket or backslash ({link.raw[:60]})", "write a plain address; encode "
+                "such characters (%22, %3C, %3E, %5C) if they are really part of it")
+            continue
         if link.tag == "img":
             if scheme is not None:
                 name = link.raw.rstrip("/").rsplit("/", 1)[-1].split("?")[0] or "image.png"
@@ -199,6 +210,15 @@ def _link_problems(
         if path.startswith("..") or path in note_files or not (docs_dir / path).is_file():
             add(link.raw, "broken-link", f"'{link.raw}' points to no file of the site",
                 "check the path: it is relative to the note's folder, e.g. ../results.md")
+        elif link.tag == "img" and Path(path).suffix.lower() not in _IMAGE_TYPES:
+            add(link.raw, "image-type", f"'{link.raw}' is not an image file the site shows",
+                f"use one of: {', '.join(sorted(_IMAGE_TYPES))}")
+        elif link.tag == "img" and path.lower().endswith(".svg") and _SVG_ACTIVE.search(
+            (docs_dir / path).read_text(encoding="utf-8", errors="replace")
+        ):
+            add(link.raw, "forbidden-html", f"SVG image {path} contains a script, an event "
+                "handler, embedded HTML or a link", "export the figure as PNG, or as an SVG "
+                "without scripts and links")
         elif fragment and path in pages and fragment not in pages[path]:
             add(link.raw, "broken-link", f"page {path} has no section '#{fragment}'",
                 f"use one of: {', '.join(sorted(pages[path])) or '(no sections)'}")
