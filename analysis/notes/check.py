@@ -151,7 +151,7 @@ def _describe_raw(snippet: str) -> str:
 
 
 def _raw_html_problems(note: Note) -> list[NoteProblem]:
-    problems = []
+    problems, opened = [], set()
     for offset, text in enumerate(note.body.splitlines()):
         for match in _TAG_START.finditer(text):
             if _AUTOLINK.match(text, match.start()):
@@ -160,6 +160,11 @@ def _raw_html_problems(note: Note) -> list[NoteProblem]:
             snippet = text[match.start() : end + 1 if end >= 0 else len(text)]
             if snippet in _ALLOWED_RAW:
                 continue
+            name = re.match(r"</?([A-Za-z][A-Za-z0-9-]*)", snippet)
+            if name and snippet.startswith("</") and name.group(1).lower() in opened:
+                continue  # the opening tag is already reported
+            if name:
+                opened.add(name.group(1).lower())
             shown = snippet if len(snippet) <= 60 else snippet[:57] + "…"
             fix = _FIX_HTML
             if re.match(r"<[A-Za-z]", snippet) and " " not in snippet[:3]:
