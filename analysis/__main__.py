@@ -22,6 +22,9 @@ def _parser() -> argparse.ArgumentParser:
     bundle.add_argument("--out", type=Path, required=True, help="where to write the bundle")
     bundle.add_argument("--study", type=Path, default=None, help="study YAML file")
     bundle.add_argument("--fingerprint", default="", help="input fingerprint to record")
+    notes = sub.add_parser("notes", help="readers' notes: `notes check` checks every note")
+    notes.add_argument("action", choices=["check"], help="what to do with the notes")
+    notes.add_argument("--docs", type=Path, default=Path("docs"), help="the site's docs folder")
     return parser
 
 
@@ -71,6 +74,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "check":
             return _check(args.study)
+        if args.command == "notes":
+            from .notes.cli import notes_check
+
+            return notes_check(args.docs)
         return _bundle(args.out, args.study, args.fingerprint)
     except AnalysisError as exc:
         print(f"error: {exc}", file=sys.stderr)

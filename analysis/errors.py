@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["AnalysisError", "DataProblem", "StudyDataError", "UnknownArtifactError"]
+__all__ = [
+    "AnalysisError",
+    "AppraisalDataError",
+    "DataProblem",
+    "NoteProblem",
+    "NotesError",
+    "StudyDataError",
+    "UnknownArtifactError",
+]
 
 
 class AnalysisError(Exception):
@@ -55,4 +63,26 @@ class AppraisalDataError(StudyDataError):
     """The appraisal file (analysis/data/appraisal.yaml) is malformed or incomplete."""
 
 
-__all__ += ["AppraisalDataError"]
+@dataclass(frozen=True)
+class NoteProblem:
+    """One thing wrong in a reader's note: where, which rule it breaks, and how to fix it."""
+
+    file: str
+    line: int
+    rule: str
+    found: str
+    fix: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: [{self.rule}] {self.found}. Fix: {self.fix}"
+
+
+class NotesError(AnalysisError):
+    """One or more notes break the notes rules; carries every problem found."""
+
+    def __init__(self, problems: list[NoteProblem]) -> None:
+        self.problems = list(problems)
+        msg = f"{len(self.problems)} problem(s) in notes:\n" + "\n".join(
+            f"  - {p}" for p in self.problems
+        )
+        super().__init__(msg)
