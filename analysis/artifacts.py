@@ -221,16 +221,15 @@ def _appraisal_tables(study: Study) -> tuple[Table, ...]:
     return checklist_table(appraisal), pico_table(appraisal), limitations_table(appraisal)
 
 
-TABLE_BUILDERS: tuple[Callable[[Study], Table], ...] = (
+# A builder returns one table or several (when they share expensive inputs).
+TABLE_BUILDERS: tuple[Callable[[Study], Table | tuple[Table, ...]], ...] = (
     key_numbers_table,
     proportions_table,
     survival_table,
     checks_table,
     figures_table,
     prognostic_table,
-    lambda study: _appraisal_tables(study)[0],
-    lambda study: _appraisal_tables(study)[1],
-    lambda study: _appraisal_tables(study)[2],
+    _appraisal_tables,
 )
 CHART_BUILDERS: tuple[Callable[[Study], ChartArtifact], ...] = (
     _flow_chart,
@@ -242,7 +241,11 @@ CHART_BUILDERS: tuple[Callable[[Study], ChartArtifact], ...] = (
 def build_artifacts(study_file: Path = STUDY_FILE) -> Artifacts:
     """Load and validate the data, then compute every table, chart and value."""
     study = load_study(study_file)
-    tables = {t.name: t for t in (build(study) for build in TABLE_BUILDERS)}
+    tables: dict[str, Table] = {}
+    for build in TABLE_BUILDERS:
+        built = build(study)
+        for table in built if isinstance(built, tuple) else (built,):
+            tables[table.name] = table
     charts_ = {c.name: c for c in (build(study) for build in CHART_BUILDERS)}
     return Artifacts(
         tables=tables,
