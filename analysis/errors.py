@@ -52,3 +52,10 @@ class UnknownArtifactError(AnalysisError):
             + ", ".join(self.valid)
         )
         super().__init__(msg)
+
+
+class ComparatorDataError(StudyDataError):
+    """The comparator data file (comparators.yaml) is malformed or contradicts itself."""
+
+
+__all__ += ["ComparatorDataError"]
