@@ -11,8 +11,16 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, StrictStr
-from pydantic import ValidationError
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictFloat,
+    StrictInt,
+    StrictStr,
+    ValidationError,
+)
 
 from .errors import ComparatorDataError, DataProblem
 from .load import DATA_DIR, _display_path, _line_index, _Locator
@@ -198,15 +206,25 @@ def _reported_problems(
     problems = []
     if item.se is not None and item.ci is not None:
         problems.append(
-            _problem(loc, (*path, "se"), f"{prefix}se", f"both se ({item.se}) and ci",
-                     "one of se or ci, exactly as the source reports it")
+            _problem(
+                loc,
+                (*path, "se"),
+                f"{prefix}se",
+                f"both se ({item.se}) and ci",
+                "one of se or ci, exactly as the source reports it",
+            )
         )
     if item.ci is not None:
         lower, upper = item.ci
         if not lower <= item.percent <= upper:
             problems.append(
-                _problem(loc, (*path, "ci"), f"{prefix}ci", f"[{lower}, {upper}]",
-                         f"an interval that contains the estimate {item.percent}")
+                _problem(
+                    loc,
+                    (*path, "ci"),
+                    f"{prefix}ci",
+                    f"[{lower}, {upper}]",
+                    f"an interval that contains the estimate {item.percent}",
+                )
             )
     return problems
 
@@ -220,8 +238,13 @@ def _consistency_problems(data: Comparators, loc: _Locator) -> list[DataProblem]
         for i, entry in enumerate(getattr(data, section)):
             if entry.id in seen:
                 problems.append(
-                    _problem(loc, (section, i, "id"), "id", repr(entry.id),
-                             f"an id not already used by {section}[{seen[entry.id]}]")
+                    _problem(
+                        loc,
+                        (section, i, "id"),
+                        "id",
+                        repr(entry.id),
+                        f"an id not already used by {section}[{seen[entry.id]}]",
+                    )
                 )
             seen.setdefault(entry.id, i)
         ids[section] = seen
@@ -229,16 +252,26 @@ def _consistency_problems(data: Comparators, loc: _Locator) -> list[DataProblem]
     for i, src in enumerate(data.sources):
         if not (src.doi or src.pmid or src.url):
             problems.append(
-                _problem(loc, ("sources", i), "doi/pmid/url", "none of them",
-                         "at least one of doi, pmid or url, so a reader can find the source")
+                _problem(
+                    loc,
+                    ("sources", i),
+                    "doi/pmid/url",
+                    "none of them",
+                    "at least one of doi, pmid or url, so a reader can find the source",
+                )
             )
 
     def check_ref(path: tuple[Any, ...], field: str, ref: str | None, section: str) -> None:
         if ref is not None and ref not in ids[section]:
             known = ", ".join(ids[section]) or "none"
             problems.append(
-                _problem(loc, (*path, field), field, repr(ref),
-                         f"the id of an entry under '{section}:' (known: {known})")
+                _problem(
+                    loc,
+                    (*path, field),
+                    field,
+                    repr(ref),
+                    f"the id of an entry under '{section}:' (known: {known})",
+                )
             )
 
     for section in ("cohorts", "estimates", "eras", "options"):
@@ -256,21 +289,30 @@ def _consistency_problems(data: Comparators, loc: _Locator) -> list[DataProblem]
                 problems += _reported_problems(result, path, f"results.{j}.", loc)
                 if (result.time is None) != (result.unit is None):
                     problems.append(
-                        _problem(loc, path, f"results.{j}.time/unit",
-                                 f"time={result.time}, unit={result.unit}",
-                                 "both a time and its unit, or neither")
+                        _problem(
+                            loc,
+                            path,
+                            f"results.{j}.time/unit",
+                            f"time={result.time}, unit={result.unit}",
+                            "both a time and its unit, or neither",
+                        )
                     )
     for i, cohort in enumerate(data.cohorts):
         if cohort.n_of is not None and cohort.n > cohort.n_of:
             problems.append(
-                _problem(loc, ("cohorts", i, "n"), "n", str(cohort.n),
-                         f"at most n_of ({cohort.n_of})")
+                _problem(
+                    loc, ("cohorts", i, "n"), "n", str(cohort.n), f"at most n_of ({cohort.n_of})"
+                )
             )
     if sum(c.this_study for c in data.cohorts) != 1:
         problems.append(
-            _problem(loc, ("cohorts",), "this_study",
-                     f"{sum(c.this_study for c in data.cohorts)} cohorts marked",
-                     "exactly one cohort marked 'this_study: true'")
+            _problem(
+                loc,
+                ("cohorts",),
+                "this_study",
+                f"{sum(c.this_study for c in data.cohorts)} cohorts marked",
+                "exactly one cohort marked 'this_study: true'",
+            )
         )
     return problems
 
@@ -284,15 +326,20 @@ def study_problems(data: Comparators, study: Study, *, file: str) -> list[DataPr
     cohort = own[0]
     counts = {f.id: f.value for f in study.figures if isinstance(f, CountFigure)}
     checks = [
-        ("n", cohort.n, counts["relapses"] + counts["induction_failures"],
-         "relapses + induction failures in study.yaml"),
+        (
+            "n",
+            cohort.n,
+            counts["relapses"] + counts["induction_failures"],
+            "relapses + induction failures in study.yaml",
+        ),
         ("n_of", cohort.n_of, counts["cohort"], "the 'cohort' count in study.yaml"),
     ]
     for field, found, expected, what in checks:
         if found != expected:
             problems.append(
-                DataProblem(file, f"'{cohort.id}' (cohorts)", field, str(found),
-                            f"{expected}, {what}")
+                DataProblem(
+                    file, f"'{cohort.id}' (cohorts)", field, str(found), f"{expected}, {what}"
+                )
             )
     for fig in study.figures:
         if not isinstance(fig, SurvivalFigure):
@@ -303,14 +350,20 @@ def study_problems(data: Comparators, study: Study, *, file: str) -> list[DataPr
             for field in ("percent", "se"):
                 if getattr(est, field) != getattr(fig, field):
                     problems.append(
-                        DataProblem(file, f"'{est.id}' (estimates)", field,
-                                    str(getattr(est, field)),
-                                    f"{getattr(fig, field)}, as figure '{fig.id}' in study.yaml")
+                        DataProblem(
+                            file,
+                            f"'{est.id}' (estimates)",
+                            field,
+                            str(getattr(est, field)),
+                            f"{getattr(fig, field)}, as figure '{fig.id}' in study.yaml",
+                        )
                     )
     return problems
 
 
-def load_comparators(path: Path | str = COMPARATORS_FILE, *, study: Study | None = None) -> Comparators:
+def load_comparators(
+    path: Path | str = COMPARATORS_FILE, *, study: Study | None = None
+) -> Comparators:
     """Read and validate the comparator file; optionally cross-check it against the study.
 
     Parameters
@@ -336,13 +389,24 @@ def load_comparators(path: Path | str = COMPARATORS_FILE, *, study: Study | None
         raise ComparatorDataError([problem]) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        problem = DataProblem(shown, "(file)", "(syntax)", str(getattr(exc, "problem", exc)),
-                              "valid YAML", line=mark.line + 1 if mark else None)
+        problem = DataProblem(
+            shown,
+            "(file)",
+            "(syntax)",
+            str(getattr(exc, "problem", exc)),
+            "valid YAML",
+            line=mark.line + 1 if mark else None,
+        )
         raise ComparatorDataError([problem]) from None
     loc = _Locator(shown, raw, lines)
     if not isinstance(raw, dict):
-        problem = DataProblem(shown, "(top level)", "(whole file)", type(raw).__name__,
-                              "a mapping with " + ", ".join(_SECTIONS))
+        problem = DataProblem(
+            shown,
+            "(top level)",
+            "(whole file)",
+            type(raw).__name__,
+            "a mapping with " + ", ".join(_SECTIONS),
+        )
         raise ComparatorDataError([problem])
     try:
         data = Comparators.model_validate(raw)
