@@ -11,6 +11,12 @@ import pandas as pd
 
 from . import charts
 from .checks import run_checks
+from .context_artifacts import (
+    CONTEXT_CHART_BUILDERS,
+    CONTEXT_DATA_FILES,
+    CONTEXT_TABLE_BUILDERS,
+    context_inline_values,
+)
 from .flow import patient_flow
 from .load import STUDY_FILE, load_study
 from .schema import ProportionFigure, Study, SurvivalFigure
@@ -208,6 +214,7 @@ def _values(study: Study) -> dict[str, str]:
     open_questions = sum(ch.status == "warn" for ch in checks)
     values["checks_consistent"] = str(len(checks) - open_questions)
     values["checks_open"] = str(open_questions)
+    values.update(context_inline_values(study))
     return values
 
 
@@ -218,11 +225,13 @@ TABLE_BUILDERS: tuple[Callable[[Study], Table], ...] = (
     checks_table,
     figures_table,
     prognostic_table,
+    *CONTEXT_TABLE_BUILDERS,
 )
 CHART_BUILDERS: tuple[Callable[[Study], ChartArtifact], ...] = (
     _flow_chart,
     _proportions_chart,
     _survival_chart,
+    *CONTEXT_CHART_BUILDERS,
 )
 
 
@@ -235,5 +244,5 @@ def build_artifacts(study_file: Path = STUDY_FILE) -> Artifacts:
         tables=tables,
         charts=charts_,
         values=_values(study),
-        data_files={"study.yaml": Path(study_file)},
+        data_files={"study.yaml": Path(study_file), **CONTEXT_DATA_FILES},
     )
