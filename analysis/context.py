@@ -209,8 +209,9 @@ def survival_comparison_table(data: Comparators) -> Table:
             "As reported": rows["reported"],
             "95% CI": [
                 _ci_text(lo, hi, b)
-                for lo, hi, b in zip(rows["lower"], rows["upper"], rows["interval_basis"],
-                                     strict=True)
+                for lo, hi, b in zip(
+                    rows["lower"], rows["upper"], rows["interval_basis"], strict=True
+                )
             ],
             "Follow-up": rows["follow_up"],
             "Source": [f"[{n}]" for n in rows["source_number"]],
@@ -260,8 +261,9 @@ def disagreements_table(data: Comparators) -> Table:
             "Value given": [f"{_num(p)}%" for p in frame["percent"]],
             "Given by": [
                 f"[{n}] {k}" + (f" — {notes[i]}" if notes[i] else "")
-                for n, k, i in zip(frame["source_number"], frame["source_kind"],
-                                   frame["estimate_id"], strict=True)
+                for n, k, i in zip(
+                    frame["source_number"], frame["source_kind"], frame["estimate_id"], strict=True
+                )
             ],
         }
     )
@@ -286,8 +288,10 @@ def disagreements_table(data: Comparators) -> Table:
 
 
 def _result_text(result: Result) -> str:
-    when = "" if result.time is None or result.unit is None else (
-        f"{_num(result.time)}-{result.unit[:-1]}"
+    when = (
+        ""
+        if result.time is None or result.unit is None
+        else (f"{_num(result.time)}-{result.unit[:-1]}")
     )
     head = f"{when} {result.endpoint}" if when else result.endpoint
     return f"{head}, {result.subgroup}: {_reported_text(result)}"
@@ -510,9 +514,7 @@ def context_values(data: Comparators) -> dict[str, str]:
     for est in data.estimates:
         values[f"cmp_{est.id}"] = _reported_text(est)
         values[f"cmp_{est.id}_pct"] = f"{_num(est.percent)}%"
-        values[f"cmp_{est.id}_when"] = (
-            f"{_time_text(est.time, est.unit)} {est.endpoint}"
-        )
+        values[f"cmp_{est.id}_when"] = f"{_time_text(est.time, est.unit)} {est.endpoint}"
         values[f"cmp_{est.id}_ref"] = f"[{numbers[est.source]}]"
     for cohort in data.cohorts:
         values[f"cmp_{cohort.id}_n"] = str(cohort.n)

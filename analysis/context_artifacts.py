@@ -63,7 +63,7 @@ def comparator_chart(study: Study) -> ChartArtifact:
 
     frame = comparison_frame(survival_comparison_rows(context_data(study)))
     panels = []
-    for panel, group in frame.groupby("panel_order", sort=True):
+    for _, group in frame.groupby("panel_order", sort=True):
         marks = "; ".join(
             f"{r.cohort} {r.percent:g}%"
             + ("" if math.isnan(r.lower) else f" (95% CI {r.interval})")
@@ -75,8 +75,19 @@ def comparator_chart(study: Study) -> ChartArtifact:
         "Survival after relapse or refractory disease, one panel per endpoint and time point, "
         "each estimate as its source reports it and nothing pooled. " + ". ".join(panels) + "."
     )
-    columns = ["estimate_id", "cohort", "endpoint", "time", "unit", "origin", "percent",
-               "interval", "interval_basis", "disagreement", "source_number"]
+    columns = [
+        "estimate_id",
+        "cohort",
+        "endpoint",
+        "time",
+        "unit",
+        "origin",
+        "percent",
+        "interval",
+        "interval_basis",
+        "disagreement",
+        "source_number",
+    ]
     fields = {k: SURVIVAL_FIELDS[k] for k in columns if k in SURVIVAL_FIELDS}
     fields["interval"] = "95% interval (%), reported or computed from the SE, or 'none reported'"
     data = frame[columns].copy()

@@ -27,9 +27,7 @@ def comparison_frame(rows: pd.DataFrame) -> pd.DataFrame:
         f"{_ENDPOINT_NAMES.get(e, e)} at {t:g} {u}"
         for e, t, u in zip(frame["endpoint"], frame["time"], frame["unit"], strict=True)
     ]
-    frame["panel_order"] = [
-        (t, e) for t, e in zip(frame["time"], frame["endpoint"], strict=True)
-    ]
+    frame["panel_order"] = [(t, e) for t, e in zip(frame["time"], frame["endpoint"], strict=True)]
     order = {key: i for i, key in enumerate(sorted(set(frame["panel_order"])))}
     frame["panel_order"] = frame["panel_order"].map(order)
     frame["label"] = [
@@ -51,12 +49,11 @@ def comparison_frame(rows: pd.DataFrame) -> pd.DataFrame:
         "none reported"
         if math.isnan(lo)
         else (f"{lo:.1f}–{hi:.1f}%" if "computed" in basis else f"{lo:g}–{hi:g}%")
-        for lo, hi, basis in zip(frame["lower"], frame["upper"], frame["interval_basis"],
-                                 strict=True)
+        for lo, hi, basis in zip(
+            frame["lower"], frame["upper"], frame["interval_basis"], strict=True
+        )
     ]
-    return frame.sort_values(
-        ["panel_order", "this_study"], ascending=[True, False], kind="stable"
-    )
+    return frame.sort_values(["panel_order", "this_study"], ascending=[True, False], kind="stable")
 
 
 def survival_comparison_chart(frame: pd.DataFrame, *, description: str) -> alt.FacetChart:
@@ -65,11 +62,29 @@ def survival_comparison_chart(frame: pd.DataFrame, *, description: str) -> alt.F
     ``frame`` comes from :func:`comparison_frame`. Nothing is pooled or averaged: every mark is
     one estimate as one source reports it. Estimates without an SE or CI have no interval line.
     """
-    data = frame[
-        ["panel", "panel_order", "label", "cohort", "percent", "lower", "upper", "interval",
-         "interval_basis", "annotation", "role", "colour", "origin", "reported", "n"]
-    ].astype({"lower": "object", "upper": "object"})
-    data.loc[frame["lower"].isna().to_numpy(), ["lower", "upper"]] = None
+    columns = [
+        "panel",
+        "panel_order",
+        "label",
+        "cohort",
+        "percent",
+        "lower",
+        "upper",
+        "interval",
+        "interval_basis",
+        "annotation",
+        "role",
+        "colour",
+        "origin",
+        "reported",
+        "n",
+    ]
+    # Explicit nulls where no interval exists (NaN is not valid JSON in the exported spec).
+    records = [
+        {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in row.items()}
+        for row in frame[columns].to_dict(orient="records")
+    ]
+    data = alt.Data(values=records)
     x_scale = alt.Scale(domain=[0, 100])
     tooltip = [
         alt.Tooltip("cohort:N", title="Cohort"),
@@ -105,8 +120,13 @@ def survival_comparison_chart(frame: pd.DataFrame, *, description: str) -> alt.F
                 "panel:N",
                 sort=alt.EncodingSortField("panel_order", order="ascending"),
                 header=alt.Header(
-                    title=None, labelAngle=0, labelAlign="left", labelAnchor="start",
-                    labelOrient="top", labelFontWeight="bold", labelFontSize=13,
+                    title=None,
+                    labelAngle=0,
+                    labelAlign="left",
+                    labelAnchor="start",
+                    labelOrient="top",
+                    labelFontWeight="bold",
+                    labelFontSize=13,
                     labelColor="currentColor",
                 ),
             ),
@@ -115,6 +135,7 @@ def survival_comparison_chart(frame: pd.DataFrame, *, description: str) -> alt.F
         .resolve_scale(y="independent")
         # Room on the left: browsers may draw the labels in a wider font than the renderer
         # measured them with.
-        .properties(description=description, padding={"left": 40, "top": 5, "right": 5,
-                                                        "bottom": 5})
+        .properties(
+            description=description, padding={"left": 40, "top": 5, "right": 5, "bottom": 5}
+        )
     )
