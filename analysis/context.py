@@ -19,6 +19,7 @@ from .tables import Table
 
 __all__ = [
     "CONTEXT_SOURCE",
+    "cohorts_table",
     "context_data",
     "context_values",
     "disagreement_rows",
@@ -39,13 +40,6 @@ CONTEXT_SOURCE = (
     "Figures as reported by the sources numbered in the Sources list of the Context page "
     "(analysis/data/comparators.yaml)"
 )
-_UNIT_SHORT = {"days": "d", "weeks": "wk", "months": "mo", "years": "y"}
-_ENDPOINTS = {
-    "OS": "Overall survival",
-    "EFS": "Event-free survival",
-    "DFS": "Disease-free survival",
-    "RFS": "Relapse-free survival",
-}
 
 
 @cache
@@ -213,7 +207,6 @@ def survival_comparison_table(data: Comparators) -> Table:
                     rows["lower"], rows["upper"], rows["interval_basis"], strict=True
                 )
             ],
-            "Follow-up": rows["follow_up"],
             "Source": [f"[{n}]" for n in rows["source_number"]],
         }
     )
@@ -224,6 +217,61 @@ def survival_comparison_table(data: Comparators) -> Table:
         rows,
         display,
         SURVIVAL_FIELDS,
+    )
+
+
+def cohorts_table(data: Comparators) -> Table:
+    """Who each comparator cohort is: population, KMT2A share, size, follow-up and caveat."""
+    numbers = source_numbers(data)
+    frame = pd.DataFrame(
+        [
+            {
+                "cohort_id": c.id,
+                "cohort": c.name,
+                "population": c.population,
+                "kmt2a_share": c.kmt2a_share,
+                "n": c.n,
+                "n_of": c.n_of,
+                "years": c.years or "",
+                "follow_up": c.follow_up,
+                "caveat": c.caveat,
+                "source_number": numbers[c.source],
+            }
+            for c in data.cohorts
+        ]
+    )
+    display = pd.DataFrame(
+        {
+            "Cohort": frame["cohort"],
+            "Who": frame["population"],
+            "MLL/KMT2A-rearranged": frame["kmt2a_share"],
+            "Patients": [
+                f"{n} of {int(m)}" if pd.notna(m) else str(n)
+                for n, m in zip(frame["n"], frame["n_of"], strict=True)
+            ],
+            "Follow-up": frame["follow_up"],
+            "Caveat": frame["caveat"],
+            "Source": [f"[{n}]" for n in frame["source_number"]],
+        }
+    )
+    return Table(
+        "comparator_cohorts",
+        "The cohorts compared: who they are and what limits the comparison",
+        CONTEXT_SOURCE + ".",
+        frame,
+        display,
+        {
+            "cohort_id": "identifier of the cohort in comparators.yaml",
+            "cohort": "name of the cohort",
+            "population": "who is in the cohort",
+            "kmt2a_share": "share with an MLL/KMT2A rearrangement, as stated",
+            "n": "patients in the cohort",
+            "n_of": "patients in the trial or series the cohort comes from (empty if not stated)",
+            "years": "treatment years, where stated",
+            "follow_up": "follow-up as reported",
+            "caveat": "what limits the comparison",
+            "source_number": "number of the source in the Sources list",
+        },
     )
 
 

@@ -10,6 +10,7 @@ from .comparators import COMPARATORS_FILE
 from .context import (
     CONTEXT_SOURCE,
     SURVIVAL_FIELDS,
+    cohorts_table,
     context_data,
     context_values,
     disagreements_table,
@@ -38,6 +39,10 @@ CONTEXT_DATA_FILES = {"comparators.yaml": COMPARATORS_FILE}
 
 def _comparator_survival(study: Study) -> Table:
     return survival_comparison_table(context_data(study))
+
+
+def _cohorts(study: Study) -> Table:
+    return cohorts_table(context_data(study))
 
 
 def _disagreements(study: Study) -> Table:
@@ -112,6 +117,7 @@ def context_inline_values(study: Study) -> dict[str, str]:
 
 CONTEXT_TABLE_BUILDERS: tuple[Callable[[Study], Table], ...] = (
     _comparator_survival,
+    _cohorts,
     _disagreements,
     _eras,
     _options,

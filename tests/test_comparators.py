@@ -365,6 +365,7 @@ def test_context_page_shows_chart_eras_disagreement_and_sources(built_site: Path
     for block in (
         'id="chart-comparator_survival"',
         'id="table-comparator_survival"',
+        'id="table-comparator_cohorts"',
         'id="table-comparator_disagreements"',
         'id="table-treatment_eras"',
         'id="table-newer_options"',
