@@ -192,15 +192,14 @@ def survival_comparison_table(data: Comparators) -> Table:
     display = pd.DataFrame(
         {
             "Cohort": rows["cohort"],
-            "Patients": [
-                f"{n} of {int(m)}" if pd.notna(m) else str(n)
-                for n, m in zip(rows["n"], rows["n_of"], strict=True)
-            ],
             "Endpoint, time point": [
                 f"{r.endpoint} at {_time_text(r.time, r.unit)}" for r in rows.itertuples()
             ],
             "Time origin": rows["origin"],
-            "As reported": rows["reported"],
+            "Estimate as reported": [
+                f"{_num(p)}%" + (f" (SE {_num(s)})" if pd.notna(s) else "")
+                for p, s in zip(rows["percent"], rows["se"], strict=True)
+            ],
             "95% CI": [
                 _ci_text(lo, hi, b)
                 for lo, hi, b in zip(
