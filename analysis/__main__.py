@@ -36,6 +36,10 @@ def _check(study_path: Path | None) -> int:
     for check in run_checks(study):
         print(f"{check.symbol} {check.title}: {check.computed}")
     print(f"{study_path or STUDY_FILE}: valid")
+    from .comparators import COMPARATORS_FILE, load_comparators
+
+    load_comparators(COMPARATORS_FILE, study=study)
+    print(f"{COMPARATORS_FILE}: valid")
     return 0
 
 

@@ -13,6 +13,12 @@ from . import charts
 from .appraisal import load_appraisal
 from .appraisal_tables import appraisal_values, checklist_table, limitations_table, pico_table
 from .checks import run_checks
+from .context_artifacts import (
+    CONTEXT_CHART_BUILDERS,
+    CONTEXT_DATA_FILES,
+    CONTEXT_TABLE_BUILDERS,
+    context_inline_values,
+)
 from .flow import patient_flow
 from .load import STUDY_FILE, load_study
 from .schema import ProportionFigure, Study, SurvivalFigure
@@ -212,6 +218,7 @@ def _values(study: Study) -> dict[str, str]:
     open_questions = sum(ch.status == "warn" for ch in checks)
     values["checks_consistent"] = str(len(checks) - open_questions)
     values["checks_open"] = str(open_questions)
+    values.update(context_inline_values(study))
     values.update(appraisal_values(load_appraisal(values=values)))
     return values
 
@@ -230,11 +237,13 @@ TABLE_BUILDERS: tuple[Callable[[Study], Table | tuple[Table, ...]], ...] = (
     figures_table,
     prognostic_table,
     _appraisal_tables,
+    *CONTEXT_TABLE_BUILDERS,
 )
 CHART_BUILDERS: tuple[Callable[[Study], ChartArtifact], ...] = (
     _flow_chart,
     _proportions_chart,
     _survival_chart,
+    *CONTEXT_CHART_BUILDERS,
 )
 
 
@@ -251,5 +260,5 @@ def build_artifacts(study_file: Path = STUDY_FILE) -> Artifacts:
         tables=tables,
         charts=charts_,
         values=_values(study),
-        data_files={"study.yaml": Path(study_file)},
+        data_files={"study.yaml": Path(study_file), **CONTEXT_DATA_FILES},
     )

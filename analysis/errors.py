@@ -7,6 +7,7 @@ from dataclasses import dataclass
 __all__ = [
     "AnalysisError",
     "AppraisalDataError",
+    "ComparatorDataError",
     "DataProblem",
     "NoteProblem",
     "NotesError",
@@ -86,3 +87,7 @@ class NotesError(AnalysisError):
             f"  - {p}" for p in self.problems
         )
         super().__init__(msg)
+
+
+class ComparatorDataError(StudyDataError):
+    """The comparator data file (comparators.yaml) is malformed or contradicts itself."""

@@ -1,0 +1,381 @@
+"""Claims about the comparator data, its validation, the Context page's artifacts and the page."""
+
+from __future__ import annotations
+
+import copy
+import html
+import json
+import re
+from collections.abc import Callable
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+import yaml
+
+from analysis.comparators import COMPARATORS_FILE, load_comparators
+from analysis.context import (
+    context_values,
+    disagreement_rows,
+    eras_table,
+    options_table,
+    survival_comparison_rows,
+    survival_comparison_table,
+    traceable_numbers,
+    untraced_numbers,
+)
+from analysis.context_artifacts import comparator_chart
+from analysis.errors import ComparatorDataError, DataProblem
+from analysis.load import load_study
+from analysis.tables import survival_rows
+
+RAW = yaml.safe_load(COMPARATORS_FILE.read_text(encoding="utf-8"))
+
+
+def _write(tmp_path: Path, change: Callable[[dict[str, Any]], None]) -> Path:
+    raw = copy.deepcopy(RAW)
+    change(raw)
+    path = tmp_path / "comparators.yaml"
+    path.write_text(yaml.safe_dump(raw, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def _problems(path: Path, **kwargs: Any) -> list[DataProblem]:
+    with pytest.raises(ComparatorDataError) as info:
+        load_comparators(path, **kwargs)
+    problems = info.value.problems
+    for p in problems:
+        assert p.file.endswith("comparators.yaml")
+        assert p.line is not None, p
+    return problems
+
+
+def _index(section: str, entry_id: str) -> int:
+    return next(i for i, e in enumerate(RAW[section]) if e["id"] == entry_id)
+
+
+# --- the packaged file -------------------------------------------------------------------
+
+
+def test_packaged_comparator_file_is_valid_and_agrees_with_the_study() -> None:
+    data = load_comparators(study=load_study())
+    assert sum(c.this_study for c in data.cohorts) == 1
+
+
+def test_every_entry_cites_a_source_that_can_be_looked_up() -> None:
+    data = load_comparators()
+    known = {s.id: s for s in data.sources}
+    for section in ("cohorts", "estimates", "eras", "options"):
+        for entry in getattr(data, section):
+            src = known[entry.source]
+            assert src.doi or src.pmid or src.url, entry.id
+
+
+def test_every_source_is_cited_by_some_entry() -> None:
+    data = load_comparators()
+    cited = {
+        e.source for s in ("cohorts", "estimates", "eras", "options") for e in getattr(data, s)
+    }
+    cited |= {e.years_source for e in data.eras if e.years_source}
+    assert {s.id for s in data.sources} == cited
+
+
+def test_interfant99_post_relapse_os_disagreement_is_shown_with_both_sources() -> None:
+    rows = disagreement_rows(load_comparators())
+    interfant = rows[rows["cohort_id"] == "interfant99_relapses"]
+    assert sorted(interfant["percent"]) == [20.9, 24.9]
+    assert interfant["source_id"].nunique() == 2
+    assert set(interfant["time"]) == {3}
+
+
+def test_this_studys_computed_interval_matches_the_results_page() -> None:
+    rows = survival_comparison_rows(load_comparators()).set_index("estimate_id")
+    own = survival_rows(load_study()).set_index("method").loc["log-log"]
+    assert rows.loc["jilsg_os_5y", "lower"] == pytest.approx(100 * own["lower"], abs=0.05)
+    assert rows.loc["jilsg_os_5y", "upper"] == pytest.approx(100 * own["upper"], abs=0.05)
+
+
+def test_every_interval_contains_its_estimate_and_stays_within_0_to_100() -> None:
+    rows = survival_comparison_rows(load_comparators()).dropna(subset=["lower"])
+    assert len(rows) > 0
+    assert (rows["lower"] <= rows["percent"]).all()
+    assert (rows["percent"] <= rows["upper"]).all()
+    assert (rows["lower"] >= 0).all()
+    assert (rows["upper"] <= 100).all()
+
+
+def test_an_estimate_without_se_or_ci_gets_no_interval() -> None:
+    data = load_comparators()
+    rows = survival_comparison_rows(data).set_index("estimate_id")
+    for est in data.estimates:
+        has_interval = est.se is not None or est.ci is not None
+        assert pd.notna(rows.loc[est.id, "lower"]) == has_interval, est.id
+        if not has_interval:
+            assert rows.loc[est.id, "interval_basis"] == "no SE or CI reported"
+
+
+def test_eras_table_keeps_the_order_of_each_programme() -> None:
+    table = eras_table(load_comparators())
+    trials = list(dict.fromkeys(table.data["trial"]))
+    assert trials.index("MLL96/MLL98") < trials.index("MLL03") < trials.index("MLL-10")
+    assert (
+        trials.index("Interfant-99")
+        < trials.index("Interfant-06")
+        < trials.index("Interfant-06 + blinatumomab")
+    )
+
+
+def test_newer_options_include_revumenib_approval_and_car_t_data_with_sources() -> None:
+    table = options_table(load_comparators())
+    assert {"revumenib", "cart"} <= set(table.data["option_id"])
+    assert table.display["Source"].str.fullmatch(r"\[\d+\]").all()
+
+
+def test_table_source_numbers_point_into_the_sources_list() -> None:
+    data = load_comparators()
+    table = survival_comparison_table(data)
+    numbers = {int(n) for n in table.display["Source"].str.strip("[]")}
+    assert numbers <= set(range(1, len(data.sources) + 1))
+
+
+# --- validation: each bad case is rejected with a precise message -------------------------
+
+
+def test_estimate_above_100_percent_is_rejected(tmp_path: Path) -> None:
+    i = _index("estimates", "mll03_os_3y")
+    path = _write(tmp_path, lambda r: r["estimates"][i].update(percent=160.2))
+    (problem,) = _problems(path)
+    assert (problem.entry, problem.field, problem.found) == (
+        f"'mll03_os_3y' (estimates[{i}])",
+        "percent",
+        "160.2",
+    )
+    assert "100" in problem.expected
+
+
+def test_negative_estimate_in_an_era_result_is_rejected(tmp_path: Path) -> None:
+    i = _index("eras", "mll03")
+    path = _write(tmp_path, lambda r: r["eras"][i]["results"][0].update(percent=-4))
+    (problem,) = _problems(path)
+    assert problem.field == "results.0.percent"
+    assert "0" in problem.expected
+
+
+def test_interval_that_excludes_its_estimate_is_rejected(tmp_path: Path) -> None:
+    i = _index("estimates", "cart_os_2y")
+    path = _write(tmp_path, lambda r: r["estimates"][i].update(ci=[70, 95]))
+    (problem,) = _problems(path)
+    assert (problem.field, problem.found) == ("ci", "[70, 95]")
+    assert "contains the estimate 62" in problem.expected
+
+
+def test_era_interval_that_excludes_its_estimate_is_rejected(tmp_path: Path) -> None:
+    i = _index("eras", "mll03")
+    path = _write(tmp_path, lambda r: r["eras"][i]["results"][0].update(ci=[50, 55.1]))
+    (problem,) = _problems(path)
+    assert problem.entry == f"'mll03' (eras[{i}])"
+    assert problem.field == "results.0.ci"
+
+
+def test_both_se_and_ci_on_one_estimate_is_rejected(tmp_path: Path) -> None:
+    i = _index("estimates", "mll03_os_4y")
+    path = _write(tmp_path, lambda r: r["estimates"][i].update(ci=[20, 66]))
+    (problem,) = _problems(path)
+    assert problem.field == "se"
+    assert "one of se or ci" in problem.expected
+
+
+def test_unknown_time_unit_is_rejected(tmp_path: Path) -> None:
+    i = _index("estimates", "interfant99_os_3y_bestbits")
+    path = _write(tmp_path, lambda r: r["estimates"][i].update(unit="yrs"))
+    (problem,) = _problems(path)
+    assert (problem.field, problem.found) == ("unit", "'yrs'")
+    assert "'years'" in problem.expected
+
+
+def test_entry_without_a_source_is_rejected(tmp_path: Path) -> None:
+    i = _index("estimates", "interfant99_os_3y_blood2020")
+    path = _write(tmp_path, lambda r: r["estimates"][i].pop("source"))
+    (problem,) = _problems(path)
+    assert problem.field == "source"
+    assert "missing" in problem.found
+
+
+def test_reference_to_an_unknown_source_is_rejected(tmp_path: Path) -> None:
+    i = _index("cohorts", "mll03_relapses")
+    path = _write(tmp_path, lambda r: r["cohorts"][i].update(source="hearsay"))
+    (problem,) = _problems(path)
+    assert (problem.field, problem.found) == ("source", "'hearsay'")
+    assert "mll03_relapse_survey" in problem.expected
+
+
+def test_source_without_doi_pmid_or_url_is_rejected(tmp_path: Path) -> None:
+    i = _index("sources", "interfant21_registry")
+    path = _write(tmp_path, lambda r: r["sources"][i].pop("url"))
+    (problem,) = _problems(path)
+    assert problem.entry == f"'interfant21_registry' (sources[{i}])"
+    assert problem.field == "doi/pmid/url"
+
+
+def test_duplicate_cohort_id_is_rejected(tmp_path: Path) -> None:
+    first, second = _index("cohorts", "interfant99_relapses"), _index("cohorts", "mll03_relapses")
+
+    def duplicate(raw: dict[str, Any]) -> None:
+        raw["cohorts"][second]["id"] = "interfant99_relapses"
+        for est in raw["estimates"]:
+            if est["cohort"] == "mll03_relapses":
+                est["cohort"] = "interfant99_relapses"
+
+    (problem,) = _problems(_write(tmp_path, duplicate))
+    assert (problem.field, problem.found) == ("id", "'interfant99_relapses'")
+    assert f"cohorts[{first}]" in problem.expected
+
+
+def test_every_problem_in_a_file_is_reported_at_once(tmp_path: Path) -> None:
+    i, j = _index("estimates", "mll03_os_3y"), _index("estimates", "cart_os_2y")
+
+    def two_faults(raw: dict[str, Any]) -> None:
+        raw["estimates"][i]["source"] = "nowhere"
+        raw["estimates"][j]["ci"] = [10, 20]
+
+    problems = _problems(_write(tmp_path, two_faults))
+    assert {p.field for p in problems} == {"source", "ci"}
+
+
+def test_comparator_entry_for_this_study_must_match_study_yaml(tmp_path: Path) -> None:
+    i = _index("estimates", "jilsg_os_5y")
+    path = _write(tmp_path, lambda r: r["estimates"][i].update(percent=26.5))
+    with pytest.raises(ComparatorDataError) as info:
+        load_comparators(path, study=load_study())
+    (problem,) = info.value.problems
+    assert (problem.field, problem.found) == ("percent", "26.5")
+    assert "25.6" in problem.expected
+
+
+# --- the chart ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def chart_spec() -> dict[str, Any]:
+    return comparator_chart(load_study()).chart.to_dict()
+
+
+def _dataset(spec: dict[str, Any]) -> list[dict[str, Any]]:
+    return spec["data"]["values"]
+
+
+def test_chart_has_one_panel_per_endpoint_and_time_point(chart_spec: dict[str, Any]) -> None:
+    assert chart_spec["facet"]["row"]["field"] == "panel"
+    assert chart_spec["resolve"]["scale"]["y"] == "independent"
+    data = load_comparators()
+    keys = {(e.endpoint, e.time, e.unit) for e in data.estimates}
+    assert len({r["panel"] for r in _dataset(chart_spec)}) == len(keys)
+
+
+def test_every_mark_states_its_time_point(chart_spec: dict[str, Any]) -> None:
+    for row in _dataset(chart_spec):
+        assert re.search(r"\d+(\.\d+)?% at \d+ (d|wk|mo|y)\b", row["annotation"]), row
+
+
+def test_chart_pools_nothing(chart_spec: dict[str, Any]) -> None:
+    text = json.dumps(chart_spec)
+    assert '"aggregate"' not in text
+    assert '"joinaggregate"' not in text
+    assert len(_dataset(chart_spec)) == len(load_comparators().estimates)
+
+
+def test_chart_draws_no_interval_where_the_source_gave_none(chart_spec: dict[str, Any]) -> None:
+    rows = {r["label"]: r for r in _dataset(chart_spec)}
+    interfant = [r for label, r in rows.items() if label.startswith("Interfant-99")]
+    assert len(interfant) == 2
+    assert all(r["lower"] is None and r["upper"] is None for r in interfant)
+    rule = chart_spec["spec"]["layer"][0]
+    assert rule["mark"]["type"] == "rule"
+    assert rule["transform"] == [{"filter": "isValid(datum.lower)"}]
+
+
+# --- traceability ------------------------------------------------------------------------
+
+
+def test_a_number_no_sourced_entry_contains_is_flagged() -> None:
+    data = load_comparators()
+    assert 47.5 not in traceable_numbers(data)
+    assert untraced_numbers("OS was 24.9% in one source, 47.5% in none.", data) == ["47.5"]
+
+
+def test_inline_values_contain_only_traceable_numbers() -> None:
+    data = load_comparators()
+    for name, text in context_values(data).items():
+        assert untraced_numbers(text, data) == [], name
+
+
+class _ArticleText(HTMLParser):
+    """Text of the page's <article>, without inline SVG (whose numbers are coordinates)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.depth = self.svg = 0
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "article":
+            self.depth += 1
+        elif tag == "svg":
+            self.svg += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "article":
+            self.depth -= 1
+        elif tag == "svg":
+            self.svg -= 1
+
+    def handle_data(self, data: str) -> None:
+        if self.depth and not self.svg:
+            self.parts.append(data)
+
+
+def _context_html(site: Path) -> str:
+    return (site / "context" / "index.html").read_text(encoding="utf-8")
+
+
+def _article_text(page: str) -> str:
+    parser = _ArticleText()
+    parser.feed(page)
+    return html.unescape(" ".join(parser.parts))
+
+
+@pytest.mark.slow
+def test_every_number_on_the_context_page_comes_from_a_sourced_entry(built_site: Path) -> None:
+    data = load_comparators()
+    text = _article_text(_context_html(built_site))
+    assert "Interfant-99" in text
+    assert untraced_numbers(text, data) == []
+    # Percentages are the figures a reader compares: each must be a sourced estimate or an
+    # interval bound of one, not merely a number that appears somewhere in the data file.
+    known = traceable_numbers(data)
+    for pct in re.findall(r"(\d+(?:\.\d+)?)%", text):
+        assert float(pct) in known, pct
+
+
+@pytest.mark.slow
+def test_context_page_shows_chart_eras_disagreement_and_sources(built_site: Path) -> None:
+    page = _context_html(built_site)
+    for block in (
+        'id="chart-comparator_survival"',
+        'id="table-comparator_survival"',
+        'id="table-comparator_cohorts"',
+        'id="table-comparator_disagreements"',
+        'id="table-treatment_eras"',
+        'id="table-newer_options"',
+    ):
+        assert block in page, block
+    sources = page[page.index('id="sources"') :]
+    items = re.findall(r"<li>(.*?)</li>", sources[: sources.index("</ol>")], flags=re.DOTALL)
+    data = load_comparators()
+    assert len(items) == len(data.sources)
+    assert all('<a href="http' in item for item in items)
+    index = (built_site / "index.html").read_text(encoding="utf-8")
+    nav = [index.index(f'href="{page}/"') for page in ("prognosis", "context", "checks")]
+    assert nav == sorted(nav), "Context should follow Prognostic factors in the navigation"
