@@ -19,6 +19,7 @@ $(UV):
 
 .venv/.synced: $(UV) pyproject.toml uv.lock
 	$(UV) sync --locked --quiet
+	$(UV) run --no-sync python -m analysis runtime >/dev/null  # self-hosted Vega runtime, once per env
 	touch $@
 
 serve: .venv/.synced

@@ -22,6 +22,8 @@ def _parser() -> argparse.ArgumentParser:
     bundle.add_argument("--out", type=Path, required=True, help="where to write the bundle")
     bundle.add_argument("--study", type=Path, default=None, help="study YAML file")
     bundle.add_argument("--fingerprint", default="", help="input fingerprint to record")
+    runtime = sub.add_parser("runtime", help="make the self-hosted Vega runtime if missing")
+    runtime.add_argument("--dir", type=Path, default=None, help="where to keep it")
     notes = sub.add_parser("notes", help="readers' notes: `notes check` checks every note")
     notes.add_argument("action", choices=["check"], help="what to do with the notes")
     notes.add_argument("--docs", type=Path, default=Path("docs"), help="the site's docs folder")
@@ -78,6 +80,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "check":
             return _check(args.study)
+        if args.command == "runtime":
+            from .runtime import RUNTIME_DIR, ensure_runtime
+
+            print(ensure_runtime(args.dir or RUNTIME_DIR))
+            return 0
         if args.command == "notes":
             from .notes.cli import notes_check
 

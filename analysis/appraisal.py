@@ -9,6 +9,7 @@ twice.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -178,7 +179,7 @@ def _fill(
     def substitute(match: re.Match[str]) -> str:
         name = match.group("name")
         if name not in values:
-            near = [v for v in sorted(values) if name.split("_")[0] in v][:5]
+            near = difflib.get_close_matches(name, list(values), n=5, cutoff=0.6)
             hint = f" (close: {', '.join(near)})" if near else ""
             problems.append(problem(field, repr(match.group(0)), f"a known value name{hint}"))
             return match.group(0)

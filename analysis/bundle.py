@@ -6,6 +6,7 @@ changed reads the cached bundle and never imports pandas, scipy, altair or lifel
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import os
@@ -26,11 +27,19 @@ __all__ = [
     "start_bundle",
 ]
 
-BUNDLE_FORMAT = 1
+BUNDLE_FORMAT = 2
 ROOT_TOKEN = "__SITE_ROOT__/"  # replaced by the site glue with the page's path to the site root
 PACKAGE_DIR = Path(__file__).parent
-_VERSIONED = ("altair", "vl-convert-python", "pandas", "numpy", "scipy", "pydantic", "pyyaml",
-             "mll-relapse-study")  # the project version is the handout's edition
+_VERSIONED = (
+    "altair",
+    "vl-convert-python",
+    "pandas",
+    "numpy",
+    "scipy",
+    "pydantic",
+    "pyyaml",
+    "mll-relapse-study",
+)  # the project version is the handout's edition
 
 
 @dataclass(frozen=True)
@@ -40,7 +49,14 @@ class Bundle:
     blocks: dict[str, str] = field(default_factory=dict)
     values: dict[str, str] = field(default_factory=dict)
     files: dict[str, str] = field(default_factory=dict)
+    binary: list[str] = field(default_factory=list)  # files whose text is base64 of bytes
     fingerprint: str = ""
+
+    def file_content(self, path: str) -> str | bytes:
+        """A file's content: text, or bytes for binary files."""
+        if path in self.binary:
+            return base64.b64decode(self.files[path])
+        return self.files[path]
 
     def names(self, kind: str) -> list[str]:
         if kind == "value":

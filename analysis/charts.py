@@ -240,15 +240,26 @@ def interval_chart(
         alt.Tooltip("upper:Q", title="95% CI upper (%)", format=".1f"),
         alt.Tooltip("method:N", title="Interval"),
     ]
-    base = alt.Chart(frame).encode(y=y, tooltip=tooltip)
-    ci = base.mark_rule(strokeWidth=2.5).encode(
-        x=alt.X("lower:Q", scale=x_scale, title=x_title),
-        x2="upper:Q",
-        color=alt.Color("colour:N", scale=None),
+    # Hovering a row dims the others (interactive view only; the static SVG shows all rows).
+    hover = alt.selection_point(
+        name="hover", on="pointerover", clear="pointerout", fields=["label"]
     )
-    point = base.mark_point(filled=True, size=90, shape="diamond", opacity=1).encode(
+    emphasis = alt.condition(hover, alt.value(1.0), alt.value(0.35))
+    base = alt.Chart(frame).encode(y=y, tooltip=tooltip)
+    ci = (
+        base.mark_rule(strokeWidth=2.5)
+        .encode(
+            x=alt.X("lower:Q", scale=x_scale, title=x_title),
+            x2="upper:Q",
+            color=alt.Color("colour:N", scale=None),
+            opacity=emphasis,
+        )
+        .add_params(hover)
+    )
+    point = base.mark_point(filled=True, size=90, shape="diamond").encode(
         x=alt.X("percent:Q", scale=x_scale),
         color=alt.Color("colour:N", scale=None),
+        opacity=emphasis,
     )
     label = base.mark_text(align="left", baseline="bottom", dy=-9, fontWeight="bold").encode(
         x=alt.datum(0), text="label:N"

@@ -18,6 +18,7 @@ from mkdocs.utils import get_relative_url
 from .bundle import PACKAGE_DIR, Bundle, BundleJob, start_bundle
 from .errors import AnalysisError
 from .inject import Stash, inject, restore_blocks
+from .runtime import RuntimeJob
 
 __all__ = ["AnalysisPlugin", "AnalysisPluginConfig"]
 
@@ -47,6 +48,7 @@ class AnalysisPlugin(BasePlugin[AnalysisPluginConfig]):
         # Facts only the site generator knows, placeable like any value (e.g. on the handout).
         self._site_values = {"site_url": config.site_url or "(site_url not set in mkdocs.yml)"}
         self._job = start_bundle(project / self.config.cache_dir, study_file=study)
+        self._runtime_job = RuntimeJob()
         self._bundle = None
         log.info(
             "analysis bundle %s: %s",
@@ -65,11 +67,21 @@ class AnalysisPlugin(BasePlugin[AnalysisPluginConfig]):
                 raise PluginError(f"analysis failed:\n{exc}") from None
         return self._bundle
 
+    def _runtime(self) -> Path:
+        try:
+            return self._runtime_job.result()
+        except AnalysisError as exc:
+            raise PluginError(str(exc)) from None
+
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
         if not self.config.enabled:
             return files
-        for path, content in sorted(self._result().files.items()):
-            files.append(File.generated(config, path, content=content))
+        bundle = self._result()
+        for path in sorted(bundle.files):
+            files.append(File.generated(config, path, content=bundle.file_content(path)))
+        files.append(
+            File.generated(config, "javascripts/vega-runtime.js", abs_src_path=str(self._runtime()))
+        )
         return files
 
     def on_page_markdown(

@@ -73,8 +73,10 @@ class NotesPlugin(BasePlugin[NotesPluginConfig]):
             return files
         for file in list(files):
             uri = file.src_uri
-            if uri.startswith(f"{NOTES_DIR}/") and uri.endswith(".md") and (
-                uri != f"{NOTES_DIR}/index.md"
+            if (
+                uri.startswith(f"{NOTES_DIR}/")
+                and uri.endswith(".md")
+                and (uri != f"{NOTES_DIR}/index.md")
             ):
                 files.remove(file)  # a note is shown inside pages, never as a page of its own
         feed = atom_feed(
@@ -104,9 +106,12 @@ class NotesPlugin(BasePlugin[NotesPluginConfig]):
             if INDEX_MARKER not in html:
                 msg = f"{where}: the notes index must contain the line {INDEX_MARKER}"
                 raise PluginError(msg)
-            html = html.replace(INDEX_MARKER, index_html(
-                self._checked.notes, page_titles=self._titles, use_directory_urls=directory_urls
-            ))
+            html = html.replace(
+                INDEX_MARKER,
+                index_html(
+                    self._checked.notes, page_titles=self._titles, use_directory_urls=directory_urls
+                ),
+            )
         by_section: dict[str | None, list[RenderedNote]] = defaultdict(list)
         for item in self._by_page.get(uri, []):
             by_section[item.note.section].append(item)
@@ -115,17 +120,15 @@ class NotesPlugin(BasePlugin[NotesPluginConfig]):
                 html, section, notes_block(items, use_directory_urls=directory_urls)
             )
             if placed is None:
-                msg = (f"{items[0].note.file}: page {uri} has no section '#{section}' in its "
-                       "built HTML; set 'section:' to a heading id of that page")
+                msg = (
+                    f"{items[0].note.file}: page {uri} has no section '#{section}' in its "
+                    "built HTML; set 'section:' to a heading id of that page"
+                )
                 raise PluginError(msg)
             html = placed
         root = (get_relative_url(".", page.url) or ".").rstrip("/") + "/"
         return resolve_root(html, root)
 
-    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
-        if not self.config.enabled or "</head>" not in output:
-            return output
-        root = (get_relative_url(".", page.url) or ".").rstrip("/") + "/"
-        link = (f'<link rel="alternate" type="application/atom+xml" '
-                f'title="Readers\' notes" href="{root}{FEED_PATH}">')
-        return output.replace("</head>", link + "\n</head>", 1)
+    # No <link rel="alternate"> to the feed in page heads: Material's instant navigation
+    # treats every alternate link as another language and fetches its sitemap.xml (a 404
+    # and a console error on every page). The Notes page links the feed instead.

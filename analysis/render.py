@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import html
+import json
 import math
 from functools import cache
 
@@ -108,20 +110,49 @@ def svg_for(chart: ChartArtifact) -> str:
 
 
 def chart_html(chart: ChartArtifact, svg: str) -> str:
+    """A chart as a ``<figure>``: build-time SVG, an empty slot for the interactive view, caption,
+    keyboard-reachable downloads and a collapsible text description with the data table.
+
+    ``data-spec`` tells the site's chart script where the Vega-Lite spec is; the page itself
+    carries no script.
+    """
     base = f"downloads/charts/{chart.name}"
     links = _download_links(
-        [("data (CSV)", f"{base}.csv"), ("SVG", f"{base}.svg"), ("Vega-Lite", f"{base}.vl.json")]
+        [
+            ("data (CSV)", f"{base}.csv"),
+            ("SVG", f"{base}.svg"),
+            ("PNG", f"{base}.png"),
+            ("Vega-Lite", f"{base}.vl.json"),
+        ]
     )
     data_table = _html_table(chart.data)
     return (
-        f'<figure class="study-chart" id="chart-{_e(chart.name)}" data-chart="{_e(chart.name)}">'
+        f'<figure class="study-chart" id="chart-{_e(chart.name)}" data-chart="{_e(chart.name)}" '
+        f'data-spec="{ROOT_TOKEN}{base}.vg.json">'
         f'<div class="study-chart__svg">{svg}</div>'
+        '<div class="study-chart__view" hidden></div>'
         f"<figcaption>{_e(chart.caption)} "
         f'<span class="study-source">Source: {_e(chart.source)}</span> {links}</figcaption>'
         '<details class="study-chart__data"><summary>Text description and data</summary>'
         f"<p>{_e(chart.description)}</p>{data_table}</details>"
         "</figure>"
     )
+
+
+def vega_for(spec: dict) -> str:
+    """The Vega spec the interactive view embeds: compiled from Vega-Lite at build time, so the
+    browser does no compiling (and shows no compiler warnings to readers)."""
+    import vl_convert as vlc
+
+    return json.dumps(vlc.vegalite_to_vega(spec, vl_version=vegalite_version()), indent=None)
+
+
+def png_for(spec: dict) -> bytes:
+    """A PNG of a chart on a white background (for slides and documents)."""
+    import vl_convert as vlc
+
+    printable = {**spec, "config": {**spec.get("config", {}), "background": "white"}}
+    return vlc.vegalite_to_png(printable, vl_version=vegalite_version(), scale=2)
 
 
 def _csv(frame: pd.DataFrame) -> str:
@@ -146,6 +177,7 @@ def _catalogue(artifacts: Artifacts) -> tuple[Table, Table]:
     for chart in artifacts.charts.values():
         files.append((f"downloads/charts/{chart.name}.csv", "CSV", f"data of: {chart.caption}"))
         files.append((f"downloads/charts/{chart.name}.svg", "SVG", "the chart as an image"))
+        files.append((f"downloads/charts/{chart.name}.png", "PNG", "the chart as a picture"))
         files.append((f"downloads/charts/{chart.name}.vl.json", "JSON", "Vega-Lite spec"))
         fields += [(f"charts/{chart.name}", f, d) for f, d in chart.fields.items()]
     files_frame = pd.DataFrame(files, columns=["file", "format", "contents"])
@@ -181,6 +213,7 @@ def render_bundle(artifacts: Artifacts, *, fingerprint: str = "") -> Bundle:
 
     blocks: dict[str, str] = {}
     files: dict[str, str] = {}
+    binary: dict[str, bytes] = {}
     for name, path in artifacts.data_files.items():
         files[f"downloads/{name}"] = path.read_text(encoding="utf-8")
     tables = dict(artifacts.tables)
@@ -198,6 +231,14 @@ def render_bundle(artifacts: Artifacts, *, fingerprint: str = "") -> Bundle:
             files[f"{base}.csv"] = _csv(chart.data)
             files[f"{base}.svg"] = svg
             files[f"{base}.vl.json"] = chart.chart.to_json(indent=1) + "\n"
+            spec = _spec(chart)
+            binary[f"{base}.png"] = png_for(spec)
+            files[f"{base}.vg.json"] = vega_for(spec)
+    files.update({path: base64.b64encode(data).decode("ascii") for path, data in binary.items()})
     return Bundle(
-        blocks=blocks, values=dict(artifacts.values), files=files, fingerprint=fingerprint
+        blocks=blocks,
+        values=dict(artifacts.values),
+        files=files,
+        binary=sorted(binary),
+        fingerprint=fingerprint,
     )

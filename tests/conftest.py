@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import http.server
 import os
 import shutil
 import subprocess
 import sys
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser, sync_playwright
 
 PROJECT = Path(__file__).resolve().parents[1]
 STUDY_FILE = PROJECT / "analysis" / "data" / "study.yaml"
@@ -35,7 +41,7 @@ def copy_site_sources(dest: Path) -> Path:
     """Copy what a site build reads (config, pages, snippets) so a test may change it."""
     dest.mkdir(parents=True, exist_ok=True)
     shutil.copy(PROJECT / "mkdocs.yml", dest / "mkdocs.yml")
-    for folder in ("docs", "includes"):
+    for folder in ("docs", "includes", "overrides"):
         shutil.copytree(PROJECT / folder, dest / folder)
     return dest
 
@@ -47,3 +53,50 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = run_mkdocs_build(site)
     assert result.returncode == 0, result.stderr
     return site
+
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+
+
+@contextlib.contextmanager
+def serve_directory(folder: Path) -> Iterator[str]:
+    """Serve ``folder`` on 127.0.0.1 (a free port, or ``port``); yields the base URL."""
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    handler = functools.partial(Quiet, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """Debian's Chromium, driven by Playwright (Playwright's own browser download is not used)."""
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture(scope="session")
+def built_site_url(built_site: Path) -> Iterator[str]:
+    """The session's built site, served on 127.0.0.1."""
+    with serve_directory(built_site) as url:
+        yield url

@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import functools
 import html
-import http.server
 import re
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import yaml
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 from pypdf import PdfReader
 
 from analysis.artifacts import _values
@@ -20,12 +16,6 @@ from analysis.load import load_study
 
 from .conftest import PROJECT
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-]
 MAX_HANDOUT_PAGES = 2
 
 
@@ -35,33 +25,8 @@ def values() -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def site_url(built_site: Path) -> Iterator[str]:
-    """The site's base URL, served from the built folder on 127.0.0.1 and a free port."""
-
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-    handler = functools.partial(Quiet, directory=str(built_site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+def site_url(built_site_url: str) -> str:
+    return built_site_url
 
 
 def _pdf_text(path: Path) -> tuple[int, str]:

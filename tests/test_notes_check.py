@@ -150,7 +150,7 @@ def test_image_beside_the_note_passes(docs: Path) -> None:
 
 
 def test_svg_image_with_a_script_is_rejected(docs: Path) -> None:
-    (docs / "notes/graph.svg").write_text('<svg><script>alert(1)</script></svg>')
+    (docs / "notes/graph.svg").write_text("<svg><script>alert(1)</script></svg>")
     write_note(docs, '![graph](graph.svg "Title")\n')
     assert only_problem(docs).rule == "forbidden-html"
 
@@ -202,7 +202,10 @@ def test_cli_exits_non_zero_and_prints_file_line_rule_and_fix(docs: Path) -> Non
     write_note(docs, "<script>alert(1)</script>\n")
     run = subprocess.run(
         [sys.executable, "-m", "analysis", "notes", "check", "--docs", str(docs)],
-        capture_output=True, text=True, cwd=PROJECT, check=False,
+        capture_output=True,
+        text=True,
+        cwd=PROJECT,
+        check=False,
     )
     assert run.returncode == 1
     assert "docs/notes/a-note.md:9: [forbidden-html]" in run.stderr

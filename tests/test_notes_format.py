@@ -102,9 +102,13 @@ def test_inline_footnote_becomes_a_numbered_footnote() -> None:
 
 
 def test_reference_footnote_is_placed_at_the_end() -> None:
-    html = squash(note_html("A claim[^1].\n\nMore text.\n\n[^1]: This is a long footnote.", slug="s"))
-    assert html.index('href="#note-s-fn-1"') < html.index("More text") < html.index(
-        "This is a long footnote."
+    html = squash(
+        note_html("A claim[^1].\n\nMore text.\n\n[^1]: This is a long footnote.", slug="s")
+    )
+    assert (
+        html.index('href="#note-s-fn-1"')
+        < html.index("More text")
+        < html.index("This is a long footnote.")
     )
     assert '<div class="footnote"><hr><ol><li id="note-s-fn-1">' in html
 
@@ -127,7 +131,10 @@ def test_footnote_ids_of_two_notes_on_one_page_differ() -> None:
 def test_template_shows_every_rule_but_images_which_need_a_file() -> None:
     note, problems = parse_note(
         (PROJECT / "docs/notes/_template.md").read_text(encoding="utf-8"),
-        file="_template.md", docs_path="notes/_template.md", slug="t", today=dt.date.max,
+        file="_template.md",
+        docs_path="notes/_template.md",
+        slug="t",
+        today=dt.date.max,
     )
     assert note is not None, problems
     html = note_html(note.body)

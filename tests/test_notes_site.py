@@ -18,8 +18,10 @@ SHIPPED = check_notes(PROJECT / "docs").notes
 
 def test_each_note_is_in_the_section_it_refers_to(built_site: Path) -> None:
     for item in SHIPPED:
-        html = (built_site / item.note.page.replace(".md", "/index.html").replace(
-            "index/index.html", "index.html")).read_text(encoding="utf-8")
+        html = (
+            built_site
+            / item.note.page.replace(".md", "/index.html").replace("index/index.html", "index.html")
+        ).read_text(encoding="utf-8")
         at = html.index(f'id="note-{item.note.slug}"')
         if item.note.section:
             assert html.index(f'id="{item.note.section}"') < at

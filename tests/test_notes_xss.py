@@ -7,6 +7,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser
 
 from analysis.notes.check import check_notes
 from analysis.notes.markdown_ext import render_markdown, url_scheme
@@ -51,7 +52,7 @@ PAYLOADS = [
     "<img src=x onerror=alert(1)//",
     "<<script>script>alert(1)<</script>/script>",
     '<img """><script>alert(1)</script>">',
-    "<a href=\"x\" title='\"><script>alert(1)</script>'>x</a>",
+    '<a href="x" title=\'"><script>alert(1)</script>\'>x</a>',
     '[x](https://example.org/"onmouseover="alert(1))',
     '<!--<img src="--><img src=x onerror=alert(1)//">',
     '<noscript><p title="</noscript><img src=x onerror=alert(1)>">',
@@ -108,59 +109,51 @@ def test_the_sanitiser_leaves_only_allowed_tags_attributes_and_urls(payload: str
 
 
 @pytest.mark.slow
-def test_sanitised_payloads_run_no_script_in_chromium() -> None:
-    from playwright.sync_api import sync_playwright
-
+def test_sanitised_payloads_run_no_script_in_chromium(browser: Browser) -> None:
     origin = "http://notes.test/"
     dialogs: list[str] = []
     outside: list[str] = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path="/usr/bin/chromium",
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update"],
-        )
-        page = browser.new_page()
-        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-        current: dict[str, str] = {"html": ""}
+    page = browser.new_page()
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    current: dict[str, str] = {"html": ""}
 
-        def serve(route) -> None:  # type: ignore[no-untyped-def]
-            url = route.request.url
-            if url == origin:
-                route.fulfill(status=200, content_type="text/html", body=current["html"])
-            elif url.startswith(origin):
-                route.fulfill(status=404, body="")
-            else:
-                outside.append(url)
-                route.abort()
+    def serve(route) -> None:  # type: ignore[no-untyped-def]
+        url = route.request.url
+        if url == origin:
+            route.fulfill(status=200, content_type="text/html", body=current["html"])
+        elif url.startswith(origin):
+            route.fulfill(status=404, body="")
+        else:
+            outside.append(url)
+            route.abort()
 
-        page.route("**/*", serve)
-        probe = """() => {
-          window.__clicked = 0;
-          document.addEventListener('click', e => {
-            const a = e.target.closest('a');
-            if (a && /^(https?|mailto):$/.test(a.protocol)) e.preventDefault();
-          }, true);
-          for (const el of document.querySelectorAll('#note *')) {
-            for (const type of ['mouseover', 'focus', 'click', 'load', 'error', 'toggle']) {
-              el.dispatchEvent(new Event(type, {bubbles: true}));
-            }
-            if (el.tagName === 'A') { el.click(); window.__clicked++; }
-          }
-          return window.__pwned === undefined;
-        }"""
-        for payload in PAYLOADS:
-            for html in _outputs(payload.replace("alert(1)", "alert(1),window.__pwned=1")):
-                current["html"] = (
-                    "<!doctype html><html><head><title>t</title></head><body>"
-                    f'<div id="note">{html}</div></body></html>'
-                )
-                page.goto(origin)
-                page.wait_for_timeout(30)
-                assert page.evaluate(probe), (payload, html)
-                page.wait_for_timeout(30)
-                assert page.url == origin, (payload, page.url)
-                assert page.evaluate("window.__pwned") is None, (payload, html)
-        browser.close()
+    page.route("**/*", serve)
+    probe = """() => {
+      window.__clicked = 0;
+      document.addEventListener('click', e => {
+        const a = e.target.closest('a');
+        if (a && /^(https?|mailto):$/.test(a.protocol)) e.preventDefault();
+      }, true);
+      for (const el of document.querySelectorAll('#note *')) {
+        for (const type of ['mouseover', 'focus', 'click', 'load', 'error', 'toggle']) {
+          el.dispatchEvent(new Event(type, {bubbles: true}));
+        }
+        if (el.tagName === 'A') { el.click(); window.__clicked++; }
+      }
+      return window.__pwned === undefined;
+    }"""
+    for payload in PAYLOADS:
+        for html in _outputs(payload.replace("alert(1)", "alert(1),window.__pwned=1")):
+            current["html"] = (
+                "<!doctype html><html><head><title>t</title></head><body>"
+                f'<div id="note">{html}</div></body></html>'
+            )
+            page.goto(origin)
+            page.wait_for_timeout(30)
+            assert page.evaluate(probe), (payload, html)
+            page.wait_for_timeout(30)
+            assert page.url == origin, (payload, page.url)
+            assert page.evaluate("window.__pwned") is None, (payload, html)
+    page.close()
     assert dialogs == []
     assert outside == []

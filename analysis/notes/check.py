@@ -113,7 +113,7 @@ def page_sections(docs_dir: Path, *, notes_dir: str = NOTES_DIR) -> dict[str, se
 
 def _line(body: str, body_line: int, pattern: str, *, regex: bool = False) -> int:
     for offset, text in enumerate(body.splitlines()):
-        if (re.search(pattern, text) if regex else pattern.lower() in text.lower()):
+        if re.search(pattern, text) if regex else pattern.lower() in text.lower():
             return body_line + offset
     return body_line
 
@@ -169,10 +169,15 @@ def _raw_html_problems(note: Note) -> list[NoteProblem]:
             fix = _FIX_HTML
             if re.match(r"<[A-Za-z]", snippet) and " " not in snippet[:3]:
                 fix += "; if you meant a less-than sign, put a space after it ('a < b')"
-            problems.append(NoteProblem(
-                file=note.file, line=note.body_line + offset, rule="forbidden-html",
-                found=f"{_describe_raw(snippet)}: {shown}", fix=fix,
-            ))
+            problems.append(
+                NoteProblem(
+                    file=note.file,
+                    line=note.body_line + offset,
+                    rule="forbidden-html",
+                    found=f"{_describe_raw(snippet)}: {shown}",
+                    fix=fix,
+                )
+            )
     return problems
 
 
@@ -189,44 +194,78 @@ def _link_problems(
     for link in links:
         scheme = url_scheme(link.raw)
         if _URL_BREAKERS.search(link.raw):
-            add(link.raw, "forbidden-link", f"a link or image address with a quote, angle "
-                f"bracket or backslash ({link.raw[:60]})", "write a plain address; encode "
-                "such characters (%22, %3C, %3E, %5C) if they are really part of it")
+            add(
+                link.raw,
+                "forbidden-link",
+                f"a link or image address with a quote, angle "
+                f"bracket or backslash ({link.raw[:60]})",
+                "write a plain address; encode "
+                "such characters (%22, %3C, %3E, %5C) if they are really part of it",
+            )
             continue
         if link.tag == "img":
             if scheme is not None:
                 name = link.raw.rstrip("/").rsplit("/", 1)[-1].split("?")[0] or "image.png"
-                add(link.raw, "external-image", f"image from outside the site: {link.raw}",
+                add(
+                    link.raw,
+                    "external-image",
+                    f"image from outside the site: {link.raw}",
                     f"save the file in the repository next to the note (docs/{folder}/{name}) "
-                    f'and write ![alt text]({name} "Title")')
+                    f'and write ![alt text]({name} "Title")',
+                )
                 continue
         elif scheme is not None and scheme not in LINK_SCHEMES:
-            add(link.raw, "forbidden-link", f"a link with a {scheme or 'host-relative'}: URL "
-                f"({link.raw[:60]})", "link only to https://, http:// or mailto: addresses, "
-                "or to a page of this site such as ../results.md")
+            add(
+                link.raw,
+                "forbidden-link",
+                f"a link with a {scheme or 'host-relative'}: URL ({link.raw[:60]})",
+                "link only to https://, http:// or mailto: addresses, "
+                "or to a page of this site such as ../results.md",
+            )
             continue
         if scheme is not None:
             continue
         if link.raw.startswith(("/", "#")) or link.target is None:
-            add(link.raw, "broken-link", f"'{link.raw}' is not relative to the note",
-                "write links to site pages relative to the note, e.g. ../results.md#survival")
+            add(
+                link.raw,
+                "broken-link",
+                f"'{link.raw}' is not relative to the note",
+                "write links to site pages relative to the note, e.g. ../results.md#survival",
+            )
             continue
         path, fragment = link.target, link.raw.partition("#")[2]
         if path.startswith("..") or path in note_files or not (docs_dir / path).is_file():
-            add(link.raw, "broken-link", f"'{link.raw}' points to no file of the site",
-                "check the path: it is relative to the note's folder, e.g. ../results.md")
+            add(
+                link.raw,
+                "broken-link",
+                f"'{link.raw}' points to no file of the site",
+                "check the path: it is relative to the note's folder, e.g. ../results.md",
+            )
         elif link.tag == "img" and Path(path).suffix.lower() not in _IMAGE_TYPES:
-            add(link.raw, "image-type", f"'{link.raw}' is not an image file the site shows",
-                f"use one of: {', '.join(sorted(_IMAGE_TYPES))}")
-        elif link.tag == "img" and path.lower().endswith(".svg") and _SVG_ACTIVE.search(
-            (docs_dir / path).read_text(encoding="utf-8", errors="replace")
+            add(
+                link.raw,
+                "image-type",
+                f"'{link.raw}' is not an image file the site shows",
+                f"use one of: {', '.join(sorted(_IMAGE_TYPES))}",
+            )
+        elif (
+            link.tag == "img"
+            and path.lower().endswith(".svg")
+            and _SVG_ACTIVE.search((docs_dir / path).read_text(encoding="utf-8", errors="replace"))
         ):
-            add(link.raw, "forbidden-html", f"SVG image {path} contains a script, an event "
-                "handler, embedded HTML or a link", "export the figure as PNG, or as an SVG "
-                "without scripts and links")
+            add(
+                link.raw,
+                "forbidden-html",
+                f"SVG image {path} contains a script, an event handler, embedded HTML or a link",
+                "export the figure as PNG, or as an SVG without scripts and links",
+            )
         elif fragment and path in pages and fragment not in pages[path]:
-            add(link.raw, "broken-link", f"page {path} has no section '#{fragment}'",
-                f"use one of: {', '.join(sorted(pages[path])) or '(no sections)'}")
+            add(
+                link.raw,
+                "broken-link",
+                f"page {path} has no section '#{fragment}'",
+                f"use one of: {', '.join(sorted(pages[path])) or '(no sections)'}",
+            )
     return problems
 
 
@@ -240,12 +279,16 @@ def _unsupported_problems(note: Note, raw_html: str) -> list[NoteProblem]:
             continue
         seen.add(tag)
         what, pattern = _UNSUPPORTED.get(tag, (f"<{tag}>", re.escape(f"<{tag}")))
-        problems.append(NoteProblem(
-            file=note.file, line=_line(note.body, note.body_line, pattern, regex=True),
-            rule="unsupported-formatting", found=f"{what} is not part of the notes formatting",
-            fix="use only italics, _underline_, **bold**, <sup>/<sub>, lists, links, images "
-            "and footnotes (see CONTRIBUTING.md)",
-        ))
+        problems.append(
+            NoteProblem(
+                file=note.file,
+                line=_line(note.body, note.body_line, pattern, regex=True),
+                rule="unsupported-formatting",
+                found=f"{what} is not part of the notes formatting",
+                fix="use only italics, _underline_, **bold**, <sup>/<sub>, lists, links, images "
+                "and footnotes (see CONTRIBUTING.md)",
+            )
+        )
     return problems
 
 
@@ -265,10 +308,15 @@ def check_notes(
     today = today or dt.date.today()
     result = CheckedNotes()
     folder = docs_dir / notes_dir
-    files = sorted(
-        p for p in folder.rglob("*.md")
-        if not p.name.startswith("_") and p.relative_to(folder).as_posix() != "index.md"
-    ) if folder.is_dir() else []
+    files = (
+        sorted(
+            p
+            for p in folder.rglob("*.md")
+            if not p.name.startswith("_") and p.relative_to(folder).as_posix() != "index.md"
+        )
+        if folder.is_dir()
+        else []
+    )
     note_files = {p.relative_to(docs_dir).as_posix() for p in files}
     pages = page_sections(docs_dir, notes_dir=notes_dir)
     slugs: dict[str, str] = {}
@@ -276,36 +324,75 @@ def check_notes(
         docs_path, slug = path.relative_to(docs_dir).as_posix(), path.stem
         file = f"{docs_dir.name}/{docs_path}"
         if not _SLUG.match(slug):
-            result.problems.append(NoteProblem(file, 1, "file-name", f"'{path.name}' is not a "
-                "valid note file name", "use lower-case letters, digits and hyphens, e.g. "
-                "2026-11-25-salvage-remission.md"))
+            result.problems.append(
+                NoteProblem(
+                    file,
+                    1,
+                    "file-name",
+                    f"'{path.name}' is not a valid note file name",
+                    "use lower-case letters, digits and hyphens, e.g. "
+                    "2026-11-25-salvage-remission.md",
+                )
+            )
             continue
         if slug in slugs:
-            result.problems.append(NoteProblem(file, 1, "duplicate-slug", f"another note "
-                f"({slugs[slug]}) has the same name '{slug}'", "rename one of the two files"))
+            result.problems.append(
+                NoteProblem(
+                    file,
+                    1,
+                    "duplicate-slug",
+                    f"another note ({slugs[slug]}) has the same name '{slug}'",
+                    "rename one of the two files",
+                )
+            )
             continue
         slugs[slug] = file
-        note, problems = parse_note(path.read_text(encoding="utf-8"), file=file,
-                                    docs_path=docs_path, slug=slug, today=today)
+        note, problems = parse_note(
+            path.read_text(encoding="utf-8"), file=file, docs_path=docs_path, slug=slug, today=today
+        )
         result.problems.extend(problems)
         if note is None:
             continue
         problems = []
         if note.page is not None and note.page not in pages:
-            problems.append(NoteProblem(file, note.line_of("page"), "page", f"unknown page "
-                f"'{note.page}'", f"use one of: {', '.join(sorted(pages))}"))
+            problems.append(
+                NoteProblem(
+                    file,
+                    note.line_of("page"),
+                    "page",
+                    f"unknown page '{note.page}'",
+                    f"use one of: {', '.join(sorted(pages))}",
+                )
+            )
         elif note.section is not None and note.section not in pages[note.page or ""]:
-            problems.append(NoteProblem(file, note.line_of("section"), "section", f"page "
-                f"{note.page} has no section '{note.section}'",
-                f"use one of: {', '.join(sorted(pages[note.page or '']))}"))
-        raw_html, info = render_markdown(note.body, slug=slug, note_dir=docs_path.rsplit(
-            "/", 1)[0], use_directory_urls=use_directory_urls)
+            problems.append(
+                NoteProblem(
+                    file,
+                    note.line_of("section"),
+                    "section",
+                    f"page {note.page} has no section '{note.section}'",
+                    f"use one of: {', '.join(sorted(pages[note.page or '']))}",
+                )
+            )
+        raw_html, info = render_markdown(
+            note.body,
+            slug=slug,
+            note_dir=docs_path.rsplit("/", 1)[0],
+            use_directory_urls=use_directory_urls,
+        )
         html_problems = _raw_html_problems(note)
         problems += html_problems
         for label, why in info.footnote_problems:
-            problems.append(NoteProblem(file, _line(note.body, note.body_line, f"[^{label}]"),
-                "footnote", f"footnote [^{label}]: {why}", "write [^1](text) inline or "
-                "[^1] with '[^1]: text' on its own line, once per label"))
+            problems.append(
+                NoteProblem(
+                    file,
+                    _line(note.body, note.body_line, f"[^{label}]"),
+                    "footnote",
+                    f"footnote [^{label}]: {why}",
+                    "write [^1](text) inline or "
+                    "[^1] with '[^1]: text' on its own line, once per label",
+                )
+            )
         problems += _link_problems(note, info.links, pages, docs_dir, note_files)
         if not html_problems:
             problems += _unsupported_problems(note, raw_html)

@@ -15,8 +15,10 @@ def notes_check(docs: Path) -> int:
     """Check every note under ``docs/notes``; print one line per problem (file:line: [rule]
     what was found. Fix: how to fix it) and return 1 if there is any, else 0."""
     if not docs.is_dir():
-        print(f"error: {docs} is not a folder (pass --docs with the site's docs folder)",
-              file=sys.stderr)
+        print(
+            f"error: {docs} is not a folder (pass --docs with the site's docs folder)",
+            file=sys.stderr,
+        )
         return 2
     result = check_notes(docs)
     if result.problems:

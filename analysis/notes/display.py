@@ -26,17 +26,24 @@ __all__ = [
 ]
 
 INDEX_MARKER = "<!-- notes-index -->"
-KIND_LABELS = {"knowledge": "Knowledge", "pearl": "Pearl", "summary": "Summary",
-               "comment": "Comment"}
+KIND_LABELS = {
+    "knowledge": "Knowledge",
+    "pearl": "Pearl",
+    "summary": "Summary",
+    "comment": "Comment",
+}
 _HEADING = re.compile(r"<h([1-6])\b[^>]*>")
 
 
-def permalink(item: RenderedNote, *, notes_dir: str = "notes",
-              use_directory_urls: bool = True) -> str:
+def permalink(
+    item: RenderedNote, *, notes_dir: str = "notes", use_directory_urls: bool = True
+) -> str:
     """Where a note lives (from the site root): its page, else the notes index."""
     page = item.note.page or f"{notes_dir}/index.md"
-    return ROOT_TOKEN + page_url(page, use_directory_urls=use_directory_urls) + (
-        f"#note-{item.note.slug}"
+    return (
+        ROOT_TOKEN
+        + page_url(page, use_directory_urls=use_directory_urls)
+        + (f"#note-{item.note.slug}")
     )
 
 
@@ -47,8 +54,10 @@ def note_card(item: RenderedNote, *, permalink_url: str, show_place: str | None 
     author = escape(note.author.name)
     if note.author.orcid:
         orcid = escape(note.author.orcid.rsplit("/", 1)[-1])
-        author += (f' <a class="study-note__orcid" href="https://orcid.org/{orcid}" '
-                   f'rel="nofollow noopener">ORCID {orcid}</a>')
+        author += (
+            f' <a class="study-note__orcid" href="https://orcid.org/{orcid}" '
+            f'rel="nofollow noopener">ORCID {orcid}</a>'
+        )
     if note.author.affiliation:
         author += f", {escape(note.author.affiliation)}"
     title = f'<span class="study-note__title">{escape(note.title)}</span> ' if note.title else ""
@@ -57,7 +66,7 @@ def note_card(item: RenderedNote, *, permalink_url: str, show_place: str | None 
         f'<article class="study-note study-note--{kind}" id="note-{escape(note.slug)}" '
         f'data-kind="{kind}">\n'
         f'<p class="study-note__meta"><span class="study-note__kind">{KIND_LABELS[note.kind]}'
-        f"</span> {title}<span class=\"study-note__author\">{author}</span> · "
+        f'</span> {title}<span class="study-note__author">{author}</span> · '
         f'<time datetime="{note.date.isoformat()}">{note.date:%-d %B %Y}</time>{place} '
         f'<a class="study-note__permalink" href="{escape(permalink_url)}" '
         f'title="Permanent link to this note">#</a></p>\n'
@@ -103,13 +112,19 @@ def index_html(
     """Every note, newest first, with a kind filter made of radio buttons (CSS only, no
     script: it keeps working with instant navigation and without JavaScript)."""
     counts = {kind: sum(r.note.kind == kind for r in items) for kind in KINDS}
-    radios = [('<input type="radio" name="study-note-kind" id="study-note-kind-all" '
-              'value="all" checked>'
-              f'<label for="study-note-kind-all">All ({len(items)})</label>')]
+    radios = [
+        (
+            '<input type="radio" name="study-note-kind" id="study-note-kind-all" '
+            'value="all" checked>'
+            f'<label for="study-note-kind-all">All ({len(items)})</label>'
+        )
+    ]
     for kind in KINDS:
-        radios.append(f'<input type="radio" name="study-note-kind" id="study-note-kind-{kind}" '
-                      f'value="{kind}"><label for="study-note-kind-{kind}">'
-                      f"{KIND_LABELS[kind]} ({counts[kind]})</label>")
+        radios.append(
+            f'<input type="radio" name="study-note-kind" id="study-note-kind-{kind}" '
+            f'value="{kind}"><label for="study-note-kind-{kind}">'
+            f"{KIND_LABELS[kind]} ({counts[kind]})</label>"
+        )
     cards = []
     for r in sorted(items, key=lambda r: (r.note.date, r.note.slug), reverse=True):
         place = None
@@ -120,8 +135,13 @@ def index_html(
             if r.note.section:
                 label += f" › {escape(r.note.section)}"
             place = f'<a href="{escape(url)}">{label}</a>'
-        cards.append(note_card(r, permalink_url=permalink(
-            r, use_directory_urls=use_directory_urls), show_place=place))
+        cards.append(
+            note_card(
+                r,
+                permalink_url=permalink(r, use_directory_urls=use_directory_urls),
+                show_place=place,
+            )
+        )
     empty = "" if items else '<p class="study-notes__empty">No notes yet.</p>'
     return (
         '<div class="study-notes-index">\n<fieldset class="study-notes-filter">'

@@ -192,9 +192,7 @@ class NoteExtension(Extension):
             delimiters.add("_", "u", smart=True)
         else:  # older Python-Markdown: a separate pattern for underscores
             md.inlinePatterns.deregister("em_strong2")
-            md.inlinePatterns.register(
-                SimpleTagInlineProcessor(_UNDERLINE, "u"), "underline", 50
-            )
+            md.inlinePatterns.register(SimpleTagInlineProcessor(_UNDERLINE, "u"), "underline", 50)
         md.preprocessors.register(_InlineFootnotes(md, self.info), "inline_footnotes", 25)
         md.treeprocessors.register(_Links(md, self), "note_links", 5)
 

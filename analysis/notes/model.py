@@ -124,19 +124,31 @@ def parse_note(
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = 2 + mark.line if mark is not None else 1
-        problem(line, "front-matter", f"the front matter is not valid YAML ({exc})",
-                "write one 'field: value' per line, as in docs/notes/_template.md")
+        problem(
+            line,
+            "front-matter",
+            f"the front matter is not valid YAML ({exc})",
+            "write one 'field: value' per line, as in docs/notes/_template.md",
+        )
         return None, problems
     if not isinstance(raw, dict):
-        problem(1, "front-matter", "the front matter is not a list of 'field: value' lines",
-                "write one 'field: value' per line, as in docs/notes/_template.md")
+        problem(
+            1,
+            "front-matter",
+            "the front matter is not a list of 'field: value' lines",
+            "write one 'field: value' per line, as in docs/notes/_template.md",
+        )
         return None, problems
     at = _key_lines(header, first_line=2)
 
     for key in raw:
         if key not in _FIELDS:
-            problem(at.get(str(key), 1), "front-matter", f"unknown field '{key}'",
-                    f"use only the fields {', '.join(_FIELDS)}")
+            problem(
+                at.get(str(key), 1),
+                "front-matter",
+                f"unknown field '{key}'",
+                f"use only the fields {', '.join(_FIELDS)}",
+            )
 
     author = raw.get("author")
     name = orcid = affiliation = None
@@ -146,14 +158,26 @@ def parse_note(
         name, orcid, affiliation = (_text(author.get(k)) for k in _AUTHOR_FIELDS)
         for key in author:
             if key not in _AUTHOR_FIELDS:
-                problem(at.get(f"author.{key}", at.get("author", 1)), "author",
-                        f"unknown author field '{key}'", "use name, orcid and affiliation")
+                problem(
+                    at.get(f"author.{key}", at.get("author", 1)),
+                    "author",
+                    f"unknown author field '{key}'",
+                    "use name, orcid and affiliation",
+                )
         if author.get("orcid") is not None and not (orcid and valid_orcid(orcid)):
-            problem(at.get("author.orcid", 1), "author", f"'{author.get('orcid')}' is not a "
-                    "valid ORCID iD", "write it as 0000-0002-1825-0097 (check the digits)")
+            problem(
+                at.get("author.orcid", 1),
+                "author",
+                f"'{author.get('orcid')}' is not a valid ORCID iD",
+                "write it as 0000-0002-1825-0097 (check the digits)",
+            )
     if not name:
-        problem(at.get("author", 1), "author", "the author's name is missing",
-                "add 'author:' with 'name: Your Name' (and optionally orcid, affiliation)")
+        problem(
+            at.get("author", 1),
+            "author",
+            "the author's name is missing",
+            "add 'author:' with 'name: Your Name' (and optionally orcid, affiliation)",
+        )
 
     kind = raw.get("kind")
     if kind not in KINDS:
@@ -166,38 +190,67 @@ def parse_note(
     if value is None:
         problem(where, "date", "the date is missing", "add 'date: YYYY-MM-DD' (today's date)")
     elif not _DATE.match(str(value)):
-        problem(where, "date", f"'{value}' is not a date written YYYY-MM-DD",
-                "write the date as YYYY-MM-DD, e.g. 2026-11-25")
+        problem(
+            where,
+            "date",
+            f"'{value}' is not a date written YYYY-MM-DD",
+            "write the date as YYYY-MM-DD, e.g. 2026-11-25",
+        )
     else:
         try:
             date = dt.date.fromisoformat(str(value))
         except ValueError:
-            problem(where, "date", f"{value} is not a real calendar date",
-                    "check the month and day")
+            problem(
+                where, "date", f"{value} is not a real calendar date", "check the month and day"
+            )
         if date is not None and date > today:
-            problem(where, "date", f"{value} is in the future (today is {today.isoformat()})",
-                    "use the date you wrote the note")
+            problem(
+                where,
+                "date",
+                f"{value} is in the future (today is {today.isoformat()})",
+                "use the date you wrote the note",
+            )
             date = None
 
     title = raw.get("title")
     if title is not None and not _text(title):
-        problem(at.get("title", 1), "front-matter", "the title is empty",
-                "write a title or remove the 'title:' line")
+        problem(
+            at.get("title", 1),
+            "front-matter",
+            "the title is empty",
+            "write a title or remove the 'title:' line",
+        )
     page, section = _text(raw.get("page")), _text(raw.get("section"))
     if raw.get("section") is not None and raw.get("page") is None:
-        problem(at.get("section", 1), "section", "a section is given without its page",
-                "add 'page:' with the page file, e.g. page: results.md")
+        problem(
+            at.get("section", 1),
+            "section",
+            "a section is given without its page",
+            "add 'page:' with the page file, e.g. page: results.md",
+        )
 
     body = "\n".join(lines[end + 1 :])
     if not body.strip():
-        problem(end + 1, "empty-note", "the note has no text after its front matter",
-                "write the note below the closing '---' line")
+        problem(
+            end + 1,
+            "empty-note",
+            "the note has no text after its front matter",
+            "write the note below the closing '---' line",
+        )
     if problems or name is None or date is None or kind not in KINDS:
         return None, problems
     note = Note(
-        file=file, docs_path=docs_path, slug=slug,
+        file=file,
+        docs_path=docs_path,
+        slug=slug,
         author=Author(name=name, orcid=orcid, affiliation=affiliation),
-        date=date, kind=kind, title=_text(title), page=page, section=section,
-        body=body, body_line=end + 2, field_lines=tuple(sorted(at.items())),
+        date=date,
+        kind=kind,
+        title=_text(title),
+        page=page,
+        section=section,
+        body=body,
+        body_line=end + 2,
+        field_lines=tuple(sorted(at.items())),
     )
     return note, problems

@@ -28,8 +28,25 @@ ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
 }
 _CLASSES = {"a": {"footnote-ref", "footnote-backref"}, "div": {"footnote"}}
 _DROP_WITH_CONTENT = frozenset(
-    {"script", "style", "iframe", "object", "embed", "svg", "math", "template", "noscript",
-     "textarea", "title", "xmp", "noembed", "noframes", "plaintext", "select", "frameset"}
+    {
+        "script",
+        "style",
+        "iframe",
+        "object",
+        "embed",
+        "svg",
+        "math",
+        "template",
+        "noscript",
+        "textarea",
+        "title",
+        "xmp",
+        "noembed",
+        "noframes",
+        "plaintext",
+        "select",
+        "frameset",
+    }
 )
 LINK_SCHEMES = frozenset({"http", "https", "mailto"})
 _NOTE_ID = re.compile(r"^note-[A-Za-z0-9_-]+$")

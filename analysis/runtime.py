@@ -1,0 +1,89 @@
+"""The self-hosted Vega runtime (vega + vega-lite + vega-embed) that makes charts interactive.
+
+It is one JavaScript file produced by ``vl_convert.javascript_bundle`` for the Vega-Lite version
+Altair writes, so the browser never calls a CDN. Producing it takes ~5 s and depends only on the
+installed packages, not on the project's inputs, so it is made once per environment (``make``
+does it right after installing; ``python -m analysis runtime``) and kept beside the environment
+in ``<sys.prefix>/share/study-site/``. A build that finds it missing or stale makes it then.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from importlib import metadata
+from pathlib import Path
+
+from .errors import AnalysisError
+
+__all__ = ["RUNTIME_DIR", "RuntimeJob", "ensure_runtime", "runtime_file", "versions"]
+
+RUNTIME_DIR = Path(sys.prefix) / "share" / "study-site"
+_MANIFEST = "vega-runtime.json"
+
+
+def versions() -> dict[str, str]:
+    """Installed versions the runtime depends on (cheap: reads package metadata only)."""
+    return {dist: metadata.version(dist) for dist in ("altair", "vl-convert-python")}
+
+
+def runtime_file(directory: Path = RUNTIME_DIR) -> Path | None:
+    """The runtime made for the installed versions, or None if it is missing or stale."""
+    try:
+        manifest = json.loads((directory / _MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    path = directory / str(manifest.get("file", ""))
+    if manifest.get("versions") != versions() or not path.is_file():
+        return None
+    return path
+
+
+def ensure_runtime(directory: Path = RUNTIME_DIR) -> Path:
+    """Return the runtime file, making it first if needed (written atomically)."""
+    existing = runtime_file(directory)
+    if existing is not None:
+        return existing
+    import altair as alt
+    import vl_convert as vlc
+
+    vl_version = ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
+    code = vlc.javascript_bundle(vl_version=vl_version)
+    directory.mkdir(parents=True, exist_ok=True)
+    name = f"vega-runtime-vl{vl_version}-vlc{vlc.__version__}.js"
+    tmp = directory / f".{name}.{os.getpid()}"
+    tmp.write_text(code, encoding="utf-8")
+    tmp.replace(directory / name)
+    manifest = {"file": name, "versions": versions(), "vega_lite": vl_version}
+    tmp = directory / f".{_MANIFEST}.{os.getpid()}"
+    tmp.write_text(json.dumps(manifest, indent=1), encoding="utf-8")
+    tmp.replace(directory / _MANIFEST)
+    return directory / name
+
+
+class RuntimeJob:
+    """The runtime file: found at once, or being made by a child process (~5 s, once per env)."""
+
+    def __init__(self, directory: Path = RUNTIME_DIR) -> None:
+        self._path = runtime_file(directory)
+        self._process: subprocess.Popen[str] | None = None
+        if self._path is None:
+            self._process = subprocess.Popen(
+                [sys.executable, "-m", "analysis", "runtime", "--dir", str(directory)],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+                env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
+            )
+
+    def result(self) -> Path:
+        if self._path is None:
+            assert self._process is not None
+            out, err = self._process.communicate()
+            if self._process.returncode != 0:
+                msg = f"could not make the Vega runtime: {(err or out).strip()}"
+                raise AnalysisError(msg)
+            self._path = Path(out.strip().splitlines()[-1])
+        return self._path

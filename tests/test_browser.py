@@ -1,0 +1,271 @@
+"""Charts in a real browser (Debian's Chromium through Playwright): instant SVG, interactive on
+scroll, theme toggle, instant navigation, no third-party requests, accessibility."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, Page
+
+from tests.conftest import run_mkdocs_build, serve_directory
+
+pytestmark = pytest.mark.slow
+
+NARROW = {"width": 412, "height": 860}  # a phone
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    """The site built for the very address it is served from, so instant navigation is live
+    (Material only navigates instantly to URLs listed in the sitemap under site_url)."""
+    folder = tmp_path_factory.mktemp("served")
+    with serve_directory(folder) as url:
+        result = run_mkdocs_build(folder, extra_env={"SITE_URL": url})
+        assert result.returncode == 0, result.stderr
+        yield url, folder
+
+
+def _pages(folder: Path) -> list[str]:
+    pages = []
+    for path in sorted(folder.rglob("index.html")):
+        rel = path.parent.relative_to(folder).as_posix()
+        pages.append("" if rel == "." else f"{rel}/")
+    return pages
+
+
+def _chart_pages(folder: Path) -> list[str]:
+    return [p for p in _pages(folder) if "study-chart" in (folder / p / "index.html").read_text()]
+
+
+class Recorder:
+    """Console messages, page errors and every request a page makes."""
+
+    def __init__(self, page: Page) -> None:
+        self.console: list[str] = []
+        self.requests: list[str] = []
+        page.on("console", lambda m: self.console.append(f"{m.type}: {m.text}"))
+        page.on("pageerror", lambda e: self.console.append(f"pageerror: {e}"))
+        page.on("request", lambda r: self.requests.append(r.url))
+
+    def problems(self) -> list[str]:
+        return [m for m in self.console if m.split(":")[0] in {"error", "warning", "pageerror"}]
+
+    def foreign(self) -> list[str]:
+        return [
+            u
+            for u in self.requests
+            if urlparse(u).hostname not in {"127.0.0.1", None}
+            and not u.startswith(("data:", "blob:"))
+        ]
+
+
+def _wait_state(page: Page, selector: str, state: str) -> None:
+    """Wait until the chart ``selector`` exists and reaches ``state`` ('interactive'/'static')."""
+    page.wait_for_function(
+        "([sel, state]) => { const f = document.querySelector(sel); return !!f && f.dataset.state === state; }",
+        arg=[selector, state],
+        timeout=15_000,
+    )
+
+
+def _enhance_all(page: Page) -> None:
+    """Open collapsed blocks and visit every chart, as a reader scrolling through would."""
+    page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+    figures = page.locator("figure.study-chart")
+    for i in range(figures.count()):
+        figure = figures.nth(i)
+        if figure.is_visible():
+            figure.scroll_into_view_if_needed()
+            page.wait_for_function(
+                "f => ['interactive', 'static'].includes(f.dataset.state)",
+                arg=figure.element_handle(),
+                timeout=15_000,
+            )
+
+
+def test_every_page_loads_without_console_errors_and_requests_only_127_0_0_1(
+    browser: Browser, site: tuple[str, Path]
+) -> None:
+    url, folder = site
+    context = browser.new_context(viewport=NARROW)
+    page = context.new_page()
+    record = Recorder(page)
+    for path in _pages(folder):
+        page.goto(url + path)
+        page.wait_for_load_state("networkidle")
+        _enhance_all(page)
+    context.close()
+    assert record.problems() == []
+    assert record.foreign() == []
+    assert sum(u.endswith("/vega-runtime.js") for u in record.requests) <= len(_pages(folder))
+
+
+def test_every_chart_is_an_svg_with_javascript_disabled(
+    browser: Browser, site: tuple[str, Path]
+) -> None:
+    url, folder = site
+    context = browser.new_context(viewport=NARROW, java_script_enabled=False)
+    page = context.new_page()
+    counted = 0
+    for path in _chart_pages(folder):
+        page.goto(url + path)
+        for svg in page.locator("figure.study-chart .study-chart__svg > svg").all():
+            svg.scroll_into_view_if_needed()
+            box = svg.bounding_box()
+            if box is None:  # inside a collapsed block or an inactive tab: present, not shown
+                assert svg.get_attribute("role") == "img"
+                continue
+            assert box["width"] > 200
+            assert box["height"] > 50
+            counted += 1
+    context.close()
+    assert counted >= 4
+
+
+def test_the_chart_runtime_loads_only_once_a_chart_comes_into_view(
+    browser: Browser, site: tuple[str, Path]
+) -> None:
+    url, _ = site
+    page = browser.new_page(viewport=NARROW)
+    record = Recorder(page)
+    page.goto(url + "checks/")  # its only chart sits in a collapsed block
+    page.wait_for_load_state("networkidle")
+    figure = page.locator("#chart-patient_flow")
+    assert figure.get_attribute("data-state") is None
+    assert not any(u.endswith("vega-runtime.js") for u in record.requests)
+    page.locator("details:has(#chart-patient_flow) > summary").click()
+    figure.scroll_into_view_if_needed()
+    _wait_state(page, "#chart-patient_flow", "interactive")
+    assert sum(u.endswith("vega-runtime.js") for u in record.requests) == 1
+    page.close()
+
+
+def test_a_chart_becomes_interactive_when_scrolled_into_view_with_tooltips(
+    browser: Browser, site: tuple[str, Path]
+) -> None:
+    url, _ = site
+    page = browser.new_page(viewport=NARROW)
+    page.goto(url + "results/")
+    figure = page.locator("#chart-os_5y")
+    figure.scroll_into_view_if_needed()
+    _wait_state(page, "#chart-os_5y", "interactive")
+    assert figure.locator(".study-chart__svg").is_hidden()
+    assert figure.locator(".study-chart__view svg").is_visible()
+    mark = figure.locator(".study-chart__view path[role='graphics-symbol']").first
+    mark.hover(force=True)
+    tooltip = page.locator("#vg-tooltip-element")
+    tooltip.wait_for(state="visible", timeout=5_000)
+    assert re.search(r"95% CI (lower|upper) \(%\)", tooltip.inner_text())
+    page.close()
+
+
+def test_the_theme_toggle_recolours_an_interactive_chart(
+    browser: Browser, site: tuple[str, Path]
+) -> None:
+    url, _ = site
+    page = browser.new_page(viewport=NARROW, color_scheme="light")
+    page.goto(url + "results/")
+    page.locator("#chart-proportions").scroll_into_view_if_needed()
+    _wait_state(page, "#chart-proportions", "interactive")
+    fill = "getComputedStyle(document.querySelector('#chart-proportions .study-chart__view svg text')).fill"
+    before = page.evaluate(fill)
+    for _ in range(3):  # auto → light → dark: click the visible toggle until the dark palette is on
+        if page.evaluate("document.body.dataset.mdColorScheme") == "slate":
+            break
+        page.locator("form[data-md-component='palette'] label:visible").first.click()
+    assert page.evaluate("document.body.dataset.mdColorScheme") == "slate"
+    after = page.evaluate(fill)
+    assert before != after
+    page.close()
+
+
+def test_instant_navigation_between_chart_pages_keeps_both_working_and_loads_the_runtime_once(
+    browser: Browser, site: tuple[str, Path]
+) -> None:
+    url, _ = site
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    record = Recorder(page)
+    page.goto(url + "design/")
+    _wait_state(page, "#chart-patient_flow", "interactive")
+    page.evaluate("window.__sameDocument = true")
+    page.get_by_role("navigation", name="Navigation").get_by_role(
+        "link", name="Results", exact=True
+    ).click()
+    page.wait_for_url(url + "results/")
+    assert page.evaluate("window.__sameDocument === true"), "navigation reloaded the page"
+    page.locator("#chart-proportions").scroll_into_view_if_needed()
+    _wait_state(page, "#chart-proportions", "interactive")
+    page.go_back()
+    page.wait_for_url(url + "design/")
+    _wait_state(page, "#chart-patient_flow", "interactive")
+    assert sum(u.endswith("/vega-runtime.js") for u in record.requests) == 1
+    assert record.problems() == []
+    page.close()
+
+
+def test_charts_in_tabs_and_collapsed_blocks_get_a_real_width(
+    browser: Browser, site: tuple[str, Path]
+) -> None:
+    url, _ = site
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(url + "checks/")
+    page.locator("details:has(#chart-patient_flow) > summary").click()
+    page.locator("#chart-patient_flow").scroll_into_view_if_needed()
+    _wait_state(page, "#chart-patient_flow", "interactive")
+    assert page.locator("#chart-patient_flow .study-chart__view svg").bounding_box()["width"] > 300
+    page.goto(url + "results/")
+    page.locator(".tabbed-labels label:has-text('Table')").first.click()
+    page.locator(".tabbed-labels label:has-text('Chart')").first.click()
+    page.locator("#chart-os_5y").scroll_into_view_if_needed()
+    _wait_state(page, "#chart-os_5y", "interactive")
+    assert page.locator("#chart-os_5y .study-chart__view svg").bounding_box()["width"] > 300
+    page.close()
+
+
+def test_a_chart_that_cannot_become_interactive_keeps_its_svg_and_says_why_once(
+    browser: Browser, site: tuple[str, Path]
+) -> None:
+    url, _ = site
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    record = Recorder(page)
+    page.route("**/downloads/charts/proportions.vg.json", lambda route: route.fulfill(status=404))
+    page.goto(url + "results/")
+    page.locator("#chart-proportions").scroll_into_view_if_needed()
+    _wait_state(page, "#chart-proportions", "static")
+    assert page.locator("#chart-proportions .study-chart__svg > svg").is_visible()
+    messages = [m for m in record.console if "study-charts" in m]
+    assert len(messages) == 1
+    assert "chart 'proportions' stays a static image: its spec answered HTTP 404" in messages[0]
+    page.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_finds_no_serious_or_critical_violations(
+    browser: Browser, site: tuple[str, Path], scheme: str
+) -> None:
+    url, folder = site
+    page = browser.new_page(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
+    axe = Axe()
+    found = []
+    for path in _pages(folder):
+        page.goto(url + path)
+        _enhance_all(page)
+        # Back to the top, and let Material's header finish fading between site and page title
+        # (axe would otherwise measure the contrast of text in mid-transition).
+        page.evaluate("window.scrollTo(0, 0)")
+        page.wait_for_timeout(600)
+        result = axe.run(page)
+        found += [
+            f"{path or '/'}: {v['id']} ({v['impact']}): {v['help']} at {node['target']}: "
+            + node.get("failureSummary", "").replace("\n", " ")[:240]
+            for v in result.response["violations"]
+            if v["impact"] in {"serious", "critical"}
+            for node in v["nodes"]
+        ]
+    page.close()
+    assert found == []
