@@ -52,3 +52,14 @@ class UnknownArtifactError(AnalysisError):
             + ", ".join(self.valid)
         )
         super().__init__(msg)
+
+
+__all__ += ["PatientDataError", "ReconstructionError"]
+
+
+class PatientDataError(StudyDataError):
+    """A patient-level data file is malformed; every problem names its row and column."""
+
+
+class ReconstructionError(AnalysisError):
+    """The published numbers cannot be met by the reconstruction under its assumptions."""
