@@ -21,6 +21,8 @@ def _parser() -> argparse.ArgumentParser:
     bundle.add_argument("--out", type=Path, required=True, help="where to write the bundle")
     bundle.add_argument("--study", type=Path, default=None, help="study YAML file")
     bundle.add_argument("--fingerprint", default="", help="input fingerprint to record")
+    bundle.add_argument("--patients", type=Path, default=None,
+                        help="patient-level CSV to use instead of the reconstruction")
     return parser
 
 
@@ -53,6 +55,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "check":
             return _check(args.study)
+        if args.patients is not None:
+            from .survival_artifacts import set_patient_file
+
+            set_patient_file(args.patients)
         return _bundle(args.out, args.study, args.fingerprint)
     except AnalysisError as exc:
         print(f"error: {exc}", file=sys.stderr)
