@@ -23,6 +23,10 @@ def _parser() -> argparse.ArgumentParser:
     bundle.add_argument("--fingerprint", default="", help="input fingerprint to record")
     bundle.add_argument("--patients", type=Path, default=None,
                         help="patient-level CSV to use instead of the reconstruction")
+    notebook = sub.add_parser("notebook", help="execute a notebook into a file (errors stop)")
+    notebook.add_argument("--source", type=Path, required=True, help="the notebook to run")
+    notebook.add_argument("--out", type=Path, required=True, help="where to write the result")
+    notebook.add_argument("--patients", type=Path, default=None, help="patient-level CSV")
     return parser
 
 
@@ -55,6 +59,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "check":
             return _check(args.study)
+        if args.command == "notebook":
+            from .notebook import execute_notebook
+
+            execute_notebook(args.source, args.out, patients_file=args.patients)
+            return 0
         if args.patients is not None:
             from .survival_artifacts import set_patient_file
 
