@@ -240,7 +240,7 @@ def build_artifacts(study_file: Path = STUDY_FILE) -> Artifacts:
 
 
 # The patient-level view (issue 3); imported last because it uses ChartArtifact from above.
-from .survival_artifacts import SURVIVAL_CHARTS, SURVIVAL_TABLES, survival_values  # noqa: E402
+from .survival_artifacts import SURVIVAL_CHARTS, SURVIVAL_TABLES, survival_values
 
 TABLE_BUILDERS += SURVIVAL_TABLES
 CHART_BUILDERS += SURVIVAL_CHARTS

@@ -36,13 +36,13 @@ class AnalysisPluginConfig(base.Config):
     notebook_cache_dir = c.Type(str, default=".cache/notebooks")
 
 
-_STYLE = re.compile(r'<style type="text/css">(.*?)</style>', re.S)
+_STYLE = re.compile(r'<style type="text/css">(.*?)</style>', re.DOTALL)
 # Scripts nbconvert's template adds that would load MathJax or Mermaid from a CDN (or, with an
 # empty MathJax URL, the page itself); the site's notebooks use neither.
 _CDN_SCRIPTS = (
     re.compile(r'<!-- Load mathjax -->\s*<script src="[^"]*">\s*</script>'),
-    re.compile(r'<script type="text/x-mathjax-config">.*?</script>', re.S),
-    re.compile(r'<script type="module">(?:(?!</script>).)*?mermaid.*?</script>', re.S),
+    re.compile(r'<script type="text/x-mathjax-config">.*?</script>', re.DOTALL),
+    re.compile(r'<script type="module">(?:(?!</script>).)*?mermaid.*?</script>', re.DOTALL),
 )
 
 

@@ -38,7 +38,7 @@ class Column:
     kind: str  # "id", "months", "flag", "category"
     description: str
     required: bool = True
-    values: tuple[str, ...] = ()
+    allowed: tuple[str, ...] = ()
 
 
 COLUMNS: tuple[Column, ...] = (
@@ -49,19 +49,19 @@ COLUMNS: tuple[Column, ...] = (
         "months from the start of second-line treatment to death or last follow-up",
     ),
     Column("death", "flag", "1 if the patient died at `months`, 0 if alive at last follow-up"),
-    Column("first_event", "category", "what ended first-line treatment", values=FIRST_EVENTS),
+    Column("first_event", "category", "what ended first-line treatment", allowed=FIRST_EVENTS),
     Column(
         "first_remission_months",
         "months",
         "months in first remission (0 for an induction failure)",
     ),
-    Column("salvage_remission", "category", "remission after salvage therapy", values=SALVAGE),
+    Column("salvage_remission", "category", "remission after salvage therapy", allowed=SALVAGE),
     Column("transplant", "category", "stem cell transplant and remission status at it",
-           values=TRANSPLANT),
+           allowed=TRANSPLANT),
     Column("age_under_3_months", "category", "under 3 months old at first diagnosis (blank = "
-           "not recorded)", required=False, values=YES_NO),
+           "not recorded)", required=False, allowed=YES_NO),
     Column("cns_involvement", "category", "CNS involvement at first diagnosis (blank = not "
-           "recorded)", required=False, values=YES_NO),
+           "recorded)", required=False, allowed=YES_NO),
 )
 _BY_NAME = {c.name: c for c in COLUMNS}
 
@@ -73,7 +73,7 @@ def _expected(column: Column) -> str:
         return "0 or 1"
     if column.kind == "id":
         return "a non-empty identifier"
-    shown = [v for v in column.values if v] + (["blank"] if "" in column.values else [])
+    shown = [v for v in column.allowed if v] + (["blank"] if "" in column.allowed else [])
     return "one of " + ", ".join(shown)
 
 
@@ -92,7 +92,7 @@ def _check_cell(column: Column, raw: str) -> tuple[object, str | None]:
         return value, None
     if column.kind == "flag":
         return (int(text), None) if text in {"0", "1"} else (None, repr(raw))
-    return (text, None) if text in column.values else (None, repr(raw))
+    return (text, None) if text in column.allowed else (None, repr(raw))
 
 
 def load_patients(path: Path | str):  # -> pd.DataFrame (pandas imported lazily)

@@ -38,35 +38,35 @@ class Assumptions:
 
 ASSUMPTION_NOTES: tuple[tuple[str, str, str], ...] = (
     ("Shape of the hazard over time", "constant (Weibull shape 1)",
-     "The abstract gives one point of the survival curve (5 years). A constant hazard is the "
+     ("The abstract gives one point of the survival curve (5 years). A constant hazard is the "
      "simplest shape that passes through it and adds no information of its own; "
-     "`Assumptions.weibull_shape` below 1 makes early deaths more common."),
-    ("Effect of no remission after salvage", "hazard ratio drawn log-uniformly from 1 to 8, "
-     "then kept only if the log-rank P reproduces the published one",
-     "The abstract gives a P value but no hazard ratio; a wide range lets the P value, not the "
-     "prior, decide which effects are plausible."),
+     "`Assumptions.weibull_shape` below 1 makes early deaths more common.")),
+    ("Effect of no remission after salvage", ("hazard ratio drawn log-uniformly from 1 to 8, "
+     "then kept only if the log-rank P reproduces the published one"),
+     ("The abstract gives a P value but no hazard ratio; a wide range lets the P value, not the "
+     "prior, decide which effects are plausible.")),
     ("The two patients not evaluated for remission", "same hazard as no remission",
-     "The abstract does not say why they are missing from the denominator; they are left out "
-     "of every comparison by remission, as in the paper's 15/37."),
+     ("The abstract does not say why they are missing from the denominator; they are left out "
+     "of every comparison by remission, as in the paper's 15/37.")),
     ("Censoring before 5 years", "none",
-     "Without censoring the Greenwood standard error is already at its floor of about 7.0%, "
+     ("Without censoring the Greenwood standard error is already at its floor of about 7.0%, "
      "and censoring can only raise it (see Checks & methods); the reported 6.9% leaves no "
-     "room for it."),
-    ("Deaths after 5 years", "none", "The abstract reports none; survivors at 5 years are "
-     "followed until their last contact."),
-    ("Follow-up of survivors", "half between 5 years and the median, half from the median up "
-     "to the latest possible contact (publication date minus first enrolment)",
-     "Median follow-up is read as the median time of the patients alive at last contact; "
-     "its rounding interval is met by construction."),
-    ("Duration of first remission", "whole months; induction failures count as 0; the rest "
-     "spread evenly below and above the median",
-     "The range's lower end of 0 suggests the induction failures are counted; the abstract "
-     "gives nothing about the shape of the distribution."),
-    ("Who was transplanted", "in remission: drawn from the 15 remissions; without remission: "
-     "from the 22 without; status unknown: from everyone else, all independent of survival",
+     "room for it.")),
+    ("Deaths after 5 years", "none", ("The abstract reports none; survivors at 5 years are "
+     "followed until their last contact.")),
+    ("Follow-up of survivors", ("half between 5 years and the median, half from the median up "
+     "to the latest possible contact (publication date minus first enrolment)"),
+     ("Median follow-up is read as the median time of the patients alive at last contact; "
+     "its rounding interval is met by construction.")),
+    ("Duration of first remission", ("whole months; induction failures count as 0; the rest "
+     "spread evenly below and above the median"),
+     ("The range's lower end of 0 suggests the induction failures are counted; the abstract "
+     "gives nothing about the shape of the distribution.")),
+    ("Who was transplanted", ("in remission: drawn from the 15 remissions; without remission: "
+     "from the 22 without; status unknown: from everyone else, all independent of survival"),
      "The abstract gives the split but not who; transplant is therefore not analysed."),
-    ("Which patients reached remission", "at random, independent of first event and of first "
-     "remission", "The abstract links remission only to survival."),
+    ("Which patients reached remission", ("at random, independent of first event and of first "
+     "remission"), "The abstract links remission only to survival."),
     ("Age under 3 months, CNS involvement", "left blank",
      "The abstract gives no counts for either, so none are invented."),
 )
@@ -112,9 +112,12 @@ def _targets(study: Study, assumptions: Assumptions) -> _Targets:
     fu = study.figure("follow_up")
     hsct = [study.figure(i) for i in
             ("hsct_in_remission", "hsct_not_in_remission", "hsct_status_unknown")]
-    assert isinstance(rel, CountFigure) and isinstance(ind, CountFigure)
-    assert isinstance(fr, MedianFigure) and isinstance(sal, ProportionFigure)
-    assert isinstance(os5, SurvivalFigure) and isinstance(fu, MedianFigure)
+    assert isinstance(rel, CountFigure)
+    assert isinstance(ind, CountFigure)
+    assert isinstance(fr, MedianFigure)
+    assert isinstance(sal, ProportionFigure)
+    assert isinstance(os5, SurvivalFigure)
+    assert isinstance(fu, MedianFigure)
     assert all(isinstance(h, CountFigure) for h in hsct)
     n = rel.value + ind.value
     if fr.min is None or fr.max is None or n % 2 == 0 or (ind.value and fr.min != 0):

@@ -57,7 +57,7 @@ def fidelity_table(study: Study) -> Table:
     a = _analysis(study)
     rows = []
     for rule in a.rules:
-        v = a.values[rule.measure].to_numpy(dtype=float)
+        v = a.measures[rule.measure].to_numpy(dtype=float)
         ok = a.passed[rule.measure].to_numpy()
         rows.append({
             "measure": rule.measure, "label": rule.label, "published": rule.published,
@@ -164,7 +164,7 @@ def schema_table(study: Study) -> Table:
         "required": ["yes" if c.required else "no" for c in COLUMNS],
         "values": ["text, unique" if c.kind == "id" else "number ≥ 0" if c.kind == "months"
                    else "0 or 1" if c.kind == "flag"
-                   else ", ".join(v if v else "(blank)" for v in c.values) for c in COLUMNS],
+                   else ", ".join(v if v else "(blank)" for v in c.allowed) for c in COLUMNS],
         "description": [c.description.replace("`", "") for c in COLUMNS],
     })
     return Table("patient_schema", "Columns of a patient-level data file",

@@ -40,7 +40,7 @@ class PatientAnalysis:
     ensemble: Ensemble
     reconstruction: Reconstruction | None
     rules: list[Constraint]
-    values: pd.DataFrame
+    measures: pd.DataFrame
     passed: pd.DataFrame
     grid: np.ndarray
     curves: np.ndarray
@@ -144,7 +144,7 @@ def analyse(
     cox_all = cox_binary(ens.months, ens.death, ens.salvage)
     lr_all = logrank(ens.months, ens.death, ens.salvage)
     return PatientAnalysis(
-        ensemble=ens, reconstruction=rec, rules=rules, values=values, passed=passed,
+        ensemble=ens, reconstruction=rec, rules=rules, measures=values, passed=passed,
         grid=grid, curves=curves, representative=rep, km=km, at_risk=risk,
         km_groups=pd.concat([c for c, _ in parts], ignore_index=True),
         at_risk_groups=pd.concat([r for _, r in parts], ignore_index=True),

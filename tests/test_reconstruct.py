@@ -47,7 +47,8 @@ def test_counts_hold_in_every_cohort_when_counted_directly(default: Reconstructi
     in_remission = ens.transplant == TRANSPLANT_CODES["in_remission"]
     assert (ens.salvage[in_remission] == SALVAGE_CODES["yes"]).all()
     assert (np.median(ens.first_remission, axis=1) == 5).all()
-    assert (ens.first_remission.min(axis=1) == 0).all() and (ens.first_remission.max(axis=1) == 28).all()
+    assert (ens.first_remission.min(axis=1) == 0).all()
+    assert (ens.first_remission.max(axis=1) == 28).all()
 
 
 def test_survival_numbers_hold_when_checked_with_lifelines(default: Reconstruction) -> None:
@@ -74,7 +75,8 @@ def test_same_seed_same_cohorts_and_other_seed_other_cohorts(study) -> None:
 
 def test_covariates_without_published_counts_are_left_blank(default: Reconstruction) -> None:
     frame = default.ensemble.cohort(0)
-    assert set(frame["age_under_3_months"]) == {""} and set(frame["cns_involvement"]) == {""}
+    assert set(frame["age_under_3_months"]) == {""}
+    assert set(frame["cns_involvement"]) == {""}
     assert default.ensemble.label == RECONSTRUCTED_LABEL
 
 
