@@ -27,6 +27,16 @@ def _parser() -> argparse.ArgumentParser:
     notes = sub.add_parser("notes", help="readers' notes: `notes check` checks every note")
     notes.add_argument("action", choices=["check"], help="what to do with the notes")
     notes.add_argument("--docs", type=Path, default=Path("docs"), help="the site's docs folder")
+    bundle.add_argument(
+        "--patients",
+        type=Path,
+        default=None,
+        help="patient-level CSV to use instead of the reconstruction",
+    )
+    notebook = sub.add_parser("notebook", help="execute a notebook into a file (errors stop)")
+    notebook.add_argument("--source", type=Path, required=True, help="the notebook to run")
+    notebook.add_argument("--out", type=Path, required=True, help="where to write the result")
+    notebook.add_argument("--patients", type=Path, default=None, help="patient-level CSV")
     return parser
 
 
@@ -89,6 +99,15 @@ def main(argv: list[str] | None = None) -> int:
             from .notes.cli import notes_check
 
             return notes_check(args.docs)
+        if args.command == "notebook":
+            from .notebook import execute_notebook
+
+            execute_notebook(args.source, args.out, patients_file=args.patients)
+            return 0
+        if args.patients is not None:
+            from .survival_artifacts import set_patient_file
+
+            set_patient_file(args.patients)
         return _bundle(args.out, args.study, args.fingerprint)
     except AnalysisError as exc:
         print(f"error: {exc}", file=sys.stderr)

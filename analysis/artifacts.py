@@ -259,6 +259,13 @@ def build_artifacts(study_file: Path = STUDY_FILE) -> Artifacts:
     return Artifacts(
         tables=tables,
         charts=charts_,
-        values=_values(study),
+        values={**_values(study), **survival_values(study)},
         data_files={"study.yaml": Path(study_file), **CONTEXT_DATA_FILES},
     )
+
+
+# The patient-level view (issue 3); imported last because it uses ChartArtifact from above.
+from .survival_artifacts import SURVIVAL_CHARTS, SURVIVAL_TABLES, survival_values
+
+TABLE_BUILDERS += SURVIVAL_TABLES
+CHART_BUILDERS += SURVIVAL_CHARTS

@@ -110,7 +110,14 @@ class BundleJob:
     code that runs, and lets the computation overlap with the site generator's own work.
     """
 
-    def __init__(self, cache_dir: Path, key: str, *, study_file: Path | None = None) -> None:
+    def __init__(
+        self,
+        cache_dir: Path,
+        key: str,
+        *,
+        study_file: Path | None = None,
+        patients_file: Path | None = None,
+    ) -> None:
         self.path = cache_dir / f"bundle-{key}.json"
         self.key = key
         self._process: subprocess.Popen[str] | None = None
@@ -126,6 +133,8 @@ class BundleJob:
             command += ["--fingerprint", key]
             if study_file is not None:
                 command += ["--study", str(study_file)]
+            if patients_file is not None:
+                command += ["--patients", str(patients_file)]
             # No .pyc writes: `mkdocs serve` watches the package folder and must not see its own output.
             env = {**os.environ, "PYTHONHASHSEED": "0", "PYTHONDONTWRITEBYTECODE": "1"}
             self._process = subprocess.Popen(
@@ -154,7 +163,13 @@ class BundleJob:
         return self._bundle
 
 
-def start_bundle(cache_dir: Path, *, study_file: Path | None = None) -> BundleJob:
+def start_bundle(
+    cache_dir: Path, *, study_file: Path | None = None, patients_file: Path | None = None
+) -> BundleJob:
     """Start getting the bundle for the current inputs (cache hit: immediate)."""
-    extra = (study_file,) if study_file is not None else ()
-    return BundleJob(cache_dir, fingerprint(extra=extra), study_file=study_file)
+    if patients_file is not None:
+        patients_file = patients_file.resolve()
+    extra = tuple(p for p in (study_file, patients_file) if p is not None)
+    return BundleJob(
+        cache_dir, fingerprint(extra=extra), study_file=study_file, patients_file=patients_file
+    )

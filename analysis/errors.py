@@ -11,6 +11,8 @@ __all__ = [
     "DataProblem",
     "NoteProblem",
     "NotesError",
+    "PatientDataError",
+    "ReconstructionError",
     "StudyDataError",
     "UnknownArtifactError",
 ]
@@ -91,3 +93,11 @@ class NotesError(AnalysisError):
 
 class ComparatorDataError(StudyDataError):
     """The comparator data file (comparators.yaml) is malformed or contradicts itself."""
+
+
+class PatientDataError(StudyDataError):
+    """A patient-level data file is malformed; every problem names its row and column."""
+
+
+class ReconstructionError(AnalysisError):
+    """The published numbers cannot be met by the reconstruction under its assumptions."""

@@ -3,7 +3,9 @@ and :mod:`analysis.inject`; nothing in the analysis imports this module."""
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import re
 from pathlib import Path
 
 from mkdocs.config import base
@@ -18,6 +20,7 @@ from mkdocs.utils import get_relative_url
 from .bundle import PACKAGE_DIR, Bundle, BundleJob, start_bundle
 from .errors import AnalysisError
 from .inject import Stash, inject, restore_blocks
+from .notebook import NotebookJob
 from .runtime import RuntimeJob
 
 __all__ = ["AnalysisPlugin", "AnalysisPluginConfig"]
@@ -29,6 +32,21 @@ class AnalysisPluginConfig(base.Config):
     enabled = c.Type(bool, default=True)
     cache_dir = c.Type(str, default=".cache/analysis")
     study = c.Optional(c.File(exists=True))
+    patients = c.Optional(
+        c.File(exists=True)
+    )  # real patient-level CSV replacing the reconstruction
+    notebooks = c.ListOfItems(c.Type(str), default=[])  # docs-relative notebooks to execute
+    notebook_cache_dir = c.Type(str, default=".cache/notebooks")
+
+
+_STYLE = re.compile(r'<style type="text/css">(.*?)</style>', re.DOTALL)
+# Scripts nbconvert's template adds that would load MathJax or Mermaid from a CDN (or, with an
+# empty MathJax URL, the page itself); the site's notebooks use neither.
+_CDN_SCRIPTS = (
+    re.compile(r'<!-- Load mathjax -->\s*<script src="[^"]*">\s*</script>'),
+    re.compile(r'<script type="text/x-mathjax-config">.*?</script>', re.DOTALL),
+    re.compile(r'<script type="module">(?:(?!</script>).)*?mermaid.*?</script>', re.DOTALL),
+)
 
 
 class AnalysisPlugin(BasePlugin[AnalysisPluginConfig]):
@@ -39,6 +57,8 @@ class AnalysisPlugin(BasePlugin[AnalysisPluginConfig]):
         self._bundle: Bundle | None = None
         self._stashes: dict[str, Stash] = {}
         self._site_values: dict[str, str] = {}
+        self._notebooks: dict[str, NotebookJob] = {}
+        self._notebook_css: dict[str, str] = {}
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
@@ -47,8 +67,19 @@ class AnalysisPlugin(BasePlugin[AnalysisPluginConfig]):
         study = Path(self.config.study) if self.config.study else None
         # Facts only the site generator knows, placeable like any value (e.g. on the handout).
         self._site_values = {"site_url": config.site_url or "(site_url not set in mkdocs.yml)"}
-        self._job = start_bundle(project / self.config.cache_dir, study_file=study)
         self._runtime_job = RuntimeJob()
+        patients = Path(self.config.patients).resolve() if self.config.patients else None
+        self._job = start_bundle(
+            project / self.config.cache_dir, study_file=study, patients_file=patients
+        )
+        docs = Path(config.docs_dir)
+        self._notebooks = {
+            uri: NotebookJob(
+                project / self.config.notebook_cache_dir, docs / uri, uri, patients_file=patients
+            )
+            for uri in self.config.notebooks
+        }
+        self._notebook_css = {}
         self._bundle = None
         log.info(
             "analysis bundle %s: %s",
@@ -82,12 +113,25 @@ class AnalysisPlugin(BasePlugin[AnalysisPluginConfig]):
         files.append(
             File.generated(config, "javascripts/vega-runtime.js", abs_src_path=str(self._runtime()))
         )
+        for uri, job in self._notebooks.items():
+            file = files.get_file_from_path(uri)
+            if file is None:
+                raise PluginError(f"study-analysis: notebook '{uri}' is not in docs/")
+            cached = job.cached
+            try:
+                executed = job.result()
+            except AnalysisError as exc:
+                raise PluginError(f"docs/{uri}: {exc}") from None
+            # Point the page at the executed copy (same relative path under the cache folder).
+            file.src_dir = str(job.root)
+            file.__dict__.pop("abs_src_path", None)
+            log.info("notebook %s: %s %s", uri, "cached" if cached else "executed", executed)
         return files
 
     def on_page_markdown(
         self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
-        if not self.config.enabled:
+        if not self.config.enabled or not page.file.src_uri.endswith(".md"):
             return markdown
         try:
             markdown, stash = inject(markdown, self._result(), where=f"docs/{page.file.src_uri}")
@@ -99,19 +143,41 @@ class AnalysisPlugin(BasePlugin[AnalysisPluginConfig]):
     def on_page_content(
         self, html: str, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
+        root = get_relative_url(".", page.url) or "."
+        root = root.rstrip("/") + "/"
+        if page.file.src_uri in self._notebooks:
+            return self._external_styles(html, root)
         stash = self._stashes.pop(page.file.src_uri, None)
         if stash is None or not stash.blocks:
             return html
-        root = get_relative_url(".", page.url) or "."
-        root = root.rstrip("/") + "/"
         try:
             return restore_blocks(html, stash, root=root, where=f"docs/{page.file.src_uri}")
         except AnalysisError as exc:
             raise PluginError(str(exc)) from None
+
+    def _external_styles(self, html: str, root: str) -> str:
+        """Move a rendered notebook's inline styles (~600 KB) into one cacheable CSS file."""
+        for pattern in _CDN_SCRIPTS:
+            html = pattern.sub("", html)
+        css = "\n".join(m.group(1) for m in _STYLE.finditer(html))
+        if not css:
+            return html
+        name = f"assets/notebook-{hashlib.sha256(css.encode()).hexdigest()[:12]}.css"
+        self._notebook_css[name] = css
+        html = _STYLE.sub("", html)
+        return f'<link rel="stylesheet" href="{root}{name}">\n{html}'
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        for name, css in self._notebook_css.items():
+            target = Path(config.site_dir) / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(css, encoding="utf-8")
 
     def on_serve(self, server, *, config: MkDocsConfig, builder):  # type: ignore[no-untyped-def]
         if self.config.enabled:
             server.watch(str(PACKAGE_DIR))
             if self.config.study:
                 server.watch(str(Path(self.config.study).resolve()))
+            if self.config.patients:
+                server.watch(str(Path(self.config.patients).resolve()))
         return server

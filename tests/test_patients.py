@@ -1,0 +1,88 @@
+"""The patient-level file format: valid files load, every kind of bad cell is named precisely."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from analysis.errors import PatientDataError
+from analysis.patients import COLUMNS, load_patients
+
+SYNTHETIC = Path(__file__).parent / "data" / "patients_synthetic.csv"
+HEADER = ",".join(c.name for c in COLUMNS if c.required)
+GOOD = "P1,12.5,1,relapse,4,no,none"
+
+
+def _write(tmp_path: Path, *lines: str) -> Path:
+    path = tmp_path / "patients.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _problems(path: Path) -> list:
+    with pytest.raises(PatientDataError) as info:
+        load_patients(path)
+    return info.value.problems
+
+
+def test_synthetic_file_loads_with_one_row_per_patient() -> None:
+    frame = load_patients(SYNTHETIC)
+    assert len(frame) == len(SYNTHETIC.read_text().strip().splitlines()) - 1
+    assert list(frame.columns) == [c.name for c in COLUMNS]
+    assert set(frame["death"]) <= {0, 1}
+
+
+def test_optional_columns_may_be_absent(tmp_path: Path) -> None:
+    frame = load_patients(_write(tmp_path, HEADER, GOOD))
+    assert frame.loc[0, "age_under_3_months"] == ""
+
+
+def test_missing_column_is_named_on_the_header_line(tmp_path: Path) -> None:
+    header = HEADER.replace(",death", "")
+    (problem,) = _problems(_write(tmp_path, header, "P1,12.5,relapse,4,no,none"))
+    assert (problem.field, problem.line, problem.found) == ("death", 1, "no such column")
+
+
+@pytest.mark.parametrize(
+    ("column", "bad", "expected"),
+    [
+        ("months", "-3", "0 or more"),
+        ("months", "soon", "0 or more"),
+        ("death", "2", "0 or 1"),
+        ("first_event", "relapsed", "relapse, induction_failure"),
+        ("salvage_remission", "maybe", "yes, no, not_evaluable"),
+        ("transplant", "allo", "none, in_remission"),
+    ],
+)
+def test_bad_cell_names_file_line_row_column_found_and_expected(
+    tmp_path: Path, column: str, bad: str, expected: str
+) -> None:
+    cells = GOOD.split(",")
+    cells[[c.name for c in COLUMNS].index(column)] = bad
+    path = _write(tmp_path, HEADER, "P0,1,0,relapse,2,yes,none", ",".join(cells))
+    (problem,) = _problems(path)
+    assert problem.file.endswith("patients.csv")
+    assert (problem.line, problem.field) == (3, column)
+    assert problem.entry == "row 2 (id 'P1')"
+    assert bad in problem.found
+    assert expected in problem.expected
+    assert column in str(PatientDataError([problem]))
+
+
+def test_duplicated_id_points_at_the_first_use(tmp_path: Path) -> None:
+    (problem,) = _problems(_write(tmp_path, HEADER, GOOD, GOOD))
+    assert (problem.field, problem.line) == ("id", 3)
+    assert "line 2" in problem.expected
+
+
+def test_every_problem_in_a_file_is_reported_at_once(tmp_path: Path) -> None:
+    problems = _problems(_write(tmp_path, HEADER, "P1,-1,5,relapse,4,no,none",
+                                "P2,3,1,other,4,no,none"))
+    assert {(p.line, p.field) for p in problems} == {(2, "months"), (2, "death"),
+                                                     (3, "first_event")}
+
+
+def test_unknown_column_is_rejected(tmp_path: Path) -> None:
+    (problem,) = _problems(_write(tmp_path, HEADER + ",weight", GOOD + ",4.2"))
+    assert problem.field == "weight"

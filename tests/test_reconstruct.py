@@ -1,0 +1,88 @@
+"""Reconstructed cohorts: every accepted cohort reproduces every published number."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from lifelines import KaplanMeierFitter
+from lifelines.statistics import logrank_test
+
+from analysis.cohorts import RECONSTRUCTED_LABEL, SALVAGE_CODES, TRANSPLANT_CODES
+from analysis.errors import ReconstructionError
+from analysis.fidelity import check, constraints, measure
+from analysis.load import STUDY_FILE, load_study
+from analysis.reconstruct import Reconstruction, reconstruct
+
+
+@pytest.fixture(scope="module")
+def study():
+    return load_study()
+
+
+@pytest.fixture(scope="module")
+def default(study) -> Reconstruction:
+    return reconstruct(study)
+
+
+def test_default_ensemble_has_at_least_1000_accepted_cohorts(default: Reconstruction) -> None:
+    assert default.ensemble.size >= 1000
+    assert default.candidates >= default.ensemble.size
+
+
+def test_every_accepted_cohort_meets_every_constraint(study, default: Reconstruction) -> None:
+    passed = check(measure(default.ensemble, study), constraints(study))
+    assert passed.to_numpy().all(), passed.mean()[passed.mean() < 1]
+
+
+def test_counts_hold_in_every_cohort_when_counted_directly(default: Reconstruction) -> None:
+    ens = default.ensemble
+    assert ens.months.shape[1] == 39
+    assert ((ens.first_event == 0).sum(axis=1) == 34).all()
+    assert ((ens.salvage == SALVAGE_CODES["yes"]).sum(axis=1) == 15).all()
+    assert ((ens.salvage != SALVAGE_CODES["not_evaluable"]).sum(axis=1) == 37).all()
+    for code, count in (("in_remission", 9), ("not_in_remission", 12), ("status_unknown", 2)):
+        assert ((ens.transplant == TRANSPLANT_CODES[code]).sum(axis=1) == count).all()
+    in_remission = ens.transplant == TRANSPLANT_CODES["in_remission"]
+    assert (ens.salvage[in_remission] == SALVAGE_CODES["yes"]).all()
+    assert (np.median(ens.first_remission, axis=1) == 5).all()
+    assert (ens.first_remission.min(axis=1) == 0).all()
+    assert (ens.first_remission.max(axis=1) == 28).all()
+
+
+def test_survival_numbers_hold_when_checked_with_lifelines(default: Reconstruction) -> None:
+    ens = default.ensemble
+    for i in np.linspace(0, ens.size - 1, 25).astype(int):
+        kmf = KaplanMeierFitter().fit(ens.months[i], ens.death[i])
+        s5 = float(kmf.survival_function_at_times(60.0).iloc[0])
+        assert round(100 * s5, 1) == 25.6
+        se = 100 * s5 * np.sqrt(float(kmf._cumulative_sq_.loc[:60.0].iloc[-1]))
+        assert 6.9 <= se < 7.0  # reads as 6.9% when truncated
+        survivors = ens.months[i][ens.death[i] == 0]
+        assert round(np.median(survivors) / 12, 1) == 5.5
+        no, yes = ens.salvage[i] == 1, ens.salvage[i] == 0
+        test = logrank_test(ens.months[i][no], ens.months[i][yes], ens.death[i][no], ens.death[i][yes])
+        assert round(test.p_value, 2) == 0.01
+
+
+def test_same_seed_same_cohorts_and_other_seed_other_cohorts(study) -> None:
+    a, b = reconstruct(study, cohorts=50, seed=5), reconstruct(study, cohorts=50, seed=5)
+    c = reconstruct(study, cohorts=50, seed=6)
+    np.testing.assert_array_equal(a.ensemble.months, b.ensemble.months)
+    assert not np.array_equal(a.ensemble.months, c.ensemble.months)
+
+
+def test_covariates_without_published_counts_are_left_blank(default: Reconstruction) -> None:
+    frame = default.ensemble.cohort(0)
+    assert set(frame["age_under_3_months"]) == {""}
+    assert set(frame["cns_involvement"]) == {""}
+    assert default.ensemble.label == RECONSTRUCTED_LABEL
+
+
+def test_survival_impossible_with_39_patients_is_refused(tmp_path: Path) -> None:
+    text = STUDY_FILE.read_text(encoding="utf-8").replace("percent: 25.6", "percent: 25.0")
+    path = tmp_path / "study.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ReconstructionError, match="survivors out of 39"):
+        reconstruct(load_study(path), cohorts=10)

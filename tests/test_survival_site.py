@@ -1,0 +1,108 @@
+"""The patient-level view on the built site: labelled pages, the notebook, and real data."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from analysis.notebook import execute_notebook
+
+from .conftest import PROJECT, copy_site_sources, run_mkdocs_build
+
+LABEL = "Reconstructed from published summary numbers, not patient data"
+SYNTHETIC = PROJECT / "tests" / "data" / "patients_synthetic.csv"
+NOTEBOOK = PROJECT / "docs" / "notebooks" / "reproduce.ipynb"
+
+
+@pytest.mark.slow
+def test_survival_page_shows_labelled_charts_and_a_passing_fidelity_table(built_site: Path) -> None:
+    html = (built_site / "survival" / "index.html").read_text(encoding="utf-8")
+    for name in ("survival_km", "survival_envelope", "survival_by_remission"):
+        chart = re.search(rf'<figure class="study-chart" id="chart-{name}".*?</figure>', html, re.DOTALL)
+        assert chart, name
+        assert LABEL in chart.group(0), name
+    fidelity = re.search(r'id="table-survival_fidelity".*?</figure>', html, re.DOTALL)
+    assert fidelity
+    assert LABEL in fidelity.group(0)
+    assert "✓ pass" in fidelity.group(0)
+    assert "✗" not in fidelity.group(0)
+
+
+@pytest.mark.slow
+def test_notebook_page_renders_outputs_without_cdn_and_under_200_kb(built_site: Path) -> None:
+    page = built_site / "notebooks" / "reproduce" / "index.html"
+    html = page.read_text(encoding="utf-8")
+    assert page.stat().st_size <= 200_000
+    assert html.count("<svg") >= 2
+    assert LABEL in html
+    assert not re.search(r'<script[^>]+src="(https?:)?//', html)
+    assert "cdnjs" not in html
+    assert "jsdelivr" not in html
+    assert 'src=""' not in html
+    css = re.search(r'<link rel="stylesheet" href="(\.\./\.\./assets/notebook-[0-9a-f]+\.css)">', html)
+    assert css
+    assert (page.parent / css.group(1)).resolve().is_file()
+
+
+@pytest.mark.slow
+def test_notebook_executes_without_errors(tmp_path: Path) -> None:
+    out = tmp_path / "reproduce.ipynb"
+    execute_notebook(NOTEBOOK, out)
+    nb = nbformat.read(out, as_version=4)
+    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
+    assert not [o for o in outputs if o.output_type == "error"]
+    assert any("image/svg+xml" in o.get("data", {}) for o in outputs)
+
+
+def _project_copy(tmp_path: Path) -> Path:
+    project = copy_site_sources(tmp_path / "project")
+    return project
+
+
+@pytest.mark.slow
+def test_patient_file_replaces_the_reconstruction_and_warm_rebuild_skips_the_work(
+    tmp_path: Path,
+) -> None:
+    project = _project_copy(tmp_path)
+    data = tmp_path / "patients_synthetic.csv"
+    shutil.copy(SYNTHETIC, data)
+    env = {"STUDY_PATIENTS_FILE": str(data)}
+    first = run_mkdocs_build(tmp_path / "site1", project=project, extra_env=env)
+    assert first.returncode == 0, first.stderr
+    survival = (tmp_path / "site1" / "survival" / "index.html").read_text(encoding="utf-8")
+    assert "Patient-level data from patients_synthetic.csv" in survival
+    assert LABEL not in survival
+    notebook = (tmp_path / "site1" / "notebooks" / "reproduce" / "index.html").read_text()
+    assert "Patient-level data from patients_synthetic.csv" in notebook
+    # Unchanged inputs: a rebuild must neither reconstruct/fit nor execute the notebook.
+    # (mkdocs-jupyter itself imports nbclient, so the notebook is checked via its cache.)
+    executed = {p: p.stat().st_mtime_ns for p in (project / ".cache" / "notebooks").rglob("*")}
+    poison = tmp_path / "poison" / "lifelines"
+    poison.mkdir(parents=True)
+    (poison / "__init__.py").write_text("raise ImportError('lifelines imported')\n")
+    second = run_mkdocs_build(tmp_path / "site2", project=project,
+                              extra_env={**env, "PYTHONPATH": str(poison.parent)})
+    assert second.returncode == 0, second.stderr
+    assert (tmp_path / "site2" / "survival" / "index.html").read_text() == survival
+    after = {p: p.stat().st_mtime_ns for p in (project / ".cache" / "notebooks").rglob("*")}
+    assert after == executed
+
+
+@pytest.mark.slow
+def test_bad_patient_file_stops_the_build_naming_row_and_column(tmp_path: Path) -> None:
+    project = _project_copy(tmp_path)
+    lines = SYNTHETIC.read_text(encoding="utf-8").splitlines()
+    lines[3] = lines[3].replace(",0,", ",2,", 1) if ",0," in lines[3] else lines[3].replace(",1,", ",2,", 1)
+    bad = tmp_path / "bad.csv"
+    bad.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = run_mkdocs_build(tmp_path / "site", project=project,
+                              extra_env={"STUDY_PATIENTS_FILE": str(bad)})
+    assert result.returncode != 0
+    assert "bad.csv:4" in result.stderr
+    assert "field 'death'" in result.stderr
+    assert "expected 0 or 1" in result.stderr
+    assert not (tmp_path / "site" / "survival" / "index.html").exists()
