@@ -48,7 +48,7 @@ def test_editing_the_data_file_updates_the_served_page(tmp_path: Path) -> None:
     config = project / "mkdocs.yml"
     config.write_text(
         config.read_text().replace(
-            "  - study-analysis\n", "  - study-analysis:\n      study: study.yaml\n"
+            "  - study-analysis:\n", "  - study-analysis:\n      study: study.yaml\n"
         )
     )
     port = _free_port()

@@ -142,7 +142,7 @@ def _site_with(
     if study_text is not None:
         (project / "study.yaml").write_text(study_text)
         cfg = config.read_text().replace(
-            "  - study-analysis\n", "  - study-analysis:\n      study: study.yaml\n"
+            "  - study-analysis:\n", "  - study-analysis:\n      study: study.yaml\n"
         )
         config.write_text(cfg)
     if page_edit is not None:

@@ -100,15 +100,16 @@
         )
       : null;
 
-  // Material wraps wide tables in a scrolling box; make each one reachable by keyboard
-  // (WCAG 2.1.1; axe rule scrollable-region-focusable).
+  // Material wraps wide tables in a scrolling box, and notebook code cells scroll too; make
+  // each one that does scroll reachable by keyboard (WCAG 2.1.1; axe scrollable-region-focusable).
   function focusableScrollBoxes() {
-    document.querySelectorAll(".md-typeset__scrollwrap:not([tabindex])").forEach(function (box) {
+    var boxes = ".md-typeset__scrollwrap:not([tabindex]), .highlight-ipynb:not([tabindex])";
+    document.querySelectorAll(boxes).forEach(function (box) {
       if (box.scrollWidth > box.clientWidth) {
         box.setAttribute("tabindex", "0");
         box.setAttribute("role", "region");
         var caption = box.querySelector("caption");
-        box.setAttribute("aria-label", caption ? caption.textContent : "Scrollable table");
+        box.setAttribute("aria-label", caption ? caption.textContent : "Scrollable content");
       }
     });
   }
