@@ -49,3 +49,14 @@ class UnknownArtifactError(AnalysisError):
         location = f"{where}: " if where else ""
         msg = f"{location}unknown {kind} '{name}'; valid {kind} names are: " + ", ".join(self.valid)
         super().__init__(msg)
+
+
+__all__ += ["PublishError"]
+
+
+class PublishError(AnalysisError):
+    """Publishing an edition was refused or failed; nothing was published.
+
+    The message says what was wrong (a malformed edition name, a dirty working tree, an edition
+    already published from another commit, a failed build) and how to fix it.
+    """

@@ -16,6 +16,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
 from .bundle import PACKAGE_DIR, Bundle, BundleJob, start_bundle
+from .edition import current_edition
 from .errors import AnalysisError
 from .inject import Stash, inject, restore_blocks
 
@@ -39,9 +40,10 @@ class AnalysisPlugin(BasePlugin[AnalysisPluginConfig]):
         self._stashes: dict[str, Stash] = {}
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        project = Path(config.config_file_path).parent
+        _set_edition(config, project)
         if not self.config.enabled:
             return config
-        project = Path(config.config_file_path).parent
         study = Path(self.config.study) if self.config.study else None
         self._job = start_bundle(project / self.config.cache_dir, study_file=study)
         self._bundle = None
@@ -99,3 +101,18 @@ class AnalysisPlugin(BasePlugin[AnalysisPluginConfig]):
             if self.config.study:
                 server.watch(str(Path(self.config.study).resolve()))
         return server
+
+
+def _set_edition(config: MkDocsConfig, project: Path) -> None:
+    """Expose the build's edition to templates as ``config.extra.edition``."""
+    try:
+        edition = current_edition(project_dir=project)
+    except AnalysisError as exc:
+        raise PluginError(str(exc)) from None
+    # Runs before mike's hook, which points site_url at the canonical edition: here it is the root.
+    root = (config.site_url or "/").rstrip("/") + "/"
+    url = f"{root}{edition.name}/" if edition.name else root
+    config.extra["edition"] = {**edition.to_dict(), "url": url}
+    if edition.name is None:
+        # Not built by mike: there is no versions.json beside the site for a selector to fetch.
+        config.extra.pop("version", None)
