@@ -40,7 +40,8 @@ class AnalysisPlugin(BasePlugin[AnalysisPluginConfig]):
         self._stashes: dict[str, Stash] = {}
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
-        project = Path(config.config_file_path).parent
+        # Resolved: mike passes a relative config path, and the bundle child runs elsewhere.
+        project = Path(config.config_file_path).resolve().parent
         _set_edition(config, project)
         if not self.config.enabled:
             return config

@@ -211,6 +211,8 @@ def _mike() -> str:
 def _build_env(project: Path, plan: PublishPlan) -> dict[str, str]:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
+    # The analysis package of the tree being published, not an installed copy from elsewhere.
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, (str(project), env.get("PYTHONPATH"))))
     env[VERSION_VAR] = plan.version
     env[COMMIT_VAR] = plan.commit
     env["SOURCE_DATE_EPOCH"] = plan.commit_time
