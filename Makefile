@@ -11,7 +11,7 @@ export UV_PYTHON := $(PYTHON)
 export NO_MKDOCS_2_WARNING := 1
 export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 
-.PHONY: serve build test lint bench clean
+.PHONY: serve build test lint lint-repo bench clean publish
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -35,8 +35,23 @@ lint: .venv/.synced
 	$(UV) run --no-sync ruff check .
 	$(UV) run --no-sync ruff format --check .
 
+# Workflows (security audit and schema), Dependabot, issue forms and CITATION.cff, offline.
+lint-repo: .venv/.synced
+	$(UV) run --no-sync zizmor --offline --quiet .github/workflows/
+	$(UV) run --no-sync check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
+	$(UV) run --no-sync check-jsonschema --builtin-schema vendor.dependabot .github/dependabot.yml
+	$(UV) run --no-sync check-jsonschema --builtin-schema vendor.github-issue-forms .github/ISSUE_TEMPLATE/[!c]*.yml
+	$(UV) run --no-sync check-jsonschema --builtin-schema vendor.github-issue-config .github/ISSUE_TEMPLATE/config.yml
+	$(UV) run --no-sync check-jsonschema --builtin-schema vendor.citation-file-format CITATION.cff
+
 bench: .venv/.synced
 	$(UV) run --no-sync python benchmarks/build_time.py
+
+# Publish an edition to gh-pages (the same command CI runs), e.g.
+#   make publish VERSION=2026.2 ALIAS=latest     a numbered edition, shown by default
+#   make publish VERSION=dev                     the development edition from main
+publish: .venv/.synced
+	$(UV) run --no-sync python -m analysis publish "$(VERSION)" $(if $(ALIAS),--alias "$(ALIAS)") $(if $(REMOTE),--remote "$(REMOTE)")
 
 clean:
 	rm -rf site .cache

@@ -37,7 +37,22 @@ def _parser() -> argparse.ArgumentParser:
     notebook.add_argument("--source", type=Path, required=True, help="the notebook to run")
     notebook.add_argument("--out", type=Path, required=True, help="where to write the result")
     notebook.add_argument("--patients", type=Path, default=None, help="patient-level CSV")
+    publish = sub.add_parser("publish", help="publish an edition to gh-pages with mike")
+    publish.add_argument("version", help="edition name: YYYY.N (e.g. 2026.2) or dev")
+    publish.add_argument("--alias", action="append", default=[], help="e.g. latest (repeatable)")
+    publish.add_argument("--remote", default="origin", help="git remote holding gh-pages")
+    publish.add_argument("--no-push", action="store_true", help="commit gh-pages locally only")
     return parser
+
+
+def _publish(args: argparse.Namespace) -> int:
+    from .publish import publish
+
+    plan = publish(Path.cwd(), args.version, args.alias, remote=args.remote, push=not args.no_push)
+    names = ", ".join((plan.version, *plan.aliases))
+    where = f"{plan.remote}/gh-pages" if not args.no_push else "the local gh-pages branch"
+    print(f"published {names} from {plan.commit[:12]} to {where}")
+    return 0
 
 
 def _check(study_path: Path | None) -> int:
@@ -108,6 +123,8 @@ def main(argv: list[str] | None = None) -> int:
             from .survival_artifacts import set_patient_file
 
             set_patient_file(args.patients)
+        if args.command == "publish":
+            return _publish(args)
         return _bundle(args.out, args.study, args.fingerprint)
     except AnalysisError as exc:
         print(f"error: {exc}", file=sys.stderr)

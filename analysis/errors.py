@@ -12,6 +12,7 @@ __all__ = [
     "NoteProblem",
     "NotesError",
     "PatientDataError",
+    "PublishError",
     "ReconstructionError",
     "StudyDataError",
     "UnknownArtifactError",
@@ -101,3 +102,11 @@ class PatientDataError(StudyDataError):
 
 class ReconstructionError(AnalysisError):
     """The published numbers cannot be met by the reconstruction under its assumptions."""
+
+
+class PublishError(AnalysisError):
+    """Publishing an edition was refused or failed; nothing was published.
+
+    The message says what was wrong (a malformed edition name, a dirty working tree, an edition
+    already published from another commit, a failed build) and how to fix it.
+    """

@@ -18,6 +18,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
 from .bundle import PACKAGE_DIR, Bundle, BundleJob, start_bundle
+from .edition import current_edition
 from .errors import AnalysisError
 from .inject import Stash, inject, restore_blocks
 from .notebook import NotebookJob
@@ -61,9 +62,11 @@ class AnalysisPlugin(BasePlugin[AnalysisPluginConfig]):
         self._notebook_css: dict[str, str] = {}
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        # Resolved: mike passes a relative config path, and the bundle child runs elsewhere.
+        project = Path(config.config_file_path).resolve().parent
+        _set_edition(config, project)
         if not self.config.enabled:
             return config
-        project = Path(config.config_file_path).parent
         study = Path(self.config.study) if self.config.study else None
         # Facts only the site generator knows, placeable like any value (e.g. on the handout).
         self._site_values = {"site_url": config.site_url or "(site_url not set in mkdocs.yml)"}
@@ -181,3 +184,18 @@ class AnalysisPlugin(BasePlugin[AnalysisPluginConfig]):
             if self.config.patients:
                 server.watch(str(Path(self.config.patients).resolve()))
         return server
+
+
+def _set_edition(config: MkDocsConfig, project: Path) -> None:
+    """Expose the build's edition to templates as ``config.extra.edition``."""
+    try:
+        edition = current_edition(project_dir=project)
+    except AnalysisError as exc:
+        raise PluginError(str(exc)) from None
+    # Runs before mike's hook, which points site_url at the canonical edition: here it is the root.
+    root = (config.site_url or "/").rstrip("/") + "/"
+    url = f"{root}{edition.name}/" if edition.name else root
+    config.extra["edition"] = {**edition.to_dict(), "url": url}
+    if edition.name is None:
+        # Not built by mike: there is no versions.json beside the site for a selector to fetch.
+        config.extra.pop("version", None)

@@ -26,8 +26,10 @@ def main(loop_cohorts: int = 200) -> None:
     rec = reconstruct(study)
     generation = time.perf_counter() - start
     ens = rec.ensemble
-    print(f"ensemble generation: {ens.size} cohorts accepted of {rec.candidates} candidates "
-          f"in {generation:.2f} s")
+    print(
+        f"ensemble generation: {ens.size} cohorts accepted of {rec.candidates} candidates "
+        f"in {generation:.2f} s"
+    )
 
     start = time.perf_counter()
     surv, _ = km_at(ens.months, ens.death, [60.0])
@@ -49,8 +51,10 @@ def main(loop_cohorts: int = 200) -> None:
     np.testing.assert_allclose(surv[:n, 0], loop_s, rtol=0, atol=1e-9)
     np.testing.assert_allclose(test.p_value[:n], loop_p, rtol=0, atol=1e-9)
     print(f"vectorised KM + log-rank: {vec_rate:,.0f} cohorts/s ({ens.size} cohorts)")
-    print(f"lifelines loop KM + log-rank: {loop_rate:,.1f} cohorts/s ({n} cohorts, "
-          f"{1000 / loop_rate:.1f} ms each)")
+    print(
+        f"lifelines loop KM + log-rank: {loop_rate:,.1f} cohorts/s ({n} cohorts, "
+        f"{1000 / loop_rate:.1f} ms each)"
+    )
     print(f"speed-up: {vec_rate / loop_rate:,.0f}x (identical results to 1e-9)")
 
 

@@ -43,6 +43,8 @@ def copy_site_sources(dest: Path) -> Path:
     shutil.copy(PROJECT / "mkdocs.yml", dest / "mkdocs.yml")
     for folder in ("docs", "includes", "overrides"):
         shutil.copytree(PROJECT / folder, dest / folder)
+    shutil.copytree(PROJECT / "overrides", dest / "overrides")  # theme.custom_dir
+    shutil.copy(PROJECT / "CHANGELOG.md", dest / "CHANGELOG.md")  # included by docs/changelog.md
     return dest
 
 

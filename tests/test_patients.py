@@ -77,10 +77,14 @@ def test_duplicated_id_points_at_the_first_use(tmp_path: Path) -> None:
 
 
 def test_every_problem_in_a_file_is_reported_at_once(tmp_path: Path) -> None:
-    problems = _problems(_write(tmp_path, HEADER, "P1,-1,5,relapse,4,no,none",
-                                "P2,3,1,other,4,no,none"))
-    assert {(p.line, p.field) for p in problems} == {(2, "months"), (2, "death"),
-                                                     (3, "first_event")}
+    problems = _problems(
+        _write(tmp_path, HEADER, "P1,-1,5,relapse,4,no,none", "P2,3,1,other,4,no,none")
+    )
+    assert {(p.line, p.field) for p in problems} == {
+        (2, "months"),
+        (2, "death"),
+        (3, "first_event"),
+    }
 
 
 def test_unknown_column_is_rejected(tmp_path: Path) -> None:

@@ -62,7 +62,9 @@ def test_survival_numbers_hold_when_checked_with_lifelines(default: Reconstructi
         survivors = ens.months[i][ens.death[i] == 0]
         assert round(np.median(survivors) / 12, 1) == 5.5
         no, yes = ens.salvage[i] == 1, ens.salvage[i] == 0
-        test = logrank_test(ens.months[i][no], ens.months[i][yes], ens.death[i][no], ens.death[i][yes])
+        test = logrank_test(
+            ens.months[i][no], ens.months[i][yes], ens.death[i][no], ens.death[i][yes]
+        )
         assert round(test.p_value, 2) == 0.01
 
 

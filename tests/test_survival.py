@@ -22,16 +22,18 @@ def cohorts(draw: st.DrawFn) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     m = draw(st.integers(1, 4))
     n = draw(st.integers(2, 30))
     coarse = draw(st.booleans())  # coarse times make many ties
-    elems = (st.integers(1, 12).map(float) if coarse
-             else st.floats(0.01, 100, allow_nan=False, allow_infinity=False))
+    elems = (
+        st.integers(1, 12).map(float)
+        if coarse
+        else st.floats(0.01, 100, allow_nan=False, allow_infinity=False)
+    )
     t = np.array(draw(st.lists(elems, min_size=m * n, max_size=m * n))).reshape(m, n)
     e = np.array(draw(st.lists(st.integers(0, 1), min_size=m * n, max_size=m * n))).reshape(m, n)
     g = np.array(draw(st.lists(st.integers(0, 2), min_size=m * n, max_size=m * n))).reshape(m, n)
     return t, e, g
 
 
-SETTINGS = settings(max_examples=150, deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @SETTINGS

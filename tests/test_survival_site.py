@@ -22,7 +22,9 @@ NOTEBOOK = PROJECT / "docs" / "notebooks" / "reproduce.ipynb"
 def test_survival_page_shows_labelled_charts_and_a_passing_fidelity_table(built_site: Path) -> None:
     html = (built_site / "survival" / "index.html").read_text(encoding="utf-8")
     for name in ("survival_km", "survival_envelope", "survival_by_remission"):
-        chart = re.search(rf'<figure class="study-chart" id="chart-{name}".*?</figure>', html, re.DOTALL)
+        chart = re.search(
+            rf'<figure class="study-chart" id="chart-{name}".*?</figure>', html, re.DOTALL
+        )
         assert chart, name
         assert LABEL in chart.group(0), name
     fidelity = re.search(r'id="table-survival_fidelity".*?</figure>', html, re.DOTALL)
@@ -43,7 +45,9 @@ def test_notebook_page_renders_outputs_without_cdn_and_under_200_kb(built_site: 
     assert "cdnjs" not in html
     assert "jsdelivr" not in html
     assert 'src=""' not in html
-    css = re.search(r'<link rel="stylesheet" href="(\.\./\.\./assets/notebook-[0-9a-f]+\.css)">', html)
+    css = re.search(
+        r'<link rel="stylesheet" href="(\.\./\.\./assets/notebook-[0-9a-f]+\.css)">', html
+    )
     assert css
     assert (page.parent / css.group(1)).resolve().is_file()
 
@@ -84,8 +88,9 @@ def test_patient_file_replaces_the_reconstruction_and_warm_rebuild_skips_the_wor
     poison = tmp_path / "poison" / "lifelines"
     poison.mkdir(parents=True)
     (poison / "__init__.py").write_text("raise ImportError('lifelines imported')\n")
-    second = run_mkdocs_build(tmp_path / "site2", project=project,
-                              extra_env={**env, "PYTHONPATH": str(poison.parent)})
+    second = run_mkdocs_build(
+        tmp_path / "site2", project=project, extra_env={**env, "PYTHONPATH": str(poison.parent)}
+    )
     assert second.returncode == 0, second.stderr
     assert (tmp_path / "site2" / "survival" / "index.html").read_text() == survival
     after = {p: p.stat().st_mtime_ns for p in (project / ".cache" / "notebooks").rglob("*")}
@@ -96,11 +101,16 @@ def test_patient_file_replaces_the_reconstruction_and_warm_rebuild_skips_the_wor
 def test_bad_patient_file_stops_the_build_naming_row_and_column(tmp_path: Path) -> None:
     project = _project_copy(tmp_path)
     lines = SYNTHETIC.read_text(encoding="utf-8").splitlines()
-    lines[3] = lines[3].replace(",0,", ",2,", 1) if ",0," in lines[3] else lines[3].replace(",1,", ",2,", 1)
+    lines[3] = (
+        lines[3].replace(",0,", ",2,", 1)
+        if ",0," in lines[3]
+        else lines[3].replace(",1,", ",2,", 1)
+    )
     bad = tmp_path / "bad.csv"
     bad.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    result = run_mkdocs_build(tmp_path / "site", project=project,
-                              extra_env={"STUDY_PATIENTS_FILE": str(bad)})
+    result = run_mkdocs_build(
+        tmp_path / "site", project=project, extra_env={"STUDY_PATIENTS_FILE": str(bad)}
+    )
     assert result.returncode != 0
     assert "bad.csv:4" in result.stderr
     assert "field 'death'" in result.stderr
