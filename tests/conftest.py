@@ -25,6 +25,8 @@ def run_mkdocs_build(
 ) -> subprocess.CompletedProcess[str]:
     """``mkdocs build --strict`` of ``project`` into ``site_dir``, as CI runs it."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "1700000000"}
+    if not (project / ".git").exists() and project != PROJECT:
+        env["STUDY_GIT_DATES"] = "false"  # a copied tree has no history to date pages from
     env.update(extra_env or {})
     return subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(site_dir)],
@@ -41,9 +43,8 @@ def copy_site_sources(dest: Path) -> Path:
     """Copy what a site build reads (config, pages, snippets) so a test may change it."""
     dest.mkdir(parents=True, exist_ok=True)
     shutil.copy(PROJECT / "mkdocs.yml", dest / "mkdocs.yml")
-    for folder in ("docs", "includes", "overrides"):
+    for folder in ("docs", "includes", "overrides"):  # overrides: theme.custom_dir
         shutil.copytree(PROJECT / folder, dest / folder)
-    shutil.copytree(PROJECT / "overrides", dest / "overrides")  # theme.custom_dir
     shutil.copy(PROJECT / "CHANGELOG.md", dest / "CHANGELOG.md")  # included by docs/changelog.md
     return dest
 

@@ -52,7 +52,7 @@ def test_editing_the_data_file_updates_the_served_page(tmp_path: Path) -> None:
         )
     )
     port = _free_port()
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "STUDY_GIT_DATES": "false"}
     server = subprocess.Popen(
         [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
         cwd=project,
