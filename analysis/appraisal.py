@@ -19,7 +19,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, StrictStr, ValidationError
 
 from .errors import AppraisalDataError, DataProblem
-from .load import DATA_DIR, _display_path, _line_index, _Locator, _schema_problems
+from .load import DATA_DIR, Locator, _schema_problems, read_yaml
 
 __all__ = [
     "ANSWERS",
@@ -192,7 +192,7 @@ def _fill(
 
 
 def _fill_all(
-    raw: dict[str, Any], values: Mapping[str, str], loc: _Locator
+    raw: dict[str, Any], values: Mapping[str, str], loc: Locator
 ) -> tuple[dict[str, Any], list[DataProblem]]:
     """Fill every value reference in the prose fields; collect unknown names as problems."""
     problems: list[DataProblem] = []
@@ -220,7 +220,7 @@ def _fill_all(
     return out, problems
 
 
-def _structure_problems(appraisal: Appraisal, loc: _Locator) -> list[DataProblem]:
+def _structure_problems(appraisal: Appraisal, loc: Locator) -> list[DataProblem]:
     """What the schema alone cannot check: the checklist is complete, texts are short."""
     problems: list[DataProblem] = []
     known = {q.id: q for q in CASP_COHORT}
@@ -294,27 +294,6 @@ def _structure_problems(appraisal: Appraisal, loc: _Locator) -> list[DataProblem
     return problems
 
 
-def _read(path: Path, shown: str) -> tuple[Any, dict[tuple[Any, ...], int]]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        problem = DataProblem(shown, "(file)", "(file)", str(exc), "a readable UTF-8 YAML file")
-        raise AppraisalDataError([problem]) from None
-    try:
-        return yaml.load(text, Loader=_YAML12Loader), _line_index(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        problem = DataProblem(
-            shown,
-            "(file)",
-            "(syntax)",
-            str(getattr(exc, "problem", exc)),
-            "valid YAML",
-            line=mark.line + 1 if mark else None,
-        )
-        raise AppraisalDataError([problem]) from None
-
-
 def load_appraisal(path: Path | str = APPRAISAL_FILE, *, values: Mapping[str, str]) -> Appraisal:
     """Read and validate the appraisal file, filling in ``{{ value NAME }}`` from ``values``.
 
@@ -338,9 +317,7 @@ def load_appraisal(path: Path | str = APPRAISAL_FILE, *, values: Mapping[str, st
         checklist question without an answer, an over-long bottom line, an unknown value name.
     """
     path = Path(path)
-    shown = _display_path(path)
-    raw, lines = _read(path, shown)
-    loc = _Locator(shown, raw, lines)
+    raw, loc = read_yaml(Path(path), error=AppraisalDataError, loader=_YAML12Loader)
     if not isinstance(raw, dict):
         expected = "a mapping with appraisal, design, pico, checklist, limitations, bottom_line"
         raise AppraisalDataError([loc.problem((), "", type(raw).__name__, expected)])

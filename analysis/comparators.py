@@ -10,7 +10,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-import yaml
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -23,7 +22,7 @@ from pydantic import (
 )
 
 from .errors import ComparatorDataError, DataProblem
-from .load import DATA_DIR, _display_path, _line_index, _Locator
+from .load import DATA_DIR, Locator, read_yaml
 from .schema import CountFigure, Study, SurvivalFigure
 
 __all__ = [
@@ -171,7 +170,7 @@ _SECTIONS = ("sources", "cohorts", "estimates", "eras", "options")
 
 
 def _problem(
-    loc: _Locator, path: tuple[Any, ...], field: str, found: str, expected: str
+    loc: Locator, path: tuple[Any, ...], field: str, found: str, expected: str
 ) -> DataProblem:
     """A problem at ``path`` (section, index, field parts…), with the line of the deepest part."""
     return DataProblem(
@@ -184,7 +183,7 @@ def _problem(
     )
 
 
-def _schema_problems(err: ValidationError, loc: _Locator) -> list[DataProblem]:
+def _schema_problems(err: ValidationError, loc: Locator) -> list[DataProblem]:
     problems = []
     for e in err.errors(include_url=False):
         path = tuple(e["loc"])
@@ -201,7 +200,7 @@ def _schema_problems(err: ValidationError, loc: _Locator) -> list[DataProblem]:
 
 
 def _reported_problems(
-    item: _Reported, path: tuple[Any, ...], prefix: str, loc: _Locator
+    item: _Reported, path: tuple[Any, ...], prefix: str, loc: Locator
 ) -> list[DataProblem]:
     problems = []
     if item.se is not None and item.ci is not None:
@@ -229,7 +228,7 @@ def _reported_problems(
     return problems
 
 
-def _consistency_problems(data: Comparators, loc: _Locator) -> list[DataProblem]:
+def _consistency_problems(data: Comparators, loc: Locator) -> list[DataProblem]:
     """Relations between entries that the schema alone cannot check."""
     problems: list[DataProblem] = []
     ids: dict[str, dict[str, int]] = {}
@@ -378,27 +377,8 @@ def load_comparators(
     ComparatorDataError
         With every problem found, each naming the file, line, entry and field.
     """
-    path = Path(path)
-    shown = _display_path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-        raw = yaml.safe_load(text)
-        lines = _line_index(text)
-    except OSError as exc:
-        problem = DataProblem(shown, "(file)", "(file)", str(exc), "a readable UTF-8 YAML file")
-        raise ComparatorDataError([problem]) from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        problem = DataProblem(
-            shown,
-            "(file)",
-            "(syntax)",
-            str(getattr(exc, "problem", exc)),
-            "valid YAML",
-            line=mark.line + 1 if mark else None,
-        )
-        raise ComparatorDataError([problem]) from None
-    loc = _Locator(shown, raw, lines)
+    raw, loc = read_yaml(Path(path), error=ComparatorDataError)
+    shown = loc.file
     if not isinstance(raw, dict):
         problem = DataProblem(
             shown,

@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from .errors import DataProblem, StudyDataError
 from .schema import CountFigure, MedianFigure, ProportionFigure, Study
 
-__all__ = ["DATA_DIR", "STUDY_FILE", "decimals_of", "load_study"]
+__all__ = ["DATA_DIR", "STUDY_FILE", "Locator", "decimals_of", "load_study", "read_yaml"]
 
 DATA_DIR = Path(__file__).parent / "data"
 STUDY_FILE = DATA_DIR / "study.yaml"
@@ -51,7 +51,7 @@ def _line_index(text: str) -> dict[tuple[Any, ...], int]:
     return index
 
 
-class _Locator:
+class Locator:
     """Turns a YAML path into the entry name, field and line of a problem."""
 
     def __init__(self, file: str, raw: Any, lines: dict[tuple[Any, ...], int]) -> None:
@@ -86,7 +86,7 @@ class _Locator:
         )
 
 
-def _schema_problems(err: ValidationError, loc: _Locator) -> list[DataProblem]:
+def _schema_problems(err: ValidationError, loc: Locator) -> list[DataProblem]:
     problems = []
     for e in err.errors(include_url=False):
         raw_path = tuple(e["loc"])
@@ -118,7 +118,7 @@ def _schema_problems(err: ValidationError, loc: _Locator) -> list[DataProblem]:
 _KINDS = {"count", "proportion", "median", "survival", "p_value"}
 
 
-def _consistency_problems(study: Study, loc: _Locator) -> list[DataProblem]:
+def _consistency_problems(study: Study, loc: Locator) -> list[DataProblem]:
     """Relations between figures that the schema alone cannot check."""
     problems: list[DataProblem] = []
     by_id: dict[str, int] = {}
@@ -215,6 +215,34 @@ def _consistency_problems(study: Study, loc: _Locator) -> list[DataProblem]:
     return problems
 
 
+def read_yaml(
+    path: Path, *, error: type[StudyDataError] = StudyDataError, loader: type = yaml.SafeLoader
+) -> tuple[Any, Locator]:
+    """Read a YAML data file with line numbers; unreadable or invalid YAML raises ``error``
+    naming the file (and line)."""
+    shown = _display_path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        problem = DataProblem(shown, "(file)", "(file)", str(exc), "a readable UTF-8 YAML file")
+        raise error([problem]) from None
+    try:
+        raw = yaml.load(text, Loader=loader)
+        lines = _line_index(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problem = DataProblem(
+            shown,
+            "(file)",
+            "(syntax)",
+            str(getattr(exc, "problem", exc)),
+            "valid YAML",
+            line=mark.line + 1 if mark else None,
+        )
+        raise error([problem]) from None
+    return raw, Locator(shown, raw, lines)
+
+
 def load_study(path: Path | str = STUDY_FILE) -> Study:
     """Read, validate and cross-check the study data file.
 
@@ -228,28 +256,7 @@ def load_study(path: Path | str = STUDY_FILE) -> Study:
     StudyDataError
         With every problem found, each naming the file, line, entry and field.
     """
-    path = Path(path)
-    shown = _display_path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        problem = DataProblem(shown, "(file)", "(file)", str(exc), "a readable UTF-8 YAML file")
-        raise StudyDataError([problem]) from None
-    try:
-        raw = yaml.safe_load(text)
-        lines = _line_index(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        problem = DataProblem(
-            shown,
-            "(file)",
-            "(syntax)",
-            str(getattr(exc, "problem", exc)),
-            "valid YAML",
-            line=mark.line + 1 if mark else None,
-        )
-        raise StudyDataError([problem]) from None
-    loc = _Locator(shown, raw, lines)
+    raw, loc = read_yaml(Path(path))
     if not isinstance(raw, dict):
         raise StudyDataError(
             [loc.problem((), "", type(raw).__name__, "a mapping with citation, figures, …")]

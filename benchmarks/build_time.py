@@ -22,17 +22,20 @@ import time
 from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(PROJECT))
+from tests.conftest import copy_site_sources
+
 PLACEHOLDER = re.compile(r"\{\{\s*(table|chart|value)\s+[A-Za-z0-9_.-]+\s*\}\}")
 
 
 def _copy(dest: Path, *, bare: bool) -> Path:
-    dest.mkdir(parents=True)
-    for folder in ("docs", "includes"):
-        shutil.copytree(PROJECT / folder, dest / folder)
+    copy_site_sources(dest)
     config = (PROJECT / "mkdocs.yml").read_text(encoding="utf-8")
     if bare:
         config = re.sub(r"\n  - study-analysis(:\n(      .*\n)+|\n)", "\n", config)
-        assert "study-analysis" not in config, "could not remove the analysis plugin"
+        assert not re.search(r"^  - study-analysis", config, re.MULTILINE), (
+            "plugin still configured"
+        )
         for page in (dest / "docs").rglob("*.md"):
             page.write_text(PLACEHOLDER.sub("", page.read_text(encoding="utf-8")), encoding="utf-8")
     (dest / "mkdocs.yml").write_text(config, encoding="utf-8")

@@ -312,11 +312,12 @@ def test_inline_values_contain_only_traceable_numbers() -> None:
 
 
 class _ArticleText(HTMLParser):
-    """Text of the page's <article>, without inline SVG (whose numbers are coordinates)."""
+    """Text of the page's <article>, without inline SVG (whose numbers are coordinates) and
+    without the page's last-updated line (a date, not a figure)."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.depth = self.svg = 0
+        self.depth = self.svg = self.meta = 0
         self.parts: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -324,15 +325,19 @@ class _ArticleText(HTMLParser):
             self.depth += 1
         elif tag == "svg":
             self.svg += 1
+        elif tag == "aside" and (self.meta or "md-source-file" in (dict(attrs).get("class") or "")):
+            self.meta += 1
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "article":
             self.depth -= 1
         elif tag == "svg":
             self.svg -= 1
+        elif tag == "aside" and self.meta:
+            self.meta -= 1
 
     def handle_data(self, data: str) -> None:
-        if self.depth and not self.svg:
+        if self.depth and not self.svg and not self.meta:
             self.parts.append(data)
 
 

@@ -1,0 +1,138 @@
+"""Page-weight and Lighthouse benchmark for chart pages, as ratios against the bare theme.
+
+For Home and Results it loads, in Debian's Chromium, (a) our page and (b) the *bare*
+mkdocs-material page of the same Markdown (analysis plugin removed, placeholders stripped; see
+build_time.py), records every response before any interaction, and sums their gzip sizes
+(HTML + CSS + JS + anything else fetched). It also reports the lazily loaded chart runtime's gzip
+size and, when ``npx lighthouse`` is available, the Lighthouse mobile scores of both pages.
+Targets (issue 5): bytes ≤ 1.3× bare; runtime ≤ 320 KB gzip; Lighthouse perf ≥ 95, a11y 100,
+best practices 100, SEO ≥ 95.
+
+Usage: ``python benchmarks/page_weight.py [--no-lighthouse]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from build_time import _copy
+from playwright.sync_api import sync_playwright
+
+from tests.conftest import CHROMIUM_ARGS, serve_directory
+
+PAGES = {"Home": "", "Results": "results/"}
+
+
+def _build(project: Path, site: Path, url: str) -> None:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "1700000000"}
+    env.update({"STUDY_GIT_DATES": "false", "SITE_URL": url})
+    subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(site)],
+        cwd=project,
+        env=env,
+        check=True,
+    )
+
+
+LAZY = ("vega-runtime.js", ".vg.json")  # fetched on demand when a chart comes into view
+
+
+def _weigh(url: str) -> tuple[int, int]:
+    """gzip bytes fetched by load, before any interaction: (page itself, lazily loaded charts)."""
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 412, "height": 860})
+        bodies: list[tuple[str, bytes]] = []
+        page.on("response", lambda r: bodies.append((r.url, r.body())) if r.ok else None)
+        page.goto(url)
+        page.wait_for_load_state("networkidle")
+        browser.close()
+    size = {u: len(gzip.compress(body, 9)) for u, body in bodies}
+    lazy = sum(v for u, v in size.items() if u.endswith(LAZY))
+    return sum(size.values()) - lazy, lazy
+
+
+def _lighthouse(url: str, work: Path) -> dict[str, int] | None:
+    npx = shutil.which("npx")
+    if npx is None:
+        return None
+    if not (work / "node_modules" / ".bin" / "lighthouse").exists():
+        done = subprocess.run(["npm", "install", "--silent", "lighthouse"], cwd=work, check=False)
+        if done.returncode != 0:
+            return None
+    out = work / "report.json"
+    env = {**os.environ, "CHROME_PATH": "/usr/bin/chromium"}
+    flags = "--headless=new --no-sandbox --disable-gpu --disable-background-networking"
+    result = subprocess.run(
+        [
+            str(work / "node_modules" / ".bin" / "lighthouse"),
+            url,
+            "--quiet",
+            "--output=json",
+            f"--output-path={out}",
+            f"--chrome-flags={flags}",
+        ],
+        cwd=work,
+        env=env,
+        check=False,
+        capture_output=True,
+    )
+    if result.returncode != 0 or not out.exists():
+        return None
+    categories = json.loads(out.read_text())["categories"]
+    return {k: round(100 * v["score"]) for k, v in categories.items() if v["score"] is not None}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--no-lighthouse", action="store_true")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        ours, bare = _copy(root / "ours", bare=False), _copy(root / "bare", bare=True)
+        (root / "ours-site").mkdir()
+        (root / "bare-site").mkdir()
+        lh_dir = Path(os.environ.get("LIGHTHOUSE_DIR", root / "lighthouse"))
+        lh_dir.mkdir(exist_ok=True)
+        with (
+            serve_directory(root / "ours-site") as ours_url,
+            serve_directory(root / "bare-site") as bare_url,
+        ):
+            _build(ours, root / "ours-site", ours_url)
+            _build(bare, root / "bare-site", bare_url)
+            runtime = (root / "ours-site" / "javascripts" / "vega-runtime.js").read_bytes()
+            print(
+                f"chart runtime: {len(gzip.compress(runtime, 9)) / 1024:.0f} KB gzip "
+                f"(loaded lazily, once per visit; target <= 320 KB)"
+            )
+            for name, path in PAGES.items():
+                ours_bytes, lazy = _weigh(ours_url + path)
+                bare_bytes, _ = _weigh(bare_url + path)
+                print(
+                    f"{name:8s} before interaction: ours {ours_bytes / 1024:6.1f} KB, "
+                    f"bare {bare_bytes / 1024:6.1f} KB gzip -> {ours_bytes / bare_bytes:.2f}x "
+                    f"(target <= 1.3); plus {lazy / 1024:.0f} KB chart runtime/specs on demand "
+                    "for charts in the first screen"
+                )
+                if not args.no_lighthouse:
+                    ours_lh = _lighthouse(ours_url + path, lh_dir)
+                    bare_lh = _lighthouse(bare_url + path, lh_dir)
+                    if ours_lh is None:
+                        print(f"{name:8s} Lighthouse: could not run here")
+                    else:
+                        print(f"{name:8s} Lighthouse ours {ours_lh}; bare {bare_lh}")
+
+
+if __name__ == "__main__":
+    main()
