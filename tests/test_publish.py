@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser
 
 from analysis.errors import PublishError
 from analysis.publish import plan_publish, publish
@@ -304,49 +305,35 @@ def mike_serve(published: Published) -> Iterator[str]:
 
 
 def test_mike_serve_shows_selector_redirect_and_banner_only_on_older_editions(
-    mike_serve: str,
+    mike_serve: str, browser: Browser
 ) -> None:
-    from playwright.sync_api import sync_playwright
-
     foreign: list[str] = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path="/usr/bin/chromium",
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-            ],
+    page = browser.new_page()
+    try:
+        page.on(
+            "request",
+            lambda r: (
+                None if r.url.startswith(("http://127.0.0.1", "data:")) else foreign.append(r.url)
+            ),
         )
-        try:
-            page = browser.new_page()
-            page.on(
-                "request",
-                lambda r: (
-                    None
-                    if r.url.startswith(("http://127.0.0.1", "data:"))
-                    else foreign.append(r.url)
-                ),
-            )
-            page.goto(mike_serve)
-            page.wait_for_url(f"{mike_serve}latest/")
-            banner = page.locator('[data-md-component="outdated"]')
-            selector = page.locator(".md-version__list .md-version__link")
-            selector.first.wait_for(state="attached")
-            titles = [t.strip() for t in selector.all_inner_texts()]
-            assert all(any(name in t for t in titles) for name in (NEW, OLD, "dev"))
-            page.wait_for_timeout(300)
-            assert banner.is_hidden()
+        page.goto(mike_serve)
+        page.wait_for_url(f"{mike_serve}latest/")
+        banner = page.locator('[data-md-component="outdated"]')
+        selector = page.locator(".md-version__list .md-version__link")
+        selector.first.wait_for(state="attached")
+        titles = [t.strip() for t in selector.all_inner_texts()]
+        assert all(any(name in t for t in titles) for name in (NEW, OLD, "dev"))
+        page.wait_for_timeout(300)
+        assert banner.is_hidden()
 
-            page.goto(f"{mike_serve}{OLD}/")
-            banner.filter(has_text="older edition").wait_for(state="visible")
-            page.goto(f"{mike_serve}dev/")
-            banner.filter(has_text="development edition").wait_for(state="visible")
-            page.goto(f"{mike_serve}{NEW}/")
-            page.locator(".md-version__list .md-version__link").first.wait_for(state="attached")
-            page.wait_for_timeout(300)
-            assert banner.is_hidden()
-        finally:
-            browser.close()
+        page.goto(f"{mike_serve}{OLD}/")
+        banner.filter(has_text="older edition").wait_for(state="visible")
+        page.goto(f"{mike_serve}dev/")
+        banner.filter(has_text="development edition").wait_for(state="visible")
+        page.goto(f"{mike_serve}{NEW}/")
+        page.locator(".md-version__list .md-version__link").first.wait_for(state="attached")
+        page.wait_for_timeout(300)
+        assert banner.is_hidden()
+    finally:
+        page.close()
     assert foreign == []
