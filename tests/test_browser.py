@@ -73,8 +73,15 @@ def _wait_state(page: Page, selector: str, state: str) -> None:
     )
 
 
+def _touch(page: Page) -> None:
+    """A reader's first gesture: charts wait for one before loading their runtime."""
+    page.mouse.move(3, 3)
+    page.mouse.move(9, 9)
+
+
 def _enhance_all(page: Page) -> None:
     """Open collapsed blocks and visit every chart, as a reader scrolling through would."""
+    _touch(page)
     page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
     figures = page.locator("figure.study-chart")
     for i in range(figures.count()):
@@ -145,12 +152,29 @@ def test_the_chart_runtime_loads_only_once_a_chart_comes_into_view(
     page.close()
 
 
+def test_nothing_heavy_loads_before_the_readers_first_gesture(
+    browser: Browser, site: tuple[str, Path]
+) -> None:
+    url, _ = site
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    record = Recorder(page)
+    page.goto(url + "design/")  # the flow chart is in the first screen
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(500)
+    assert page.locator("#chart-patient_flow").get_attribute("data-state") is None
+    assert not any(u.endswith("vega-runtime.js") for u in record.requests)
+    _touch(page)
+    _wait_state(page, "#chart-patient_flow", "interactive")
+    page.close()
+
+
 def test_a_chart_becomes_interactive_when_scrolled_into_view_with_tooltips(
     browser: Browser, site: tuple[str, Path]
 ) -> None:
     url, _ = site
     page = browser.new_page(viewport=NARROW)
     page.goto(url + "results/")
+    _touch(page)
     figure = page.locator("#chart-os_5y")
     figure.scroll_into_view_if_needed()
     _wait_state(page, "#chart-os_5y", "interactive")
@@ -170,6 +194,7 @@ def test_the_theme_toggle_recolours_an_interactive_chart(
     url, _ = site
     page = browser.new_page(viewport=NARROW, color_scheme="light")
     page.goto(url + "results/")
+    _touch(page)
     page.locator("#chart-proportions").scroll_into_view_if_needed()
     _wait_state(page, "#chart-proportions", "interactive")
     fill = "getComputedStyle(document.querySelector('#chart-proportions .study-chart__view svg text')).fill"
@@ -191,6 +216,7 @@ def test_instant_navigation_between_chart_pages_keeps_both_working_and_loads_the
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     record = Recorder(page)
     page.goto(url + "design/")
+    _touch(page)
     _wait_state(page, "#chart-patient_flow", "interactive")
     page.evaluate("window.__sameDocument = true")
     page.get_by_role("navigation", name="Navigation").get_by_role(
@@ -214,11 +240,13 @@ def test_charts_in_tabs_and_collapsed_blocks_get_a_real_width(
     url, _ = site
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.goto(url + "checks/")
+    _touch(page)
     page.locator("details:has(#chart-patient_flow) > summary").click()
     page.locator("#chart-patient_flow").scroll_into_view_if_needed()
     _wait_state(page, "#chart-patient_flow", "interactive")
     assert page.locator("#chart-patient_flow .study-chart__view svg").bounding_box()["width"] > 300
     page.goto(url + "results/")
+    _touch(page)
     page.locator(".tabbed-labels label:has-text('Table')").first.click()
     page.locator(".tabbed-labels label:has-text('Chart')").first.click()
     page.locator("#chart-os_5y").scroll_into_view_if_needed()
@@ -235,6 +263,7 @@ def test_a_chart_that_cannot_become_interactive_keeps_its_svg_and_says_why_once(
     record = Recorder(page)
     page.route("**/downloads/charts/proportions.vg.json", lambda route: route.fulfill(status=404))
     page.goto(url + "results/")
+    _touch(page)
     page.locator("#chart-proportions").scroll_into_view_if_needed()
     _wait_state(page, "#chart-proportions", "static")
     assert page.locator("#chart-proportions .study-chart__svg > svg").is_visible()

@@ -2,7 +2,8 @@
  * Progressive enhancement of the site's charts.
  *
  * Every chart is already on the page as a build-time SVG (instant paint, works without
- * JavaScript, prints). When a chart scrolls into view, this script loads the self-hosted Vega
+ * JavaScript, prints). Once the reader has scrolled, pointed or typed, and a chart is in view,
+ * this script loads the self-hosted Vega
  * runtime (once per visit), fetches the chart's Vega-Lite spec and swaps in an interactive view
  * with tooltips. If anything fails, the SVG stays and one console message says why.
  *
@@ -114,13 +115,37 @@
     });
   }
 
+  // Nothing heavy happens before the reader does something: the runtime (~300 KB gzip) waits
+  // for the first scroll, pointer, touch or key event, so it never competes with first paint.
+  var armed = false;
+  var waiting = [];
+  var wake = ["scroll", "pointermove", "pointerdown", "touchstart", "keydown", "wheel"];
+
+  function arm() {
+    if (armed) return;
+    armed = true;
+    wake.forEach(function (type) {
+      window.removeEventListener(type, arm, { capture: true, passive: true });
+    });
+    waiting.splice(0).forEach(watch);
+  }
+  wake.forEach(function (type) {
+    window.addEventListener(type, arm, { capture: true, passive: true });
+  });
+
+  function watch(figure) {
+    if (!armed) {
+      waiting.push(figure);
+      return;
+    }
+    if (observer) observer.observe(figure);
+    else enhance(figure);
+  }
+
   function init() {
     focusableScrollBoxes();
     var figures = document.querySelectorAll("figure.study-chart[data-spec]:not([data-state])");
-    figures.forEach(function (figure) {
-      if (observer) observer.observe(figure);
-      else enhance(figure);
-    });
+    figures.forEach(watch);
   }
 
   if (window.document$ && typeof window.document$.subscribe === "function") {
