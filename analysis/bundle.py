@@ -9,14 +9,12 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import os
-import subprocess
 import sys
 from dataclasses import asdict, dataclass, field
 from importlib import metadata
 from pathlib import Path
 
-from .errors import AnalysisError
+from .child import Child
 
 __all__ = [
     "BUNDLE_FORMAT",
@@ -120,7 +118,7 @@ class BundleJob:
     ) -> None:
         self.path = cache_dir / f"bundle-{key}.json"
         self.key = key
-        self._process: subprocess.Popen[str] | None = None
+        self._child: Child | None = None
         self._bundle: Bundle | None = None
         if self.path.exists():
             try:
@@ -129,36 +127,23 @@ class BundleJob:
                 self._bundle = None  # unreadable cache entry: compute it again
         if self._bundle is None:
             cache_dir.mkdir(parents=True, exist_ok=True)
-            command = [sys.executable, "-m", "analysis", "bundle", "--out", str(self.path)]
-            command += ["--fingerprint", key]
+            args = ["bundle", "--out", str(self.path), "--fingerprint", key]
             if study_file is not None:
-                command += ["--study", str(study_file)]
+                args += ["--study", str(study_file)]
             if patients_file is not None:
-                command += ["--patients", str(patients_file)]
-            # No .pyc writes: `mkdocs serve` watches the package folder and must not see its own output.
-            env = {**os.environ, "PYTHONHASHSEED": "0", "PYTHONDONTWRITEBYTECODE": "1"}
-            self._process = subprocess.Popen(
-                command,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                text=True,
-                env=env,
-                cwd=PACKAGE_DIR.parent,
-            )
+                args += ["--patients", str(patients_file)]
+            self._child = Child(*args)
 
     @property
     def cached(self) -> bool:
-        return self._process is None
+        return self._child is None
 
     def result(self) -> Bundle:
         """Wait for the bundle; raise :class:`AnalysisError` with the child's message on failure."""
         if self._bundle is not None:
             return self._bundle
-        assert self._process is not None
-        out, err = self._process.communicate()
-        if self._process.returncode != 0:
-            message = (err or out).strip() or f"exit status {self._process.returncode}"
-            raise AnalysisError(message)
+        assert self._child is not None
+        self._child.wait()
         self._bundle = Bundle.from_json(self.path.read_text(encoding="utf-8"))
         return self._bundle
 

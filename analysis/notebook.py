@@ -10,13 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import os
-import subprocess
-import sys
 from importlib import metadata
 from pathlib import Path
 
 from .bundle import PACKAGE_DIR, fingerprint
-from .errors import AnalysisError
+from .child import Child
 
 __all__ = ["PATIENTS_ENV", "NotebookJob", "execute_notebook", "notebook_key"]
 
@@ -72,40 +70,20 @@ class NotebookJob:
         self.key = notebook_key(notebook, patients_file=patients_file)
         self.root = cache_dir / self.key
         self.path = self.root / src_uri
-        self._process: subprocess.Popen[str] | None = None
+        self._child: Child | None = None
         if not self.path.exists():
-            command = [
-                sys.executable,
-                "-m",
-                "analysis",
-                "notebook",
-                "--source",
-                str(notebook),
-                "--out",
-                str(self.path),
-            ]
+            args = ["notebook", "--source", str(notebook), "--out", str(self.path)]
             if patients_file is not None:
-                command += ["--patients", str(patients_file)]
-            env = {**os.environ, "PYTHONHASHSEED": "0", "PYTHONDONTWRITEBYTECODE": "1"}
-            self._process = subprocess.Popen(
-                command,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                text=True,
-                env=env,
-                cwd=PACKAGE_DIR.parent,
-            )
+                args += ["--patients", str(patients_file)]
+            self._child = Child(*args)
 
     @property
     def cached(self) -> bool:
-        return self._process is None
+        return self._child is None
 
     def result(self) -> Path:
         """Wait for the executed copy; raise :class:`AnalysisError` if a cell failed."""
-        if self._process is not None:
-            out, err = self._process.communicate()
-            if self._process.returncode != 0:
-                message = (err or out).strip()[-4000:] or f"exit {self._process.returncode}"
-                raise AnalysisError(f"notebook execution failed:\n{message}")
-            self._process = None
+        if self._child is not None:
+            self._child.wait(what="notebook execution failed")
+            self._child = None
         return self.path

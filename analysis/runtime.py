@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 from importlib import metadata
 from pathlib import Path
 
-from .errors import AnalysisError
+from .child import Child
 
 __all__ = ["RUNTIME_DIR", "RuntimeJob", "ensure_runtime", "runtime_file", "versions"]
 
@@ -68,22 +67,11 @@ class RuntimeJob:
 
     def __init__(self, directory: Path = RUNTIME_DIR) -> None:
         self._path = runtime_file(directory)
-        self._process: subprocess.Popen[str] | None = None
-        if self._path is None:
-            self._process = subprocess.Popen(
-                [sys.executable, "-m", "analysis", "runtime", "--dir", str(directory)],
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                text=True,
-                env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
-            )
+        self._child = Child("runtime", "--dir", str(directory)) if self._path is None else None
 
     def result(self) -> Path:
         if self._path is None:
-            assert self._process is not None
-            out, err = self._process.communicate()
-            if self._process.returncode != 0:
-                msg = f"could not make the Vega runtime: {(err or out).strip()}"
-                raise AnalysisError(msg)
+            assert self._child is not None
+            out = self._child.wait(what="could not make the Vega runtime")
             self._path = Path(out.strip().splitlines()[-1])
         return self._path
