@@ -268,18 +268,7 @@ def _structure_problems(appraisal: Appraisal, loc: Locator) -> list[DataProblem]
                     f"(section {q.section}: {_SECTIONS[q.section]})",
                 )
             )
-    ids: dict[str, int] = {}
-    for i, lim in enumerate(appraisal.limitations):
-        if lim.id in ids:
-            problems.append(
-                loc.problem(
-                    ("limitations", i),
-                    "id",
-                    repr(lim.id),
-                    f"an id not already used by limitations[{ids[lim.id]}]",
-                )
-            )
-        ids.setdefault(lim.id, i)
+    problems += loc.duplicate_ids("limitations", [lim.id for lim in appraisal.limitations])[1]
     sentences, chars = count_sentences(appraisal.bottom_line), len(appraisal.bottom_line)
     if sentences > BOTTOM_LINE_MAX_SENTENCES or chars > BOTTOM_LINE_MAX_CHARS:
         problems.append(

@@ -233,19 +233,8 @@ def _consistency_problems(data: Comparators, loc: Locator) -> list[DataProblem]:
     problems: list[DataProblem] = []
     ids: dict[str, dict[str, int]] = {}
     for section in _SECTIONS:
-        seen: dict[str, int] = {}
-        for i, entry in enumerate(getattr(data, section)):
-            if entry.id in seen:
-                problems.append(
-                    _problem(
-                        loc,
-                        (section, i, "id"),
-                        "id",
-                        repr(entry.id),
-                        f"an id not already used by {section}[{seen[entry.id]}]",
-                    )
-                )
-            seen.setdefault(entry.id, i)
+        seen, repeats = loc.duplicate_ids(section, [e.id for e in getattr(data, section)])
+        problems += repeats
         ids[section] = seen
 
     for i, src in enumerate(data.sources):

@@ -75,6 +75,25 @@ class Locator:
                 return self.lines[path[:cut]]
         return None
 
+    def duplicate_ids(
+        self, section: str, ids: list[str]
+    ) -> tuple[dict[str, int], list[DataProblem]]:
+        """Index of each id's first entry in ``section``, and a problem for every repeat."""
+        first: dict[str, int] = {}
+        problems = []
+        for i, ident in enumerate(ids):
+            if ident in first:
+                problems.append(
+                    self.problem(
+                        (section, i),
+                        "id",
+                        repr(ident),
+                        f"an id not already used by {section}[{first[ident]}]",
+                    )
+                )
+            first.setdefault(ident, i)
+        return first, problems
+
     def problem(self, path: tuple[Any, ...], field: str, found: str, expected: str) -> DataProblem:
         return DataProblem(
             file=self.file,
@@ -120,19 +139,7 @@ _KINDS = {"count", "proportion", "median", "survival", "p_value"}
 
 def _consistency_problems(study: Study, loc: Locator) -> list[DataProblem]:
     """Relations between figures that the schema alone cannot check."""
-    problems: list[DataProblem] = []
-    by_id: dict[str, int] = {}
-    for i, fig in enumerate(study.figures):
-        if fig.id in by_id:
-            problems.append(
-                loc.problem(
-                    ("figures", i),
-                    "id",
-                    repr(fig.id),
-                    f"an id not already used by figures[{by_id[fig.id]}]",
-                )
-            )
-        by_id.setdefault(fig.id, i)
+    by_id, problems = loc.duplicate_ids("figures", [f.id for f in study.figures])
 
     def count_of(ref: str, path: tuple[Any, ...], field: str) -> int | None:
         if ref not in by_id:
