@@ -19,7 +19,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, StrictStr, ValidationError
 
 from .errors import AppraisalDataError, DataProblem
-from .load import DATA_DIR, Locator, _schema_problems, read_yaml
+from .load import DATA_DIR, FAST_SAFE_LOADER, Locator, _schema_problems, read_yaml
 
 __all__ = [
     "ANSWERS",
@@ -145,7 +145,7 @@ class Appraisal(_Model):
         raise KeyError(msg)
 
 
-class _YAML12Loader(yaml.SafeLoader):
+class _YAML12Loader(FAST_SAFE_LOADER):  # type: ignore[misc,valid-type]
     """Safe loader that reads only true/false as booleans (YAML 1.2), so that an unquoted
     ``answer: yes`` or ``answer: no`` stays the word it looks like."""
 

@@ -47,11 +47,22 @@ def _load(path: Path) -> Comparators:
     return load_comparators(path)
 
 
+_checked: dict[Path, tuple[Study, bytes, Comparators]] = {}
+
+
 def context_data(study: Study | None = None, *, path: Path = COMPARATORS_FILE) -> Comparators:
-    """The validated comparator data; with ``study``, also cross-checked against it."""
-    if study is not None:
-        return load_comparators(path, study=study)
-    return _load(path)
+    """The validated comparator data; with ``study``, also cross-checked against it.
+
+    Every context table and chart asks for it, so the result is kept for as long as the study
+    object and the file's bytes stay the same.
+    """
+    if study is None:
+        return _load(path)
+    content = path.read_bytes() if path.exists() else b""
+    seen = _checked.get(path)
+    if seen is None or seen[0] is not study or seen[1] != content:
+        seen = _checked[path] = (study, content, load_comparators(path, study=study))
+    return seen[2]
 
 
 def source_numbers(data: Comparators) -> dict[str, int]:

@@ -30,7 +30,11 @@ def _display_path(path: Path) -> str:
         return str(path)
 
 
-def _line_index(text: str) -> dict[tuple[Any, ...], int]:
+# libyaml's parser, when PyYAML was built with it, is about ten times faster than the pure-Python one
+FAST_SAFE_LOADER: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _line_index(root: yaml.Node | None) -> dict[tuple[Any, ...], int]:
     """Map YAML paths such as ("figures", 3, "percent") to 1-based line numbers."""
     index: dict[tuple[Any, ...], int] = {}
 
@@ -45,10 +49,20 @@ def _line_index(text: str) -> dict[tuple[Any, ...], int]:
             for i, item in enumerate(node.value):
                 walk(item, (*path, i))
 
-    root = yaml.compose(text)
     if root is not None:
         walk(root, ())
     return index
+
+
+def _parse(text: str, loader: type) -> tuple[Any, dict[tuple[Any, ...], int]]:
+    """Parse once: the node tree gives the line numbers, and is then constructed into data."""
+    parser = loader(text)
+    try:
+        root = parser.get_single_node()
+        raw = parser.construct_document(root) if root is not None else None
+    finally:
+        parser.dispose()
+    return raw, _line_index(root)
 
 
 class Locator:
@@ -223,7 +237,7 @@ def _consistency_problems(study: Study, loc: Locator) -> list[DataProblem]:
 
 
 def read_yaml(
-    path: Path, *, error: type[StudyDataError] = StudyDataError, loader: type = yaml.SafeLoader
+    path: Path, *, error: type[StudyDataError] = StudyDataError, loader: type = FAST_SAFE_LOADER
 ) -> tuple[Any, Locator]:
     """Read a YAML data file with line numbers; unreadable or invalid YAML raises ``error``
     naming the file (and line)."""
@@ -234,8 +248,7 @@ def read_yaml(
         problem = DataProblem(shown, "(file)", "(file)", str(exc), "a readable UTF-8 YAML file")
         raise error([problem]) from None
     try:
-        raw = yaml.load(text, Loader=loader)
-        lines = _line_index(text)
+        raw, lines = _parse(text, loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = DataProblem(
