@@ -8,6 +8,11 @@ UV_VERSION := 0.13.9
 UV := .tools/bin/uv
 export UV_PYTHON_DOWNLOADS := never
 export UV_PYTHON := $(PYTHON)
+# Install packages with their bytecode compiled: every build starts several Python processes
+# (site generator, analysis, notebook kernel), and where PYTHONDONTWRITEBYTECODE is set, as on
+# some CI machines, each would otherwise compile pandas, altair, lifelines… from source, seconds
+# each time.
+export UV_COMPILE_BYTECODE := 1
 export NO_MKDOCS_2_WARNING := 1
 export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 
