@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import threading
 from pathlib import Path
 
 from .errors import AnalysisError
@@ -19,7 +17,7 @@ def _parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="validate the study data file and run the checks")
     check.add_argument("--study", type=Path, default=None, help="study YAML file")
     bundle = sub.add_parser("bundle", help="compute and render every artifact to a JSON bundle")
-    bundle.add_argument("--out", type=Path, required=True, help="where to write the bundle")
+    bundle.add_argument("--out", type=Path, required=True, help="the cache entry folder to write")
     bundle.add_argument("--study", type=Path, default=None, help="study YAML file")
     bundle.add_argument("--fingerprint", default="", help="input fingerprint to record")
     runtime = sub.add_parser("runtime", help="make the self-hosted Vega runtime if missing")
@@ -70,33 +68,21 @@ def _check(study_path: Path | None) -> int:
     return 0
 
 
-def _warm_up_renderer() -> threading.Thread:
-    """Start vl-convert's JavaScript engine (~0.5 s) while Python imports the analysis."""
-
-    def warm() -> None:
-        import vl_convert as vlc
-
-        # The version only picks which Vega-Lite the engine loads first; a mismatch just warms less.
-        vlc.vegalite_to_svg({"mark": "point"}, vl_version="6.4")
-
-    thread = threading.Thread(target=warm, daemon=True)
-    thread.start()
-    return thread
-
-
 def _bundle(out: Path, study_path: Path | None, key: str) -> int:
-    warm = _warm_up_renderer()
-    from .artifacts import build_artifacts
-    from .load import STUDY_FILE
-    from .render import render_bundle
+    from .draw import Drawer
 
-    artifacts = build_artifacts(study_path or STUDY_FILE)
-    warm.join()
-    bundle = render_bundle(artifacts, fingerprint=key)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_suffix(f".tmp{os.getpid()}")
-    tmp.write_text(bundle.to_json(), encoding="utf-8")
-    tmp.replace(out)  # atomic: a reader never sees half a bundle
+    # Started first: the helper's drawing engine starts while this process imports pandas and
+    # altair, and it draws each chart as soon as it is built, while this process computes on.
+    with Drawer() as drawer:
+        from .artifacts import build_artifacts
+        from .bundle import write_entry
+        from .load import STUDY_FILE
+        from .render import ChartDrawings, render_bundle
+
+        drawings = ChartDrawings(drawer)
+        artifacts = build_artifacts(study_path or STUDY_FILE, on_chart=drawings.add)
+        bundle, pictures = render_bundle(artifacts, fingerprint=key, drawings=drawings)
+        write_entry(out, bundle, pictures)
     return 0
 
 

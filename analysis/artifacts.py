@@ -247,15 +247,26 @@ CHART_BUILDERS: tuple[Callable[[Study], ChartArtifact], ...] = (
 )
 
 
-def build_artifacts(study_file: Path = STUDY_FILE) -> Artifacts:
-    """Load and validate the data, then compute every table, chart and value."""
+def build_artifacts(
+    study_file: Path = STUDY_FILE, *, on_chart: Callable[[ChartArtifact], None] | None = None
+) -> Artifacts:
+    """Load and validate the data, then compute every chart, table and value.
+
+    ``on_chart`` is called with each chart as soon as it is built (charts come first), so that
+    drawing it can start while the rest is computed.
+    """
     study = load_study(study_file)
+    charts_: dict[str, ChartArtifact] = {}
+    for build_chart in CHART_BUILDERS:
+        chart = build_chart(study)
+        charts_[chart.name] = chart
+        if on_chart is not None:
+            on_chart(chart)
     tables: dict[str, Table] = {}
     for build in TABLE_BUILDERS:
         built = build(study)
         for table in built if isinstance(built, tuple) else (built,):
             tables[table.name] = table
-    charts_ = {c.name: c for c in (build(study) for build in CHART_BUILDERS)}
     return Artifacts(
         tables=tables,
         charts=charts_,

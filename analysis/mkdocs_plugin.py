@@ -8,6 +8,7 @@ import logging
 import re
 from pathlib import Path
 
+import jinja2
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
@@ -112,7 +113,12 @@ class AnalysisPlugin(BasePlugin[AnalysisPluginConfig]):
             return files
         bundle = self._result()
         for path in sorted(bundle.files):
-            files.append(File.generated(config, path, content=bundle.file_content(path)))
+            files.append(File.generated(config, path, content=bundle.files[path]))
+        assert self._job is not None
+        for path in bundle.external:  # drawn while the pages are built; see on_env
+            files.append(
+                File.generated(config, path, abs_src_path=str(self._job.external_file(path)))
+            )
         files.append(
             File.generated(config, "javascripts/vega-runtime.js", abs_src_path=str(self._runtime()))
         )
@@ -120,16 +126,42 @@ class AnalysisPlugin(BasePlugin[AnalysisPluginConfig]):
             file = files.get_file_from_path(uri)
             if file is None:
                 raise PluginError(f"study-analysis: notebook '{uri}' is not in docs/")
-            cached = job.cached
-            try:
-                executed = job.result()
-            except AnalysisError as exc:
-                raise PluginError(f"docs/{uri}: {exc}") from None
-            # Point the page at the executed copy (same relative path under the cache folder).
+            # Point the page at the executed copy (same relative path under the cache folder);
+            # it is waited for only when that page is read (on_pre_page), so the other pages
+            # are built while the notebook runs.
             file.src_dir = str(job.root)
             file.__dict__.pop("abs_src_path", None)
-            log.info("notebook %s: %s %s", uri, "cached" if cached else "executed", executed)
         return files
+
+    def _notebook(self, uri: str) -> None:
+        job = self._notebooks[uri]
+        cached = job.cached
+        try:
+            executed = job.result()
+        except AnalysisError as exc:
+            raise PluginError(f"docs/{uri}: {exc}") from None
+        log.info("notebook %s: %s %s", uri, "cached" if cached else "executed", executed)
+
+    def on_pre_page(self, page: Page, *, config: MkDocsConfig, files: Files) -> Page | None:
+        if page.file.src_uri in self._notebooks:  # before mkdocs-jupyter (listed after us) reads it
+            self._notebook(page.file.src_uri)
+        return page
+
+    def on_env(
+        self, env: jinja2.Environment, /, *, config: MkDocsConfig, files: Files
+    ) -> jinja2.Environment | None:
+        # The last hook before MkDocs writes files: everything computed must be there by now.
+        if not self.config.enabled:
+            return env
+        for uri, job in self._notebooks.items():  # a notebook page MkDocs did not read
+            if not job.cached:
+                self._notebook(uri)
+        if self._job is not None:
+            try:
+                self._job.finish()
+            except AnalysisError as exc:
+                raise PluginError(f"analysis failed:\n{exc}") from None
+        return env
 
     def on_page_markdown(
         self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files

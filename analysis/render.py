@@ -2,27 +2,38 @@
 
 from __future__ import annotations
 
-import base64
+import functools
 import html
 import json
 import math
-from functools import cache
+import re
+from collections.abc import Callable
+from concurrent.futures import Future
 
 import pandas as pd
 
+from . import draw
 from .artifacts import Artifacts, ChartArtifact
 from .bundle import ROOT_TOKEN, Bundle
+from .draw import Drawer
 from .errors import AnalysisError
 from .tables import Table
 
-__all__ = ["ChartError", "render_bundle", "svg_for", "table_html", "vegalite_version"]
+__all__ = [
+    "ChartDrawings",
+    "ChartError",
+    "render_bundle",
+    "svg_for",
+    "table_html",
+    "vegalite_version",
+]
 
 
 class ChartError(AnalysisError):
     """A chart's spec or data is invalid; names the chart and the field."""
 
 
-@cache
+@functools.cache
 def vegalite_version() -> str:
     """The Vega-Lite version Altair writes specs for, as vl-convert names it (e.g. '6.4')."""
     import altair as alt
@@ -99,14 +110,31 @@ def _spec(chart: ChartArtifact) -> dict:
         raise ChartError(msg) from None
 
 
-def svg_for(chart: ChartArtifact) -> str:
-    """Build-time SVG of a chart, labelled for assistive technology."""
-    import vl_convert as vlc
+_CLIP_ID = re.compile(r'(?<=id=")clip(\d+)(?=")|(?<=url\(#)clip(\d+)(?=\))')
 
-    _check_finite(chart)
-    svg = vlc.vegalite_to_svg(_spec(chart), vl_version=vegalite_version())
+
+def _labelled(chart: ChartArtifact, svg: str) -> str:
+    """The SVG labelled for assistive technology, its clip-path ids named after the chart.
+
+    vl-convert numbers clip paths with a counter that runs across every chart it draws, so
+    the numbers depend on what was drawn before; renamed, they are the same in every build and
+    unique on a page that shows several charts.
+    """
+    numbers: dict[str, int] = {}
+
+    def rename(match: re.Match[str]) -> str:
+        number = match.group(1) or match.group(2)
+        return f"clip-{chart.name}-{numbers.setdefault(number, len(numbers) + 1)}"
+
+    svg = _CLIP_ID.sub(rename, svg)
     label = _e(chart.description)
     return svg.replace("<svg ", f'<svg role="img" aria-label="{label}" focusable="false" ', 1)
+
+
+def svg_for(chart: ChartArtifact) -> str:
+    """Build-time SVG of a chart, labelled for assistive technology."""
+    _check_finite(chart)
+    return _labelled(chart, draw.svg(_spec(chart), vegalite_version()))
 
 
 def chart_html(chart: ChartArtifact, svg: str) -> str:
@@ -137,22 +165,6 @@ def chart_html(chart: ChartArtifact, svg: str) -> str:
         f"<p>{_e(chart.description)}</p>{data_table}</details>"
         "</figure>"
     )
-
-
-def vega_for(spec: dict) -> str:
-    """The Vega spec the interactive view embeds: compiled from Vega-Lite at build time, so the
-    browser does no compiling (and shows no compiler warnings to readers)."""
-    import vl_convert as vlc
-
-    return json.dumps(vlc.vegalite_to_vega(spec, vl_version=vegalite_version()), indent=None)
-
-
-def png_for(spec: dict) -> bytes:
-    """A PNG of a chart on a white background (for slides and documents)."""
-    import vl_convert as vlc
-
-    printable = {**spec, "config": {**spec.get("config", {}), "background": "white"}}
-    return vlc.vegalite_to_png(printable, vl_version=vegalite_version(), scale=2)
 
 
 def _csv(frame: pd.DataFrame) -> str:
@@ -207,13 +219,56 @@ def _catalogue(artifacts: Artifacts) -> tuple[Table, Table]:
     )
 
 
-def render_bundle(artifacts: Artifacts, *, fingerprint: str = "") -> Bundle:
-    """Render every artifact to HTML, and every table and chart to downloadable files."""
-    import altair as alt
+Picture = tuple[str, Callable[[], bytes]]  # a site path and how to get the file's bytes
 
+
+class ChartDrawings:
+    """Every chart's SVG, Vega and PNG, asked of a :class:`~analysis.draw.Drawer` as soon as the
+    chart is built (:meth:`add`), so drawing overlaps the computing of what comes after it.
+
+    SVG and Vega are needed for the pages and are drawn first; PNGs are drawn when nothing else
+    is waiting.
+    """
+
+    def __init__(self, drawer: Drawer | None = None) -> None:
+        self._drawer = drawer or Drawer(helper=False)
+        self._drawn: dict[str, tuple[dict, Future[str], Future[str], Future[bytes]]] = {}
+
+    def add(self, chart: ChartArtifact) -> None:
+        import altair as alt
+
+        _check_finite(chart)
+        with alt.data_transformers.disable_max_rows():
+            spec = _spec(chart)  # validated once; every file of the chart is made from it
+        version = vegalite_version()
+        self._drawn[chart.name] = (
+            spec,
+            self._drawer.submit(draw.svg, spec, version),
+            self._drawer.submit(draw.vega, spec, version),
+            self._drawer.submit(draw.png, spec, version, now=False),
+        )
+
+    def files(self, chart: ChartArtifact) -> tuple[dict, str, str, Callable[[], bytes]]:
+        """The chart's validated spec, labelled SVG, Vega JSON, and how to get its PNG."""
+        if chart.name not in self._drawn:
+            self.add(chart)
+        spec, svg, vega, png = self._drawn[chart.name]
+        return spec, _labelled(chart, svg.result()), vega.result(), png.result
+
+
+def render_bundle(
+    artifacts: Artifacts, *, fingerprint: str = "", drawings: ChartDrawings | None = None
+) -> tuple[Bundle, list[Picture]]:
+    """Render every artifact to HTML, and every table and chart to downloadable files.
+
+    Charts are drawn by ``drawings`` (default: in this process, when first needed). Returns the
+    bundle and its pictures (the PNGs, listed in ``Bundle.external``), which the caller fetches
+    after handing the bundle over: they take longest to draw.
+    """
+    drawings = drawings or ChartDrawings()
     blocks: dict[str, str] = {}
     files: dict[str, str] = {}
-    binary: dict[str, bytes] = {}
+    pictures: list[Picture] = []
     for name, path in artifacts.data_files.items():
         files[f"downloads/{name}"] = path.read_text(encoding="utf-8")
     tables = dict(artifacts.tables)
@@ -223,22 +278,21 @@ def render_bundle(artifacts: Artifacts, *, fingerprint: str = "") -> Bundle:
         blocks[f"table:{table.name}"] = table_html(table)
         files[f"downloads/tables/{table.name}.csv"] = _csv(table.data)
         files[f"downloads/tables/{table.name}.json"] = _json(table.data)
-    with alt.data_transformers.disable_max_rows():
-        for chart in artifacts.charts.values():
-            svg = svg_for(chart)
-            blocks[f"chart:{chart.name}"] = chart_html(chart, svg)
-            base = f"downloads/charts/{chart.name}"
-            files[f"{base}.csv"] = _csv(chart.data)
-            files[f"{base}.svg"] = svg
-            files[f"{base}.vl.json"] = chart.chart.to_json(indent=1) + "\n"
-            spec = _spec(chart)
-            binary[f"{base}.png"] = png_for(spec)
-            files[f"{base}.vg.json"] = vega_for(spec)
-    files.update({path: base64.b64encode(data).decode("ascii") for path, data in binary.items()})
-    return Bundle(
+    for chart in artifacts.charts.values():
+        spec, svg, vega, png = drawings.files(chart)
+        blocks[f"chart:{chart.name}"] = chart_html(chart, svg)
+        base = f"downloads/charts/{chart.name}"
+        files[f"{base}.csv"] = _csv(chart.data)
+        files[f"{base}.svg"] = svg
+        files[f"{base}.vl.json"] = json.dumps(spec, indent=1, sort_keys=True, ensure_ascii=False)
+        files[f"{base}.vl.json"] += "\n"
+        files[f"{base}.vg.json"] = vega
+        pictures.append((f"{base}.png", png))
+    bundle = Bundle(
         blocks=blocks,
         values=dict(artifacts.values),
         files=files,
-        binary=sorted(binary),
+        external=sorted(path for path, _ in pictures),
         fingerprint=fingerprint,
     )
+    return bundle, pictures

@@ -50,8 +50,11 @@ def test_a_cache_hit_imports_no_heavy_library_and_a_bad_file_fails_with_its_mess
         "from analysis.bundle import start_bundle\n"
         "job = start_bundle(Path(sys.argv[1]))\n"
         "bundle = job.result()\n"
+        "job.finish()\n"
         "heavy = {'pandas', 'altair', 'scipy', 'lifelines', 'vl_convert'}\n"
-        "print(job.cached, sorted(heavy & set(sys.modules)), len(bundle.blocks))\n"
+        "pngs = [job.external_file(p).read_bytes()[:8] for p in bundle.external]\n"
+        "print(job.cached, sorted(heavy & set(sys.modules)), len(bundle.blocks),\n"
+        "      len(pngs), all(png == b'\\x89PNG\\r\\n\\x1a\\n' for png in pngs))\n"
     )
     first = subprocess.run(
         [sys.executable, "-c", code, str(tmp_path)],
@@ -69,6 +72,12 @@ def test_a_cache_hit_imports_no_heavy_library_and_a_bad_file_fails_with_its_mess
     )
     assert first.stdout.split()[0] == "False"
     assert second.stdout.startswith("True []")
+    charts = sum(
+        name.startswith("chart:")
+        for name in Bundle.from_json(next(tmp_path.glob("bundle-*/bundle.json")).read_text()).blocks
+    )
+    assert first.stdout.split()[-2:] == [str(charts), "True"]  # one PNG per chart, all PNGs
+    assert second.stdout.split()[-2:] == [str(charts), "True"]
 
     from analysis.bundle import start_bundle
 

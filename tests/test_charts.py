@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pandas as pd
 import pytest
@@ -79,6 +80,37 @@ def test_rendered_svg_is_labelled_and_uses_current_color(artifacts) -> None:
     svg = svg_for(artifacts.charts["os_5y"])
     assert svg.startswith('<svg role="img" aria-label="Overall survival')
     assert 'fill="currentColor"' in svg
+
+
+@pytest.mark.slow
+def test_svg_clip_ids_are_named_after_the_chart_whatever_was_drawn_before(artifacts) -> None:
+    km = artifacts.charts["survival_km"]
+    first = svg_for(km)
+    svg_for(artifacts.charts["survival_envelope"])  # moves vl-convert's own id counter on
+    again = svg_for(km)
+    assert again == first
+    ids = re.findall(r'id="(clip[^"]*)"', first)
+    assert ids
+    assert all(i.startswith("clip-survival_km-") for i in ids)
+    assert sorted(re.findall(r"url\(#([^)]*)\)", first)) == sorted(ids)
+
+
+def test_charts_are_handed_on_as_soon_as_they_are_built_before_any_table(monkeypatch) -> None:
+    from analysis import artifacts as module
+
+    seen: list[str] = []
+
+    def noting(build):
+        def table(study):
+            seen.append("table")
+            return build(study)
+
+        return table
+
+    monkeypatch.setattr(module, "TABLE_BUILDERS", tuple(map(noting, module.TABLE_BUILDERS)))
+    built = build_artifacts(on_chart=lambda chart: seen.append(chart.name))
+    assert seen[: len(built.charts)] == list(built.charts)
+    assert set(seen[len(built.charts) :]) == {"table"}
 
 
 def test_a_chart_with_missing_values_fails_naming_chart_and_field(artifacts) -> None:

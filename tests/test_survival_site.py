@@ -116,3 +116,17 @@ def test_bad_patient_file_stops_the_build_naming_row_and_column(tmp_path: Path) 
     assert "field 'death'" in result.stderr
     assert "expected 0 or 1" in result.stderr
     assert not (tmp_path / "site" / "survival" / "index.html").exists()
+
+
+@pytest.mark.slow
+def test_a_notebook_cell_that_fails_stops_the_build_naming_the_notebook(tmp_path: Path) -> None:
+    project = _project_copy(tmp_path)
+    notebook = project / "docs" / "notebooks" / "reproduce.ipynb"
+    nb = nbformat.read(notebook, as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell("raise RuntimeError('this cell fails')"))
+    nbformat.write(nb, notebook)
+    result = run_mkdocs_build(tmp_path / "site", project=project)
+    assert result.returncode != 0
+    assert "docs/notebooks/reproduce.ipynb: notebook execution failed" in result.stderr
+    assert "this cell fails" in result.stderr
+    assert not list((tmp_path / "site").rglob("*.html"))  # nothing published

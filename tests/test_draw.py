@@ -1,0 +1,66 @@
+"""Charts are drawn in a helper process, exactly as in this one, urgent drawings first."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from analysis import draw
+from analysis.draw import Drawer
+
+SPEC = {
+    "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
+    "data": {"values": [{"a": 1, "b": 2}, {"a": 2, "b": 3}]},
+    "mark": "point",
+    "encoding": {
+        "x": {"field": "a", "type": "quantitative"},
+        "y": {"field": "b", "type": "quantitative"},
+    },
+}
+
+
+def _version() -> str:
+    from analysis.render import vegalite_version
+
+    return vegalite_version()
+
+
+def finished_at(delay: float) -> int:
+    """A stand-in drawing: wait, then say when it finished (monotonic, shared by processes)."""
+    time.sleep(delay)
+    return time.monotonic_ns()
+
+
+def fails() -> None:
+    msg = "cannot draw this"
+    raise ValueError(msg)
+
+
+@pytest.mark.slow
+def test_the_helper_process_draws_exactly_what_this_process_draws() -> None:
+    version = _version()
+    here = Drawer(helper=False)
+    with Drawer() as helper:
+        for make in (draw.svg, draw.vega, draw.png):
+            assert (
+                helper.submit(make, SPEC, version).result()
+                == here.submit(make, SPEC, version).result()
+            )
+
+
+@pytest.mark.slow
+def test_drawings_asked_for_now_are_drawn_before_those_that_can_wait() -> None:
+    with Drawer() as helper:
+        first = helper.submit(finished_at, 0.5, now=False)  # starts at once: nothing else waits
+        later = [helper.submit(finished_at, 0.0, now=False) for _ in range(2)]
+        urgent = helper.submit(finished_at, 0.0)
+        assert first.result() < urgent.result() < min(f.result() for f in later)
+
+
+@pytest.mark.parametrize("helper", [False, pytest.param(True, marks=pytest.mark.slow)])
+def test_a_drawing_that_fails_raises_its_error_from_result_in_either_process(helper: bool) -> None:
+    with Drawer(helper=helper) as drawer:
+        failed = drawer.submit(fails)
+        with pytest.raises(ValueError, match="cannot draw this"):
+            failed.result()
