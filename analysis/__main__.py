@@ -71,8 +71,8 @@ def _check(study_path: Path | None) -> int:
 def _bundle(out: Path, study_path: Path | None, key: str) -> int:
     from .draw import Drawer
 
-    # Started first: the helper's drawing engine starts while this process imports pandas and
-    # altair, and it draws each chart as soon as it is built, while this process computes on.
+    # The drawer's helper process draws each chart as soon as it is built, while this process
+    # computes the rest; the bundle is handed over before the PNGs are drawn (write_entry).
     with Drawer() as drawer:
         from .artifacts import build_artifacts
         from .bundle import write_entry
