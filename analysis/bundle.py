@@ -161,9 +161,11 @@ class BundleJob:
             return self._bundle
         assert self._child is not None
         line = self._child.readline()
-        if not line.startswith(f"{READY} "):
-            self._child.wait()  # raises with the child's message if it failed
-            msg = f"the analysis child process ended without a bundle (it printed {line!r})"
+        while line and not line.startswith(f"{READY} "):  # anything else printed is passed over
+            line = self._child.readline()
+        if not line:
+            out = self._child.wait()  # raises with the child's message if it failed
+            msg = f"the analysis child process ended without a bundle; it printed: {out[-2000:]}"
             raise AnalysisError(msg)
         written = Path(line.removeprefix(f"{READY} ").strip())
         try:
