@@ -1,56 +1,76 @@
-"""The static server the browser tests and benchmarks use behaves like the real host."""
+"""`mkdocs serve` watches the data: edit a number and the served page shows the recomputed value."""
 
 from __future__ import annotations
 
-import gzip
+import os
+import socket
+import subprocess
+import sys
+import time
 import urllib.request
 from pathlib import Path
 
-from tests.conftest import serve_directory
+import pytest
+
+from tests.conftest import STUDY_FILE, copy_site_sources
+
+pytestmark = pytest.mark.slow
 
 
-def _get(url: str, encoding: str | None) -> tuple[int, dict[str, str], bytes]:
-    request = urllib.request.Request(url, headers={"Accept-Encoding": encoding} if encoding else {})
-    with urllib.request.urlopen(request) as response:
-        return response.status, dict(response.headers), response.read()
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
-def test_text_is_sent_gzip_encoded_when_the_browser_asks_as_github_pages_does(tmp_path: Path):
-    page = "<!doctype html><title>t</title>" + "<p>study</p>" * 500
-    (tmp_path / "results").mkdir()
-    (tmp_path / "results" / "index.html").write_text(page)
-    with serve_directory(tmp_path) as url:
-        status, headers, body = _get(url + "results/", "gzip, deflate")
-    assert status == 200
-    assert headers["Content-Encoding"] == "gzip"
-    assert int(headers["Content-Length"]) == len(body) < len(page) / 10
-    assert gzip.decompress(body).decode() == page
+def _fetch(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=5) as response:
+        return response.read().decode("utf-8")
 
 
-def test_files_are_sent_as_they_are_without_accept_encoding_or_when_not_text(tmp_path: Path):
-    (tmp_path / "index.html").write_text("<p>plain</p>")
-    (tmp_path / "favicon.png").write_bytes(b"\x89PNG not really")
-    with serve_directory(tmp_path) as url:
-        _, headers, body = _get(url, None)
-        assert "Content-Encoding" not in headers
-        assert body == b"<p>plain</p>"
-        _, headers, body = _get(url + "favicon.png", "gzip")
-        assert "Content-Encoding" not in headers
-        assert body == b"\x89PNG not really"
+def _wait_for(url: str, needle: str, seconds: float) -> str:
+    deadline, last = time.monotonic() + seconds, ""
+    while time.monotonic() < deadline:
+        try:
+            last = _fetch(url)
+            if needle in last:
+                return last
+        except OSError:
+            pass
+        time.sleep(0.5)
+    raise AssertionError(f"{needle!r} did not appear at {url} within {seconds} s")
 
 
-def test_uncompressed_serving_can_be_asked_for(tmp_path: Path):
-    (tmp_path / "index.html").write_text("<p>plain</p>" * 100)
-    with serve_directory(tmp_path, compress=False) as url:
-        _, headers, body = _get(url, "gzip")
-    assert "Content-Encoding" not in headers
-    assert body == b"<p>plain</p>" * 100
-
-
-def test_a_folder_without_its_slash_is_redirected_not_compressed(tmp_path: Path):
-    (tmp_path / "results").mkdir()
-    (tmp_path / "results" / "index.html").write_text("<p>r</p>")
-    with serve_directory(tmp_path) as url:
-        status, _, body = _get(url + "results", "gzip")  # urllib follows the 301
-    assert status == 200
-    assert gzip.decompress(body) == b"<p>r</p>"
+def test_editing_the_data_file_updates_the_served_page(tmp_path: Path) -> None:
+    project = copy_site_sources(tmp_path / "project")
+    study = project / "study.yaml"
+    study.write_text(STUDY_FILE.read_text())
+    config = project / "mkdocs.yml"
+    config.write_text(
+        config.read_text().replace(
+            "  - study-analysis:\n", "  - study-analysis:\n      study: study.yaml\n"
+        )
+    )
+    port = _free_port()
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "STUDY_GIT_DATES": "false"}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
+        cwd=project,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        url = f"http://127.0.0.1:{port}/"
+        _wait_for(url, "40.5% (15/37)", 90)
+        study.write_text(
+            study.read_text().replace(
+                "numerator: 15\n    denominator: 37\n    percent: 40.5",
+                "numerator: 16\n    denominator: 37\n    percent: 43.2",
+            )
+        )
+        html = _wait_for(url, "43.2% (16/37)", 90)
+        assert "40.5% (15/37)" not in html
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
