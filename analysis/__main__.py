@@ -44,7 +44,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _publish(args: argparse.Namespace) -> int:
-    from .publish import publish
+    from .publish.deploy import publish
 
     plan = publish(Path.cwd(), args.version, args.alias, remote=args.remote, push=not args.no_push)
     names = ", ".join((plan.version, *plan.aliases))
@@ -54,14 +54,14 @@ def _publish(args: argparse.Namespace) -> int:
 
 
 def _check(study_path: Path | None) -> int:
-    from .checks import run_checks
-    from .load import STUDY_FILE, load_study
+    from .study.checks import run_checks
+    from .study.load import STUDY_FILE, load_study
 
     study = load_study(study_path or STUDY_FILE)
     for check in run_checks(study):
         print(f"{check.symbol} {check.title}: {check.computed}")
     print(f"{study_path or STUDY_FILE}: valid")
-    from .comparators import COMPARATORS_FILE, load_comparators
+    from .context.schema import COMPARATORS_FILE, load_comparators
 
     load_comparators(COMPARATORS_FILE, study=study)
     print(f"{COMPARATORS_FILE}: valid")
@@ -69,15 +69,15 @@ def _check(study_path: Path | None) -> int:
 
 
 def _bundle(out: Path, study_path: Path | None, key: str) -> int:
-    from .draw import Drawer
+    from .render.draw import Drawer
 
     # The drawer's helper process draws each chart as soon as it is built, while this process
     # computes the rest; the bundle is handed over before the PNGs are drawn (write_entry).
     with Drawer() as drawer:
-        from .artifacts import build_artifacts
-        from .bundle import write_entry
-        from .load import STUDY_FILE
-        from .render import ChartDrawings, render_bundle
+        from .mkdocs_side.bundle import write_entry
+        from .registry import build_artifacts
+        from .render.blocks import ChartDrawings, render_bundle
+        from .study.load import STUDY_FILE
 
         drawings = ChartDrawings(drawer)
         artifacts = build_artifacts(study_path or STUDY_FILE, on_chart=drawings.add)
@@ -92,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "check":
             return _check(args.study)
         if args.command == "runtime":
-            from .runtime import RUNTIME_DIR, ensure_runtime
+            from .mkdocs_side.runtime import RUNTIME_DIR, ensure_runtime
 
             print(ensure_runtime(args.dir or RUNTIME_DIR))
             return 0
@@ -101,12 +101,12 @@ def main(argv: list[str] | None = None) -> int:
 
             return notes_check(args.docs)
         if args.command == "notebook":
-            from .notebook import execute_notebook
+            from .mkdocs_side.notebook import execute_notebook
 
             execute_notebook(args.source, args.out, patients_file=args.patients)
             return 0
         if args.patients is not None:
-            from .survival_artifacts import set_patient_file
+            from .patient_level.artifacts import set_patient_file
 
             set_patient_file(args.patients)
         if args.command == "publish":

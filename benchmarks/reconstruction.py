@@ -16,9 +16,9 @@ def main(loop_cohorts: int = 200) -> None:
     from lifelines import KaplanMeierFitter
     from lifelines.statistics import logrank_test
 
-    from analysis.load import load_study
-    from analysis.reconstruct import reconstruct
-    from analysis.survival import km_at, logrank
+    from analysis.patient_level.reconstruct import reconstruct
+    from analysis.stats.survival import km_at, logrank
+    from analysis.study.load import load_study
 
     study = load_study()
     reconstruct(study, cohorts=20)  # warm-up: imports and caches

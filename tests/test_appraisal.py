@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import yaml
 
-from analysis.appraisal import (
+from analysis.appraisal.schema import (
     APPRAISAL_FILE,
     BOTTOM_LINE_MAX_CHARS,
     CASP_COHORT,
@@ -19,10 +19,10 @@ from analysis.appraisal import (
     count_sentences,
     load_appraisal,
 )
-from analysis.appraisal_tables import ANSWER_DISPLAY, appraisal_values, checklist_table, edition
-from analysis.artifacts import _values
+from analysis.appraisal.tables import ANSWER_DISPLAY, appraisal_values, checklist_table, edition
 from analysis.errors import AppraisalDataError, DataProblem, StudyDataError
-from analysis.load import load_study
+from analysis.registry import _values
+from analysis.study.load import load_study
 
 from .conftest import PROJECT
 

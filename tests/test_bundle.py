@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from analysis.bundle import Bundle, fingerprint
 from analysis.errors import AnalysisError
+from analysis.mkdocs_side.bundle import Bundle, fingerprint
 from tests.conftest import PROJECT, STUDY_FILE
 
 
@@ -47,7 +47,7 @@ def test_a_cache_hit_imports_no_heavy_library_and_a_bad_file_fails_with_its_mess
     code = (
         "import sys\n"
         "from pathlib import Path\n"
-        "from analysis.bundle import start_bundle\n"
+        "from analysis.mkdocs_side.bundle import start_bundle\n"
         "job = start_bundle(Path(sys.argv[1]))\n"
         "bundle = job.result()\n"
         "job.finish()\n"
@@ -75,7 +75,7 @@ def test_a_cache_hit_imports_no_heavy_library_and_a_bad_file_fails_with_its_mess
     assert first.stdout.split()[-2:] == [str(charts), "True"]  # one PNG per chart, all PNGs
     assert second.stdout.split()[-2:] == [str(charts), "True"]
 
-    from analysis.bundle import start_bundle
+    from analysis.mkdocs_side.bundle import start_bundle
 
     bad = tmp_path / "bad.yaml"
     bad.write_text(STUDY_FILE.read_text().replace("percent: 40.5", "percent: 41.5"))

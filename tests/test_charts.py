@@ -8,9 +8,9 @@ import re
 import pandas as pd
 import pytest
 
-from analysis.artifacts import build_artifacts
-from analysis.render import ChartError, svg_for
-from analysis.theme import PALETTE, config
+from analysis.registry import build_artifacts
+from analysis.render.blocks import ChartError, svg_for
+from analysis.render.theme import PALETTE, config
 
 
 @pytest.fixture(scope="module")
@@ -96,7 +96,7 @@ def test_svg_clip_ids_are_named_after_the_chart_whatever_was_drawn_before(artifa
 
 
 def test_charts_are_handed_on_as_soon_as_they_are_built_before_any_table(monkeypatch) -> None:
-    from analysis import artifacts as module
+    from analysis import registry as module
 
     seen: list[str] = []
 

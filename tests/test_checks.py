@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from analysis.checks import run_checks
-from analysis.flow import patient_flow
-from analysis.load import load_study
+from analysis.study.checks import run_checks
+from analysis.study.flow import patient_flow
+from analysis.study.load import load_study
 from tests.conftest import STUDY_FILE
 
 

@@ -15,8 +15,8 @@ import pandas as pd
 import pytest
 import yaml
 
-from analysis.comparators import COMPARATORS_FILE, load_comparators
-from analysis.context import (
+from analysis.context.artifacts import comparator_chart
+from analysis.context.rows import (
     context_values,
     disagreement_rows,
     eras_table,
@@ -26,10 +26,10 @@ from analysis.context import (
     traceable_numbers,
     untraced_numbers,
 )
-from analysis.context_artifacts import comparator_chart
+from analysis.context.schema import COMPARATORS_FILE, load_comparators
 from analysis.errors import ComparatorDataError, DataProblem
-from analysis.load import load_study
-from analysis.tables import survival_rows
+from analysis.study.load import load_study
+from analysis.study.tables import survival_rows
 
 RAW = yaml.safe_load(COMPARATORS_FILE.read_text(encoding="utf-8"))
 

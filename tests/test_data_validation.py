@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from analysis.errors import StudyDataError
-from analysis.load import load_study
+from analysis.study.load import load_study
 from tests.conftest import STUDY_FILE
 
 

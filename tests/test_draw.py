@@ -6,8 +6,8 @@ import time
 
 import pytest
 
-from analysis import draw
-from analysis.draw import Drawer
+from analysis.render import draw
+from analysis.render.draw import Drawer
 
 SPEC = {
     "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
@@ -21,7 +21,7 @@ SPEC = {
 
 
 def _version() -> str:
-    from analysis.render import vegalite_version
+    from analysis.render.blocks import vegalite_version
 
     return vegalite_version()
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from analysis.edition import Edition, current_edition, edition_key, parse_edition_name
 from analysis.errors import PublishError
-from analysis.publish import repository_urls
+from analysis.publish.deploy import repository_urls
+from analysis.publish.edition import Edition, current_edition, edition_key, parse_edition_name
 
 from .conftest import PROJECT
 

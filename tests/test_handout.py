@@ -11,8 +11,8 @@ import yaml
 from playwright.sync_api import Browser, Page
 from pypdf import PdfReader
 
-from analysis.artifacts import _values
-from analysis.load import load_study
+from analysis.registry import _values
+from analysis.study.load import load_study
 
 from .conftest import PROJECT
 

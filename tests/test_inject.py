@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from analysis.bundle import ROOT_TOKEN, Bundle
 from analysis.errors import UnknownArtifactError
-from analysis.inject import PlaceholderError, inject, restore_blocks
+from analysis.mkdocs_side.bundle import ROOT_TOKEN, Bundle
+from analysis.mkdocs_side.inject import PlaceholderError, inject, restore_blocks
 
 BUNDLE = Bundle(
     blocks={

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from tests.conftest import PROJECT
 
-GLUE = {"mkdocs_plugin.py"}
+GLUE = {"analysis_plugin.py", "notes_plugin.py"}
 
 
 def _imports(path: Path) -> set[str]:
@@ -34,7 +34,7 @@ def test_only_the_glue_modules_import_mkdocs() -> None:
 
 def test_loading_the_plugin_imports_no_heavy_library() -> None:
     code = (
-        "import sys, analysis.mkdocs_plugin\n"
+        "import sys, analysis.mkdocs_side.analysis_plugin\n"
         "heavy = {'pandas', 'altair', 'scipy', 'lifelines', 'numpy', 'vl_convert'}\n"
         "print(sorted(heavy & set(sys.modules)))\n"
     )

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from analysis.errors import PatientDataError
-from analysis.patients import COLUMNS, load_patients
+from analysis.patient_level.patients import COLUMNS, load_patients
 
 SYNTHETIC = Path(__file__).parent / "data" / "patients_synthetic.csv"
 HEADER = ",".join(c.name for c in COLUMNS if c.required)

@@ -24,7 +24,7 @@ import pytest
 from playwright.sync_api import Browser
 
 from analysis.errors import PublishError
-from analysis.publish import plan_publish, publish
+from analysis.publish.deploy import plan_publish, publish
 
 from .conftest import PROJECT
 

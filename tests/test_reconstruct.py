@@ -9,11 +9,11 @@ import pytest
 from lifelines import KaplanMeierFitter
 from lifelines.statistics import logrank_test
 
-from analysis.cohorts import RECONSTRUCTED_LABEL, SALVAGE_CODES, TRANSPLANT_CODES
 from analysis.errors import ReconstructionError
-from analysis.fidelity import check, constraints, measure
-from analysis.load import STUDY_FILE, load_study
-from analysis.reconstruct import Reconstruction, reconstruct
+from analysis.patient_level.cohorts import RECONSTRUCTED_LABEL, SALVAGE_CODES, TRANSPLANT_CODES
+from analysis.patient_level.fidelity import check, constraints, measure
+from analysis.patient_level.reconstruct import Reconstruction, reconstruct
+from analysis.study.load import STUDY_FILE, load_study
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats as sps
 
-from analysis.stats import (
+from analysis.stats.intervals import (
     clopper_pearson,
     km_se_without_censoring,
     survival_interval,

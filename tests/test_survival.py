@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from lifelines import CoxPHFitter, KaplanMeierFitter
 from lifelines.statistics import logrank_test
 
-from analysis.survival import cox_binary, km_at, logrank, median_follow_up
+from analysis.stats.survival import cox_binary, km_at, logrank, median_follow_up
 
 TOL = 1e-9
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from analysis.notebook import execute_notebook
+from analysis.mkdocs_side.notebook import execute_notebook
 
 from .conftest import PROJECT, copy_site_sources, run_mkdocs_build
 

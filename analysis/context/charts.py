@@ -1,0 +1,141 @@
+"""Context page chart: survival after relapse across cohorts, one panel per endpoint and time point."""
+
+from __future__ import annotations
+
+import math
+
+import altair as alt
+import pandas as pd
+
+from ..render import theme
+
+__all__ = ["comparison_frame", "survival_comparison_chart"]
+
+_ENDPOINT_NAMES = {"OS": "Overall survival", "RFS": "Relapse-free survival"}
+
+
+def comparison_frame(rows: pd.DataFrame) -> pd.DataFrame:
+    """Chart rows from :func:`analysis.context.rows.survival_comparison_rows`.
+
+    Adds ``panel`` (endpoint and time point; one panel each, so estimates at different time
+    points never share a scale), ``panel_order``, ``label`` (cohort and source number),
+    ``annotation`` (the value with its time point, on every mark), ``role`` and ``colour``.
+    """
+    frame = rows.copy()
+    unit_short = {"days": "d", "weeks": "wk", "months": "mo", "years": "y"}
+    frame["panel"] = [
+        f"{_ENDPOINT_NAMES.get(e, e)} at {t:g} {u}"
+        for e, t, u in zip(frame["endpoint"], frame["time"], frame["unit"], strict=True)
+    ]
+    frame["panel_order"] = [(t, e) for t, e in zip(frame["time"], frame["endpoint"], strict=True)]
+    order = {key: i for i, key in enumerate(sorted(set(frame["panel_order"])))}
+    frame["panel_order"] = frame["panel_order"].map(order)
+    frame["label"] = [
+        f"{c} [{n}]" for c, n in zip(frame["cohort"], frame["source_number"], strict=True)
+    ]
+    frame["annotation"] = [
+        f"{p:g}% at {t:g} {unit_short[u]}" + (" · sources disagree" if d else "")
+        for p, t, u, d in zip(
+            frame["percent"], frame["time"], frame["unit"], frame["disagreement"], strict=True
+        )
+    ]
+    frame["role"] = [
+        "this study" if s else ("sources disagree" if d else "other cohort")
+        for s, d in zip(frame["this_study"], frame["disagreement"], strict=True)
+    ]
+    meaning = {"this study": "studied", "sources disagree": "unknown", "other cohort": "estimate"}
+    frame["colour"] = frame["role"].map(lambda r: theme.semantic_colour(meaning[r]))
+    frame["interval"] = [
+        "none reported"
+        if math.isnan(lo)
+        else (f"{lo:.1f}–{hi:.1f}%" if "computed" in basis else f"{lo:g}–{hi:g}%")
+        for lo, hi, basis in zip(
+            frame["lower"], frame["upper"], frame["interval_basis"], strict=True
+        )
+    ]
+    return frame.sort_values(["panel_order", "this_study"], ascending=[True, False], kind="stable")
+
+
+def survival_comparison_chart(frame: pd.DataFrame, *, description: str) -> alt.FacetChart:
+    """Estimates with their 95% intervals where one exists, one panel per endpoint and time.
+
+    ``frame`` comes from :func:`comparison_frame`. Nothing is pooled or averaged: every mark is
+    one estimate as one source reports it. Estimates without an SE or CI have no interval line.
+    """
+    columns = [
+        "panel",
+        "panel_order",
+        "label",
+        "cohort",
+        "percent",
+        "lower",
+        "upper",
+        "interval",
+        "interval_basis",
+        "annotation",
+        "role",
+        "colour",
+        "origin",
+        "reported",
+        "n",
+    ]
+    # Explicit nulls where no interval exists (NaN is not valid JSON in the exported spec).
+    records = [
+        {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in row.items()}
+        for row in frame[columns].to_dict(orient="records")
+    ]
+    data = alt.Data(values=records)
+    x_scale = alt.Scale(domain=[0, 100])
+    tooltip = [
+        alt.Tooltip("cohort:N", title="Cohort"),
+        alt.Tooltip("panel:N", title="Endpoint"),
+        alt.Tooltip("reported:N", title="As reported"),
+        alt.Tooltip("interval:N", title="95% CI"),
+        alt.Tooltip("interval_basis:N", title="Interval"),
+        alt.Tooltip("origin:N", title="Time origin"),
+        alt.Tooltip("n:Q", title="Patients"),
+    ]
+    y = alt.Y("label:N", title=None, sort=None, axis=alt.Axis(labelLimit=300))
+    base = alt.Chart().encode(y=y, tooltip=tooltip)
+    ci = (
+        base.transform_filter("isValid(datum.lower)")
+        .mark_rule(strokeWidth=2.5)
+        .encode(
+            x=alt.X("lower:Q", scale=x_scale, title="Survival (%) at the panel's time point"),
+            x2="upper:Q",
+            color=alt.Color("colour:N", scale=None),
+        )
+    )
+    point = base.mark_point(filled=True, size=90, shape="diamond").encode(
+        x=alt.X("percent:Q", scale=x_scale),
+        color=alt.Color("colour:N", scale=None),
+    )
+    text = base.mark_text(align="left", dx=8, dy=-11).encode(
+        x=alt.X("percent:Q", scale=x_scale), text="annotation:N"
+    )
+    layered = alt.layer(ci, point, text, data=data).properties(width=520, height=alt.Step(40))
+    return (
+        layered.facet(
+            row=alt.Row(
+                "panel:N",
+                sort=alt.EncodingSortField("panel_order", order="ascending"),
+                header=alt.Header(
+                    title=None,
+                    labelAngle=0,
+                    labelAlign="left",
+                    labelAnchor="start",
+                    labelOrient="top",
+                    labelFontWeight="bold",
+                    labelFontSize=13,
+                    labelColor="currentColor",
+                ),
+            ),
+            spacing=18,
+        )
+        .resolve_scale(y="independent")
+        # Room on the left: browsers may draw the labels in a wider font than the renderer
+        # measured them with.
+        .properties(
+            description=description, padding={"left": 40, "top": 5, "right": 5, "bottom": 5}
+        )
+    )

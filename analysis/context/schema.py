@@ -1,0 +1,389 @@
+"""Schema, loading and validation of the comparator data file (analysis/data/comparators.yaml).
+
+Every problem is reported as a :class:`~analysis.errors.DataProblem` naming the file, line,
+entry and field, and all problems of a file are raised together in one
+:class:`~analysis.errors.ComparatorDataError`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictFloat,
+    StrictInt,
+    StrictStr,
+    ValidationError,
+)
+
+from ..errors import ComparatorDataError, DataProblem
+from ..study.load import DATA_DIR, Locator, read_yaml
+from ..study.schema import CountFigure, Study, SurvivalFigure
+
+__all__ = [
+    "COMPARATORS_FILE",
+    "TIME_UNITS",
+    "Cohort",
+    "Comparators",
+    "Era",
+    "Estimate",
+    "Option",
+    "Result",
+    "Source",
+    "load_comparators",
+    "study_problems",
+]
+
+COMPARATORS_FILE = DATA_DIR / "comparators.yaml"
+TIME_UNITS = ("days", "weeks", "months", "years")
+
+Number = StrictInt | StrictFloat
+Id = Annotated[StrictStr, Field(pattern=r"^[a-z][a-z0-9_]*$")]
+Text = Annotated[StrictStr, Field(min_length=1)]
+Percent = Annotated[Number, Field(ge=0, le=100)]
+Unit = Literal["days", "weeks", "months", "years"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Source(_Model):
+    """Where figures come from; needs at least one of ``doi``, ``pmid`` or ``url``."""
+
+    id: Id
+    citation: Text
+    kind: Text
+    doi: Annotated[StrictStr, Field(pattern=r"^10\.\d{4,9}/\S+$")] | None = None
+    pmid: Annotated[StrictStr, Field(pattern=r"^\d+$")] | None = None
+    url: Annotated[StrictStr, Field(pattern=r"^https?://\S+$")] | None = None
+
+
+class _Reported(_Model):
+    """A percentage as reported, with its SE or 95% CI (at most one of them) when reported."""
+
+    percent: Percent
+    se: Annotated[Number, Field(gt=0, le=50)] | None = None
+    ci: tuple[Percent, Percent] | None = None
+
+
+class Result(_Reported):
+    """A headline result of a trial or treatment (eras and options)."""
+
+    endpoint: Text
+    subgroup: Text
+    time: Annotated[Number, Field(gt=0)] | None = None
+    unit: Unit | None = None
+
+
+class Cohort(_Model):
+    """A group of infants followed after relapse or refractory disease."""
+
+    id: Id
+    name: Text
+    group: Text
+    population: Text
+    kmt2a_share: Text
+    n: Annotated[StrictInt, Field(gt=0)]
+    n_of: Annotated[StrictInt, Field(gt=0)] | None = None
+    years: Text | None = None
+    follow_up: Text
+    this_study: StrictBool = False
+    caveat: Text
+    source: Id
+
+
+class Estimate(_Reported):
+    """A survival figure of a cohort at a time point, as one source reports it."""
+
+    id: Id
+    cohort: Id
+    endpoint: Text
+    origin: Text
+    time: Annotated[Number, Field(gt=0)]
+    unit: Unit
+    source: Id
+    quote: Text | None = None
+    note: Text | None = None
+
+
+class Era(_Model):
+    """A first-line trial, in the order the file lists them within its programme."""
+
+    id: Id
+    programme: Text
+    trial: Text
+    published: Annotated[StrictInt, Field(ge=1950, le=2100)] | None = None
+    years: Text | None = None
+    years_source: Id | None = None
+    population: Text
+    what_changed: Text
+    results: list[Result]
+    source: Id
+    note: Text | None = None
+
+
+class Option(_Model):
+    """A newer treatment for relapsed or refractory KMT2A-rearranged disease."""
+
+    id: Id
+    name: Text
+    status: Text
+    indication: Text
+    evidence: Text
+    results: list[Result]
+    extra: Text | None = None
+    source: Id
+    caveat: Text
+
+
+class Comparators(_Model):
+    """The whole comparator file."""
+
+    sources: list[Source] = Field(min_length=1)
+    cohorts: list[Cohort] = Field(min_length=1)
+    estimates: list[Estimate] = Field(min_length=1)
+    eras: list[Era] = Field(default_factory=list)
+    options: list[Option] = Field(default_factory=list)
+
+    def source(self, source_id: str) -> Source:
+        for src in self.sources:
+            if src.id == source_id:
+                return src
+        msg = f"no source with id '{source_id}'"
+        raise KeyError(msg)
+
+    def cohort(self, cohort_id: str) -> Cohort:
+        for cohort in self.cohorts:
+            if cohort.id == cohort_id:
+                return cohort
+        msg = f"no cohort with id '{cohort_id}'"
+        raise KeyError(msg)
+
+
+_SECTIONS = ("sources", "cohorts", "estimates", "eras", "options")
+
+
+def _problem(
+    loc: Locator, path: tuple[Any, ...], field: str, found: str, expected: str
+) -> DataProblem:
+    """A problem at ``path`` (section, index, field parts…), with the line of the deepest part."""
+    return DataProblem(
+        file=loc.file,
+        entry=loc.entry_name(path[:2]),
+        field=field,
+        found=found,
+        expected=expected,
+        line=loc.line(path),
+    )
+
+
+def _schema_problems(err: ValidationError, loc: Locator) -> list[DataProblem]:
+    problems = []
+    for e in err.errors(include_url=False):
+        path = tuple(e["loc"])
+        entry_len = 2 if len(path) >= 2 and isinstance(path[1], int) else 1
+        field = ".".join(str(p) for p in path[entry_len:]) or "(whole entry)"
+        if e["type"] == "missing":
+            found, expected = "nothing (the field is missing)", "a value for this field"
+        elif e["type"] == "extra_forbidden":
+            found, expected = f"unknown field {path[-1]!r}", "only the documented fields"
+        else:
+            found, expected = repr(e["input"]), e["msg"][0].lower() + e["msg"][1:]
+        problems.append(_problem(loc, path, field, found, expected))
+    return problems
+
+
+def _reported_problems(
+    item: _Reported, path: tuple[Any, ...], prefix: str, loc: Locator
+) -> list[DataProblem]:
+    problems = []
+    if item.se is not None and item.ci is not None:
+        problems.append(
+            _problem(
+                loc,
+                (*path, "se"),
+                f"{prefix}se",
+                f"both se ({item.se}) and ci",
+                "one of se or ci, exactly as the source reports it",
+            )
+        )
+    if item.ci is not None:
+        lower, upper = item.ci
+        if not lower <= item.percent <= upper:
+            problems.append(
+                _problem(
+                    loc,
+                    (*path, "ci"),
+                    f"{prefix}ci",
+                    f"[{lower}, {upper}]",
+                    f"an interval that contains the estimate {item.percent}",
+                )
+            )
+    return problems
+
+
+def _consistency_problems(data: Comparators, loc: Locator) -> list[DataProblem]:
+    """Relations between entries that the schema alone cannot check."""
+    problems: list[DataProblem] = []
+    ids: dict[str, dict[str, int]] = {}
+    for section in _SECTIONS:
+        seen, repeats = loc.duplicate_ids(section, [e.id for e in getattr(data, section)])
+        problems += repeats
+        ids[section] = seen
+
+    for i, src in enumerate(data.sources):
+        if not (src.doi or src.pmid or src.url):
+            problems.append(
+                _problem(
+                    loc,
+                    ("sources", i),
+                    "doi/pmid/url",
+                    "none of them",
+                    "at least one of doi, pmid or url, so a reader can find the source",
+                )
+            )
+
+    def check_ref(path: tuple[Any, ...], field: str, ref: str | None, section: str) -> None:
+        if ref is not None and ref not in ids[section]:
+            known = ", ".join(ids[section]) or "none"
+            problems.append(
+                _problem(
+                    loc,
+                    (*path, field),
+                    field,
+                    repr(ref),
+                    f"the id of an entry under '{section}:' (known: {known})",
+                )
+            )
+
+    for section in ("cohorts", "estimates", "eras", "options"):
+        for i, entry in enumerate(getattr(data, section)):
+            check_ref((section, i), "source", entry.source, "sources")
+    for i, era in enumerate(data.eras):
+        check_ref(("eras", i), "years_source", era.years_source, "sources")
+    for i, est in enumerate(data.estimates):
+        check_ref(("estimates", i), "cohort", est.cohort, "cohorts")
+        problems += _reported_problems(est, ("estimates", i), "", loc)
+    for section in ("eras", "options"):
+        for i, entry in enumerate(getattr(data, section)):
+            for j, result in enumerate(entry.results):
+                path = (section, i, "results", j)
+                problems += _reported_problems(result, path, f"results.{j}.", loc)
+                if (result.time is None) != (result.unit is None):
+                    problems.append(
+                        _problem(
+                            loc,
+                            path,
+                            f"results.{j}.time/unit",
+                            f"time={result.time}, unit={result.unit}",
+                            "both a time and its unit, or neither",
+                        )
+                    )
+    for i, cohort in enumerate(data.cohorts):
+        if cohort.n_of is not None and cohort.n > cohort.n_of:
+            problems.append(
+                _problem(
+                    loc, ("cohorts", i, "n"), "n", str(cohort.n), f"at most n_of ({cohort.n_of})"
+                )
+            )
+    if sum(c.this_study for c in data.cohorts) != 1:
+        problems.append(
+            _problem(
+                loc,
+                ("cohorts",),
+                "this_study",
+                f"{sum(c.this_study for c in data.cohorts)} cohorts marked",
+                "exactly one cohort marked 'this_study: true'",
+            )
+        )
+    return problems
+
+
+def study_problems(data: Comparators, study: Study, *, file: str) -> list[DataProblem]:
+    """Disagreements between the comparator entry for this study and the study data file."""
+    problems: list[DataProblem] = []
+    own = [c for c in data.cohorts if c.this_study]
+    if len(own) != 1:
+        return problems  # already reported by the consistency check
+    cohort = own[0]
+    counts = {f.id: f.value for f in study.figures if isinstance(f, CountFigure)}
+    checks = [
+        (
+            "n",
+            cohort.n,
+            counts["relapses"] + counts["induction_failures"],
+            "relapses + induction failures in study.yaml",
+        ),
+        ("n_of", cohort.n_of, counts["cohort"], "the 'cohort' count in study.yaml"),
+    ]
+    for field, found, expected, what in checks:
+        if found != expected:
+            problems.append(
+                DataProblem(
+                    file, f"'{cohort.id}' (cohorts)", field, str(found), f"{expected}, {what}"
+                )
+            )
+    for fig in study.figures:
+        if not isinstance(fig, SurvivalFigure):
+            continue
+        for est in data.estimates:
+            if est.cohort != cohort.id or (est.time, est.unit) != (fig.time, fig.unit):
+                continue
+            for field in ("percent", "se"):
+                if getattr(est, field) != getattr(fig, field):
+                    problems.append(
+                        DataProblem(
+                            file,
+                            f"'{est.id}' (estimates)",
+                            field,
+                            str(getattr(est, field)),
+                            f"{getattr(fig, field)}, as figure '{fig.id}' in study.yaml",
+                        )
+                    )
+    return problems
+
+
+def load_comparators(
+    path: Path | str = COMPARATORS_FILE, *, study: Study | None = None
+) -> Comparators:
+    """Read and validate the comparator file; optionally cross-check it against the study.
+
+    Parameters
+    ----------
+    path
+        The YAML file (default: the packaged ``analysis/data/comparators.yaml``).
+    study
+        If given, the entry marked ``this_study`` must agree with it.
+
+    Raises
+    ------
+    ComparatorDataError
+        With every problem found, each naming the file, line, entry and field.
+    """
+    raw, loc = read_yaml(Path(path), error=ComparatorDataError)
+    shown = loc.file
+    if not isinstance(raw, dict):
+        problem = DataProblem(
+            shown,
+            "(top level)",
+            "(whole file)",
+            type(raw).__name__,
+            "a mapping with " + ", ".join(_SECTIONS),
+        )
+        raise ComparatorDataError([problem])
+    try:
+        data = Comparators.model_validate(raw)
+    except ValidationError as err:
+        raise ComparatorDataError(_schema_problems(err, loc)) from None
+    problems = _consistency_problems(data, loc)
+    if study is not None:
+        problems += study_problems(data, study, file=shown)
+    if problems:
+        raise ComparatorDataError(problems)
+    return data

@@ -1,0 +1,89 @@
+"""Execute the site's notebook only when its inputs change, and cache the executed copy.
+
+The cache key covers the notebook, the whole ``analysis`` package and its data (via
+:func:`analysis.mkdocs_side.bundle.fingerprint`), the patient file if one is set, and the versions of
+the executing libraries. Execution happens in a child process (``python -m analysis
+notebook``) so it overlaps with the rest of the build. Standard library only at import time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from importlib import metadata
+from pathlib import Path
+
+from .bundle import PACKAGE_DIR, fingerprint
+from .child import Child
+
+__all__ = ["PATIENTS_ENV", "NotebookJob", "execute_notebook", "notebook_key"]
+
+PATIENTS_ENV = "STUDY_PATIENTS"  # the patient file the notebook analyses ("" = reconstruct)
+_VERSIONED = ("nbclient", "nbformat", "ipykernel", "lifelines")
+
+
+def notebook_key(notebook: Path, *, patients_file: Path | None = None) -> str:
+    """Fingerprint of everything the executed notebook depends on."""
+    extra = tuple(p for p in (notebook, patients_file) if p is not None)
+    digest = hashlib.sha256(fingerprint(extra=extra).encode())
+    for dist in _VERSIONED:
+        try:
+            digest.update(f"{dist}=={metadata.version(dist)}".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(f"{dist} absent".encode())
+    return digest.hexdigest()[:20]
+
+
+def execute_notebook(
+    source: Path, out: Path, *, patients_file: Path | None = None, timeout: int = 300
+) -> None:
+    """Run every cell (errors stop it) with the project root as working directory."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(source, as_version=4)
+    os.environ[PATIENTS_ENV] = str(patients_file) if patients_file else ""
+    client = NotebookClient(
+        nb,
+        timeout=timeout,
+        kernel_name="python3",
+        allow_errors=False,
+        resources={"metadata": {"path": str(PACKAGE_DIR.parent)}},
+    )
+    client.execute()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_suffix(f".tmp{os.getpid()}")
+    nbformat.write(nb, tmp)
+    tmp.replace(out)
+
+
+class NotebookJob:
+    """The executed notebook for the current inputs: cached, or executed in a child process.
+
+    ``root`` is the folder standing in for the docs folder: the executed copy is at
+    ``root / src_uri``, so a page generator can be pointed at it by changing its source folder.
+    """
+
+    def __init__(
+        self, cache_dir: Path, notebook: Path, src_uri: str, *, patients_file: Path | None = None
+    ) -> None:
+        self.key = notebook_key(notebook, patients_file=patients_file)
+        self.root = cache_dir / self.key
+        self.path = self.root / src_uri
+        self._child: Child | None = None
+        if not self.path.exists():
+            args = ["notebook", "--source", str(notebook), "--out", str(self.path)]
+            if patients_file is not None:
+                args += ["--patients", str(patients_file)]
+            self._child = Child(*args)
+
+    @property
+    def cached(self) -> bool:
+        return self._child is None
+
+    def result(self) -> Path:
+        """Wait for the executed copy; raise :class:`AnalysisError` if a cell failed."""
+        if self._child is not None:
+            self._child.wait(what="notebook execution failed")
+            self._child = None
+        return self.path

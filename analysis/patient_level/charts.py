@@ -1,0 +1,175 @@
+"""Altair survival charts: each takes tidy DataFrames and returns a chart; none saves or displays."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from ..render import theme
+
+__all__ = ["envelope_chart", "km_chart"]
+
+_WIDTH = 600
+
+
+def _x(end: float, *, axis: bool = True) -> alt.X:
+    ticks = list(range(0, int(end) + 1, 12))
+    return alt.X(
+        "months:Q",
+        scale=alt.Scale(domain=[0, end], nice=False),
+        axis=alt.Axis(values=ticks, title="Months from the start of second-line treatment")
+        if axis
+        else None,
+    )
+
+
+_Y = alt.Y(
+    "survival:Q",
+    scale=alt.Scale(domain=[0, 1]),
+    axis=alt.Axis(format="%", title="Overall survival"),
+)
+
+
+def km_chart(
+    curves: pd.DataFrame,
+    at_risk: pd.DataFrame,
+    *,
+    colours: dict[str, str],
+    title: str,
+    label: str,
+    description: str,
+    band: bool = True,
+) -> alt.VConcatChart:
+    """Kaplan–Meier step curves (one per ``group``) with censoring ticks, optional 95% band,
+    and a number-at-risk row under the time axis.
+
+    ``curves``: ``group``, ``months``, ``survival``, ``lower``, ``upper``, ``censored``;
+    ``at_risk``: ``group``, ``months``, ``at_risk``. ``label`` (the data source) is shown as
+    the subtitle.
+    """
+    end = float(at_risk["months"].max())
+    groups = list(colours)
+    colour = alt.Color(
+        "group:N",
+        title=None,
+        sort=groups,
+        scale=alt.Scale(domain=groups, range=[colours[g] for g in groups]),
+        legend=alt.Legend(orient="top-right", labelLimit=300) if len(groups) > 1 else None,
+    )
+    tooltip = [
+        alt.Tooltip("group:N", title="Group"),
+        alt.Tooltip("months:Q", title="Months"),
+        alt.Tooltip("survival:Q", title="Survival", format=".1%"),
+    ]
+    base = alt.Chart(curves).encode(x=_x(end), color=colour)
+    layers = []
+    if band:
+        layers.append(
+            base.mark_area(interpolate="step-after", opacity=0.18, clip=True).encode(
+                y=alt.Y("lower:Q", scale=alt.Scale(domain=[0, 1])), y2="upper:Q"
+            )
+        )
+    layers.append(
+        base.mark_line(interpolate="step-after", strokeWidth=2, clip=True).encode(
+            y=_Y, tooltip=tooltip
+        )
+    )
+    layers.append(
+        base.transform_filter("datum.censored == 1")
+        .mark_tick(size=8, thickness=1.5, clip=True)
+        .encode(y=_Y, tooltip=tooltip)
+    )
+    plot = alt.layer(*layers).properties(
+        width=_WIDTH,
+        height=300,
+        title=alt.TitleParams(title, subtitle=label, subtitleFontStyle="italic"),
+    )
+    risk = (
+        alt.Chart(at_risk)
+        .mark_text(fontSize=11)
+        .encode(
+            x=_x(end, axis=False),
+            y=alt.Y(
+                "group:N",
+                sort=groups,
+                title=None,
+                axis=alt.Axis(domain=False, ticks=False, labelLimit=120, offset=14),
+            ),
+            text="at_risk:Q",
+            color=colour.legend(None),
+        )
+        .properties(
+            width=_WIDTH,
+            height=18 * len(groups),
+            title=alt.TitleParams("Number at risk", fontSize=12, fontWeight="normal"),
+        )
+    )
+    return alt.vconcat(plot, risk, spacing=6).properties(description=description)
+
+
+def envelope_chart(envelope: pd.DataFrame, *, label: str, description: str) -> alt.LayerChart:
+    """The 5th–95th percentile band of all cohorts' curves, their median, and the
+    representative cohort's curve.
+
+    ``envelope``: ``months``, ``lower``, ``median``, ``upper``, ``representative``.
+    """
+    end = float(envelope["months"].max())
+    long = envelope.melt(
+        id_vars=["months", "lower", "upper"],
+        value_vars=["median", "representative"],
+        var_name="curve",
+        value_name="survival",
+    )
+    names = {"median": "pointwise median of all cohorts", "representative": "representative cohort"}
+    long["curve"] = long["curve"].map(names)
+    domain = list(names.values())
+    colour = alt.Color(
+        "curve:N",
+        title=None,
+        sort=domain,
+        scale=alt.Scale(
+            domain=domain, range=[theme.semantic_colour("cohort"), theme.semantic_colour("unknown")]
+        ),
+        legend=alt.Legend(orient="top-right", labelLimit=300),
+    )
+    band = (
+        alt.Chart(envelope)
+        .mark_area(
+            interpolate="step-after", opacity=0.25, color=theme.semantic_colour("cohort"), clip=True
+        )
+        .encode(
+            x=_x(end),
+            y=alt.Y("lower:Q", scale=alt.Scale(domain=[0, 1])),
+            y2="upper:Q",
+            tooltip=[
+                alt.Tooltip("months:Q", title="Months"),
+                alt.Tooltip("lower:Q", title="5th percentile", format=".1%"),
+                alt.Tooltip("upper:Q", title="95th percentile", format=".1%"),
+            ],
+        )
+    )
+    lines = (
+        alt.Chart(long)
+        .mark_line(interpolate="step-after", strokeWidth=2, clip=True)
+        .encode(
+            x=_x(end),
+            y=_Y,
+            color=colour,
+            strokeDash=alt.StrokeDash(
+                "curve:N",
+                sort=domain,
+                legend=None,
+                scale=alt.Scale(domain=domain, range=[[6, 3], [1, 0]]),
+            ),
+        )
+    )
+    return alt.layer(band, lines).properties(
+        width=_WIDTH,
+        height=300,
+        description=description,
+        title=alt.TitleParams(
+            "Band: 5th–95th percentile of all accepted cohorts",
+            subtitle=label,
+            subtitleFontStyle="italic",
+        ),
+    )

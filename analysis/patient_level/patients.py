@@ -1,0 +1,241 @@
+"""Patient-level data: the documented CSV schema, and a loader that names every bad cell.
+
+One row per patient. Times are months from the start of second-line treatment. The loader
+either returns a clean DataFrame or raises :class:`~analysis.errors.PatientDataError` listing
+every problem with its file, line, row, column, what was found and what was expected.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import DataProblem, PatientDataError
+
+__all__ = [
+    "COLUMNS",
+    "FIRST_EVENTS",
+    "SALVAGE",
+    "TRANSPLANT",
+    "YES_NO",
+    "Column",
+    "load_patients",
+]
+
+FIRST_EVENTS = ("relapse", "induction_failure")
+SALVAGE = ("yes", "no", "not_evaluable")
+TRANSPLANT = ("none", "in_remission", "not_in_remission", "status_unknown")
+YES_NO = ("yes", "no", "")
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of the patient file: its name, kind, whether required, allowed values."""
+
+    name: str
+    kind: str  # "id", "months", "flag", "category"
+    description: str
+    required: bool = True
+    allowed: tuple[str, ...] = ()
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("id", "id", "patient identifier, unique within the file"),
+    Column(
+        "months",
+        "months",
+        "months from the start of second-line treatment to death or last follow-up",
+    ),
+    Column("death", "flag", "1 if the patient died at `months`, 0 if alive at last follow-up"),
+    Column("first_event", "category", "what ended first-line treatment", allowed=FIRST_EVENTS),
+    Column(
+        "first_remission_months",
+        "months",
+        "months in first remission (0 for an induction failure)",
+    ),
+    Column("salvage_remission", "category", "remission after salvage therapy", allowed=SALVAGE),
+    Column(
+        "transplant",
+        "category",
+        "stem cell transplant and remission status at it",
+        allowed=TRANSPLANT,
+    ),
+    Column(
+        "age_under_3_months",
+        "category",
+        "under 3 months old at first diagnosis (blank = not recorded)",
+        required=False,
+        allowed=YES_NO,
+    ),
+    Column(
+        "cns_involvement",
+        "category",
+        "CNS involvement at first diagnosis (blank = not recorded)",
+        required=False,
+        allowed=YES_NO,
+    ),
+)
+_BY_NAME = {c.name: c for c in COLUMNS}
+
+
+def _expected(column: Column) -> str:
+    if column.kind == "months":
+        return "a number of months, 0 or more"
+    if column.kind == "flag":
+        return "0 or 1"
+    if column.kind == "id":
+        return "a non-empty identifier"
+    shown = [v for v in column.allowed if v] + (["blank"] if "" in column.allowed else [])
+    return "one of " + ", ".join(shown)
+
+
+def _check_cell(column: Column, raw: str) -> tuple[object, str | None]:
+    """Parsed value, or None and the reason it is wrong."""
+    text = raw.strip()
+    if column.kind == "id":
+        return (text, None) if text else (None, "an empty cell")
+    if column.kind == "months":
+        try:
+            value = float(text)
+        except ValueError:
+            return None, repr(raw) if text else "an empty cell"
+        if not math.isfinite(value) or value < 0:
+            return None, repr(raw)
+        return value, None
+    if column.kind == "flag":
+        return (int(text), None) if text in {"0", "1"} else (None, repr(raw))
+    return (text, None) if text in column.allowed else (None, repr(raw))
+
+
+def load_patients(path: Path | str):  # -> pd.DataFrame (pandas imported lazily)
+    """Read and validate a patient-level CSV file.
+
+    Parameters
+    ----------
+    path
+        A UTF-8 CSV file with a header row naming the columns of :data:`COLUMNS`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per patient, columns in :data:`COLUMNS` order (optional ones added blank).
+
+    Raises
+    ------
+    PatientDataError
+        Listing every problem: file, line, row, column, what was found and what was expected.
+    """
+    import pandas as pd
+
+    path = Path(path)
+    shown = path.name if not path.is_absolute() else str(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PatientDataError(
+            [DataProblem(shown, "(file)", "(file)", str(exc), "a readable UTF-8 CSV file")]
+        ) from None
+    reader = csv.reader(text.splitlines())
+    header = [h.strip() for h in next(reader, [])]
+    problems: list[DataProblem] = []
+    for name in header:
+        if name not in _BY_NAME:
+            problems.append(
+                DataProblem(
+                    shown,
+                    "header",
+                    name or "(blank)",
+                    f"unknown column {name!r}",
+                    "only the documented columns: " + ", ".join(_BY_NAME),
+                    line=1,
+                )
+            )
+    for column in COLUMNS:
+        if column.required and column.name not in header:
+            problems.append(
+                DataProblem(
+                    shown,
+                    "header",
+                    column.name,
+                    "no such column",
+                    f"a column '{column.name}' ({column.description})",
+                    line=1,
+                )
+            )
+    if problems:
+        raise PatientDataError(problems)
+    rows: list[dict[str, object]] = []
+    seen: dict[str, int] = {}
+    for line_no, cells in enumerate(reader, start=2):
+        if not any(c.strip() for c in cells):
+            continue
+        entry = f"row {len(rows) + 1}"
+        if len(cells) != len(header):
+            problems.append(
+                DataProblem(
+                    shown,
+                    entry,
+                    "(row)",
+                    f"{len(cells)} cells",
+                    f"{len(header)} cells, one per column",
+                    line=line_no,
+                )
+            )
+            rows.append({})
+            continue
+        record = dict(zip(header, cells, strict=True))
+        ident = record.get("id", "").strip()
+        if ident:
+            entry = f"row {len(rows) + 1} (id '{ident}')"
+        parsed: dict[str, object] = {}
+        for column in COLUMNS:
+            if column.name not in record:
+                parsed[column.name] = ""
+                continue
+            value, wrong = _check_cell(column, record[column.name])
+            if wrong is not None:
+                problems.append(
+                    DataProblem(shown, entry, column.name, wrong, _expected(column), line=line_no)
+                )
+            parsed[column.name] = value
+        if ident in seen:
+            problems.append(
+                DataProblem(
+                    shown,
+                    entry,
+                    "id",
+                    repr(ident),
+                    f"an id not already used on line {seen[ident]}",
+                    line=line_no,
+                )
+            )
+        seen.setdefault(ident, line_no)
+        if (
+            parsed.get("first_event") == "induction_failure"
+            and isinstance(parsed.get("first_remission_months"), float)
+            and parsed["first_remission_months"] != 0
+        ):
+            problems.append(
+                DataProblem(
+                    shown,
+                    entry,
+                    "first_remission_months",
+                    repr(record["first_remission_months"]),
+                    "0 for an induction failure (no first remission)",
+                    line=line_no,
+                )
+            )
+        rows.append(parsed)
+    if not rows and not problems:
+        problems.append(
+            DataProblem(
+                shown, "(file)", "(rows)", "no patient rows", "at least one patient", line=2
+            )
+        )
+    if problems:
+        raise PatientDataError(problems)
+    frame = pd.DataFrame(rows, columns=[c.name for c in COLUMNS])
+    frame["death"] = frame["death"].astype(int)
+    return frame

@@ -1,0 +1,298 @@
+"""Render artifacts to HTML fragments and downloadable files (no knowledge of any site generator)."""
+
+from __future__ import annotations
+
+import functools
+import html
+import json
+import math
+import re
+from collections.abc import Callable
+from concurrent.futures import Future
+
+import pandas as pd
+
+from ..errors import AnalysisError
+from ..mkdocs_side.bundle import ROOT_TOKEN, Bundle
+from ..registry import Artifacts, ChartArtifact
+from ..study.tables import Table
+from . import draw
+from .draw import Drawer
+
+__all__ = [
+    "ChartDrawings",
+    "ChartError",
+    "render_bundle",
+    "svg_for",
+    "table_html",
+    "vegalite_version",
+]
+
+
+class ChartError(AnalysisError):
+    """A chart's spec or data is invalid; names the chart and the field."""
+
+
+@functools.cache
+def vegalite_version() -> str:
+    """The Vega-Lite version Altair writes specs for, as vl-convert names it (e.g. '6.4')."""
+    import altair as alt
+    import vl_convert as vlc
+
+    major_minor = ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
+    if major_minor not in vlc.get_vegalite_versions():
+        msg = (
+            f"vl-convert {vlc.__version__} cannot render Vega-Lite {major_minor} "
+            f"(Altair {alt.__version__}); it supports {', '.join(vlc.get_vegalite_versions())}"
+        )
+        raise ChartError(msg)
+    return major_minor
+
+
+def _e(value: object) -> str:
+    return html.escape(str(value), quote=True)
+
+
+def _download_links(items: list[tuple[str, str]]) -> str:
+    links = " · ".join(
+        f'<a href="{ROOT_TOKEN}{_e(path)}" download>{_e(label)}</a>' for label, path in items
+    )
+    return f'<span class="study-downloads">Download: {links}</span>'
+
+
+def _html_table(frame: pd.DataFrame, caption: str | None = None) -> str:
+    head = "".join(f'<th scope="col">{_e(c)}</th>' for c in frame.columns)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{_e(v)}</td>" for v in row) + "</tr>"
+        for row in frame.itertuples(index=False)
+    )
+    cap = f"<caption>{_e(caption)}</caption>" if caption else ""
+    return f"<table>{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def table_html(table: Table) -> str:
+    """A table as a ``<figure>``: caption, real HTML table, source line and downloads."""
+    links = _download_links(
+        [
+            ("CSV", f"downloads/tables/{table.name}.csv"),
+            ("JSON", f"downloads/tables/{table.name}.json"),
+        ]
+    )
+    return (
+        f'<figure class="study-table" id="table-{_e(table.name)}">'
+        f"{_html_table(table.display, table.caption)}"
+        f'<figcaption><span class="study-source">Source: {_e(table.source)}</span> {links}'
+        "</figcaption></figure>"
+    )
+
+
+def _check_finite(chart: ChartArtifact) -> None:
+    for column in chart.data.columns:
+        series = chart.data[column]
+        if series.isna().any():
+            msg = f"chart '{chart.name}', field '{column}': found a missing value; expected none"
+            raise ChartError(msg)
+        if pd.api.types.is_numeric_dtype(series) and not all(
+            math.isfinite(float(v)) for v in series
+        ):
+            msg = f"chart '{chart.name}', field '{column}': found a non-finite number"
+            raise ChartError(msg)
+
+
+def _spec(chart: ChartArtifact) -> dict:
+    from altair.utils.schemapi import SchemaValidationError
+
+    try:
+        return chart.chart.to_dict(validate=True)
+    except SchemaValidationError as exc:
+        first = str(exc).strip().splitlines()[0]
+        msg = f"chart '{chart.name}': the Vega-Lite spec is invalid: {first}"
+        raise ChartError(msg) from None
+
+
+_CLIP_ID = re.compile(r'(?<=id=")clip(\d+)(?=")|(?<=url\(#)clip(\d+)(?=\))')
+
+
+def _labelled(chart: ChartArtifact, svg: str) -> str:
+    """The SVG labelled for assistive technology, its clip-path ids named after the chart.
+
+    vl-convert numbers clip paths with a counter that runs across every chart it draws, so
+    the numbers depend on what was drawn before; renamed, they are the same in every build and
+    unique on a page that shows several charts.
+    """
+    numbers: dict[str, int] = {}
+
+    def rename(match: re.Match[str]) -> str:
+        number = match.group(1) or match.group(2)
+        return f"clip-{chart.name}-{numbers.setdefault(number, len(numbers) + 1)}"
+
+    svg = _CLIP_ID.sub(rename, svg)
+    label = _e(chart.description)
+    return svg.replace("<svg ", f'<svg role="img" aria-label="{label}" focusable="false" ', 1)
+
+
+def svg_for(chart: ChartArtifact) -> str:
+    """Build-time SVG of a chart, labelled for assistive technology."""
+    _check_finite(chart)
+    return _labelled(chart, draw.svg(_spec(chart), vegalite_version()))
+
+
+def chart_html(chart: ChartArtifact, svg: str) -> str:
+    """A chart as a ``<figure>``: build-time SVG, an empty slot for the interactive view, caption,
+    keyboard-reachable downloads and a collapsible text description with the data table.
+
+    ``data-spec`` tells the site's chart script where the Vega-Lite spec is; the page itself
+    carries no script.
+    """
+    base = f"downloads/charts/{chart.name}"
+    links = _download_links(
+        [
+            ("data (CSV)", f"{base}.csv"),
+            ("SVG", f"{base}.svg"),
+            ("PNG", f"{base}.png"),
+            ("Vega-Lite", f"{base}.vl.json"),
+        ]
+    )
+    data_table = _html_table(chart.data)
+    return (
+        f'<figure class="study-chart" id="chart-{_e(chart.name)}" data-chart="{_e(chart.name)}" '
+        f'data-spec="{ROOT_TOKEN}{base}.vg.json">'
+        f'<div class="study-chart__svg">{svg}</div>'
+        '<div class="study-chart__view" hidden></div>'
+        f"<figcaption>{_e(chart.caption)} "
+        f'<span class="study-source">Source: {_e(chart.source)}</span> {links}</figcaption>'
+        '<details class="study-chart__data"><summary>Text description and data</summary>'
+        f"<p>{_e(chart.description)}</p>{data_table}</details>"
+        "</figure>"
+    )
+
+
+def _csv(frame: pd.DataFrame) -> str:
+    return frame.to_csv(index=False, float_format="%.10g", lineterminator="\n")
+
+
+def _json(frame: pd.DataFrame) -> str:
+    return frame.to_json(orient="records", indent=1, double_precision=10) + "\n"
+
+
+def _catalogue(artifacts: Artifacts) -> tuple[Table, Table]:
+    """Tables describing every downloadable file and every field in it (for the Data page)."""
+    files, fields = [], []
+    for name in artifacts.data_files:
+        files.append(
+            (f"downloads/{name}", "YAML", "the reported figures with their source sentences")
+        )
+    for table in artifacts.tables.values():
+        for fmt in ("csv", "json"):
+            files.append((f"downloads/tables/{table.name}.{fmt}", fmt.upper(), table.caption))
+        fields += [(f"tables/{table.name}", f, d) for f, d in table.fields.items()]
+    for chart in artifacts.charts.values():
+        files.append((f"downloads/charts/{chart.name}.csv", "CSV", f"data of: {chart.caption}"))
+        files.append((f"downloads/charts/{chart.name}.svg", "SVG", "the chart as an image"))
+        files.append((f"downloads/charts/{chart.name}.png", "PNG", "the chart as a picture"))
+        files.append((f"downloads/charts/{chart.name}.vl.json", "JSON", "Vega-Lite spec"))
+        fields += [(f"charts/{chart.name}", f, d) for f, d in chart.fields.items()]
+    files_frame = pd.DataFrame(files, columns=["file", "format", "contents"])
+    fields_frame = pd.DataFrame(fields, columns=["dataset", "field", "description"])
+    source = "This site's build"
+    return (
+        Table(
+            "downloads",
+            "Every data file and computed table, downloadable",
+            source,
+            files_frame,
+            files_frame.rename(columns=str.capitalize),
+            {
+                "file": "path from the site root",
+                "format": "file format",
+                "contents": "what it holds",
+            },
+        ),
+        Table(
+            "fields",
+            "What each field of the downloadable tables means",
+            source,
+            fields_frame,
+            fields_frame.rename(columns=str.capitalize),
+            {"dataset": "table or chart", "field": "column name", "description": "meaning"},
+        ),
+    )
+
+
+Picture = tuple[str, Callable[[], bytes]]  # a site path and how to get the file's bytes
+
+
+class ChartDrawings:
+    """Every chart's SVG, Vega and PNG, asked of a :class:`~analysis.render.draw.Drawer` as soon as the
+    chart is built (:meth:`add`), so drawing overlaps the computing of what comes after it.
+
+    SVG and Vega are needed for the pages and are drawn first; PNGs are drawn when nothing else
+    is waiting.
+    """
+
+    def __init__(self, drawer: Drawer | None = None) -> None:
+        self._drawer = drawer or Drawer(helper=False)
+        self._drawn: dict[str, tuple[dict, Future[str], Future[str], Future[bytes]]] = {}
+
+    def add(self, chart: ChartArtifact) -> None:
+        import altair as alt
+
+        _check_finite(chart)
+        with alt.data_transformers.disable_max_rows():
+            spec = _spec(chart)  # validated once; every file of the chart is made from it
+        version = vegalite_version()
+        self._drawn[chart.name] = (
+            spec,
+            self._drawer.submit(draw.svg, spec, version),
+            self._drawer.submit(draw.vega, spec, version),
+            self._drawer.submit(draw.png, spec, version, now=False),
+        )
+
+    def files(self, chart: ChartArtifact) -> tuple[dict, str, str, Callable[[], bytes]]:
+        """The chart's validated spec, labelled SVG, Vega JSON, and how to get its PNG."""
+        if chart.name not in self._drawn:
+            self.add(chart)
+        spec, svg, vega, png = self._drawn[chart.name]
+        return spec, _labelled(chart, svg.result()), vega.result(), png.result
+
+
+def render_bundle(
+    artifacts: Artifacts, *, fingerprint: str = "", drawings: ChartDrawings | None = None
+) -> tuple[Bundle, list[Picture]]:
+    """Render every artifact to HTML, and every table and chart to downloadable files.
+
+    Charts are drawn by ``drawings`` (default: in this process, when first needed). Returns the
+    bundle and its pictures (the PNGs, listed in ``Bundle.external``), which the caller fetches
+    after handing the bundle over: they take longest to draw.
+    """
+    drawings = drawings or ChartDrawings()
+    blocks: dict[str, str] = {}
+    files: dict[str, str] = {}
+    pictures: list[Picture] = []
+    for name, path in artifacts.data_files.items():
+        files[f"downloads/{name}"] = path.read_text(encoding="utf-8")
+    tables = dict(artifacts.tables)
+    for extra in _catalogue(artifacts):
+        tables[extra.name] = extra
+    for table in tables.values():
+        blocks[f"table:{table.name}"] = table_html(table)
+        files[f"downloads/tables/{table.name}.csv"] = _csv(table.data)
+        files[f"downloads/tables/{table.name}.json"] = _json(table.data)
+    for chart in artifacts.charts.values():
+        spec, svg, vega, png = drawings.files(chart)
+        blocks[f"chart:{chart.name}"] = chart_html(chart, svg)
+        base = f"downloads/charts/{chart.name}"
+        files[f"{base}.csv"] = _csv(chart.data)
+        files[f"{base}.svg"] = svg
+        files[f"{base}.vl.json"] = json.dumps(spec, indent=1, sort_keys=True, ensure_ascii=False)
+        files[f"{base}.vl.json"] += "\n"
+        files[f"{base}.vg.json"] = vega
+        pictures.append((f"{base}.png", png))
+    bundle = Bundle(
+        blocks=blocks,
+        values=dict(artifacts.values),
+        files=files,
+        external=sorted(path for path, _ in pictures),
+        fingerprint=fingerprint,
+    )
+    return bundle, pictures

@@ -1,0 +1,204 @@
+"""Consistency checks of the reported figures against each other and against arithmetic."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Literal
+
+from ..stats.intervals import km_se_without_censoring
+from .flow import patient_flow
+from .load import decimals_of
+from .schema import MedianFigure, ProportionFigure, Study, SurvivalFigure
+
+__all__ = ["Check", "run_checks"]
+
+Status = Literal["ok", "warn"]
+
+
+@dataclass(frozen=True)
+class Check:
+    """One check: what was compared, the computed result, and what it means."""
+
+    id: str
+    title: str
+    status: Status
+    computed: str
+    explanation: str
+
+    @property
+    def symbol(self) -> str:
+        return "✓" if self.status == "ok" else "⚠"
+
+
+def _truncate(x: float, decimals: int) -> float:
+    factor = 10**decimals
+    return math.floor(x * factor + 1e-9) / factor
+
+
+def _salvage(study: Study) -> ProportionFigure:
+    fig = study.figure("salvage_remission")
+    assert isinstance(fig, ProportionFigure)
+    return fig
+
+
+def _os(study: Study) -> SurvivalFigure:
+    fig = study.figure("os_5y")
+    assert isinstance(fig, SurvivalFigure)
+    return fig
+
+
+def run_checks(study: Study) -> list[Check]:
+    """Run every check; a check never raises, it reports ✓ or ⚠ with one line of explanation."""
+    flow = patient_flow(study)
+    salvage = _salvage(study)
+    os5 = _os(study)
+    checks: list[Check] = []
+
+    checks.append(
+        Check(
+            "relapsed_or_refractory_sum",
+            "Relapses + induction failures make the relapsed or refractory group",
+            "ok" if flow.relapsed_or_refractory <= flow.cohort else "warn",
+            f"{flow.relapses} + {flow.induction_failures} = {flow.relapsed_or_refractory} "
+            f"of {flow.cohort}",
+            f"{flow.relapsed_or_refractory} of {flow.cohort} infants relapsed or never reached "
+            f"remission; the other {flow.without_relapse_or_failure} are outside this study.",
+        )
+    )
+
+    hsct_sum = flow.hsct_in_remission + flow.hsct_not_in_remission + flow.hsct_status_unknown
+    checks.append(
+        Check(
+            "hsct_parts_sum",
+            "Transplants by remission status add up to all transplants",
+            "ok" if hsct_sum == flow.hsct else "warn",
+            f"{flow.hsct_in_remission} + {flow.hsct_not_in_remission} + "
+            f"{flow.hsct_status_unknown} = {hsct_sum} (reported {flow.hsct})",
+            "The three groups of transplanted patients account for every transplant.",
+        )
+    )
+
+    decimals = decimals_of(salvage.percent)
+    exact = 100 * salvage.numerator / salvage.denominator
+    checks.append(
+        Check(
+            "salvage_percent_matches_count",
+            "Remission percentage matches its count",
+            "ok" if f"{exact:.{decimals}f}" == f"{salvage.percent:.{decimals}f}" else "warn",
+            f"{salvage.numerator}/{salvage.denominator} = {exact:.2f}% → "
+            f"{exact:.{decimals}f}% (reported {salvage.percent}%)",
+            "The printed percentage is the count ratio rounded to the printed precision.",
+        )
+    )
+
+    missing = flow.relapsed_or_refractory - salvage.denominator
+    checks.append(
+        Check(
+            "salvage_denominator",
+            "Remission after salvage is reported over all relapsed or refractory patients",
+            "ok" if missing == 0 else "warn",
+            f"denominator {salvage.denominator} vs {flow.relapsed_or_refractory} patients "
+            f"({missing} unaccounted for)",
+            "The abstract says every patient received salvage, so a denominator below "
+            f"{flow.relapsed_or_refractory} leaves {missing} patient(s) unexplained "
+            "(early death or missing data are possible; the abstract does not say).",
+        )
+    )
+
+    checks.append(
+        Check(
+            "hsct_in_remission_within_remissions",
+            "Transplants in remission do not exceed remissions after salvage",
+            "ok" if flow.hsct_in_remission <= flow.salvage_remission else "warn",
+            f"{flow.hsct_in_remission} transplanted in remission ≤ "
+            f"{flow.salvage_remission} remissions",
+            f"If the {flow.hsct_in_remission} are among the {flow.salvage_remission} second "
+            f"remissions, {flow.salvage_remission - flow.hsct_in_remission} remissions did not go "
+            "to transplant in remission; the abstract does not say what they received.",
+        )
+    )
+
+    first = study.figure("first_remission")
+    assert isinstance(first, MedianFigure)
+    ambiguous_zero = first.min == 0 and flow.induction_failures > 0
+    checks.append(
+        Check(
+            "first_remission_zero",
+            "It is clear who the 0 months of first remission are",
+            "warn" if ambiguous_zero else "ok",
+            f"range {first.min:g}–{first.max:g} {first.unit}; "
+            f"{flow.induction_failures} induction failures had no first remission",
+            "A lower end of 0 fits either induction failures counted as 0 months or a very "
+            "early relapse; the abstract does not say which, nor whether the median "
+            f"({first.value:g} {first.unit}) includes them."
+            if ambiguous_zero
+            else "The range does not start at 0, so induction failures were not counted as 0.",
+        )
+    )
+
+    s = os5.percent / 100
+    n = os5.n_at_start
+    survivors = round(s * n)
+    as_fraction = 100 * survivors / n
+    se_decimals = decimals_of(os5.se)
+    pct_decimals = decimals_of(os5.percent)
+    fraction_matches = f"{as_fraction:.{pct_decimals}f}" == f"{os5.percent:.{pct_decimals}f}"
+    checks.append(
+        Check(
+            "os_as_simple_fraction",
+            "5-year OS equals a whole number of survivors out of all patients",
+            "ok" if fraction_matches else "warn",
+            f"{survivors}/{n} = {as_fraction:.2f}% (reported {os5.percent}%)",
+            "Matches what a Kaplan–Meier estimate would be with no censoring before "
+            f"{os5.time:g} {os5.unit}: {survivors} of {n} alive."
+            if fraction_matches
+            else "Not a simple fraction of the patients: censoring before the time point is "
+            "implied.",
+        )
+    )
+
+    floor = 100 * km_se_without_censoring(s, n)
+    rounded = round(floor, se_decimals)
+    truncated = _truncate(floor, se_decimals)
+    if os5.se >= rounded - 1e-9:
+        status: Status = "ok"
+        meaning = "The reported SE is at or above the smallest SE possible with these numbers."
+    elif abs(os5.se - truncated) < 1e-9:
+        status = "warn"
+        meaning = (
+            f"Below the no-censoring minimum rounded ({rounded:.{se_decimals}f}%), but equal to "
+            f"it truncated: the SE reads as {floor:.2f}% cut to {se_decimals} decimal(s), or as "
+            "another variance formula. Censoring can only raise the SE, so it is no contradiction."
+        )
+    else:
+        status = "warn"
+        meaning = "Below the smallest SE a Kaplan–Meier estimate can have here: unexplained."
+    checks.append(
+        Check(
+            "os_se_floor",
+            f"Reported SE of the {os5.time:g}-year OS against the smallest possible SE",
+            status,
+            f"√(S(1−S)/n) with S = {os5.percent}%, n = {n}: {floor:.2f}% (reported {os5.se}%)",
+            meaning,
+        )
+    )
+
+    follow_up = study.figure("follow_up")
+    assert isinstance(follow_up, MedianFigure)
+    follow_years = follow_up.value / 12 if follow_up.unit == "months" else follow_up.value
+    os_years = os5.time / 12 if os5.unit == "months" else os5.time
+    checks.append(
+        Check(
+            "follow_up_covers_time_point",
+            "Median follow-up reaches the survival time point",
+            "ok" if follow_years >= os_years else "warn",
+            f"median follow-up {follow_up.value:g} {follow_up.unit} vs time point "
+            f"{os5.time:g} {os5.unit}",
+            "The median follow-up lies beyond the time point, so the estimate is not read off "
+            "the thin tail of follow-up."
+            if follow_years >= os_years
+            else "The time point lies beyond the median follow-up: the estimate is fragile.",
+        )
+    )
+    return checks

@@ -1,0 +1,419 @@
+"""Tables of reported and derived figures: tidy data for download plus a display version."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from ..stats.intervals import Interval, clopper_pearson, survival_interval, wilson
+from .checks import run_checks
+from .flow import patient_flow
+from .schema import (
+    CountFigure,
+    Figure,
+    MedianFigure,
+    ProportionFigure,
+    PValueFigure,
+    Study,
+    SurvivalFigure,
+)
+
+__all__ = [
+    "Table",
+    "checks_table",
+    "figures_table",
+    "key_numbers_table",
+    "prognostic_table",
+    "proportion_rows",
+    "proportions_table",
+    "reported_text",
+    "survival_rows",
+    "survival_table",
+]
+
+SOURCE_ABSTRACT = "Tomizawa et al., Pediatr Blood Cancer 2009;52(7):808-13 (abstract)"
+
+
+@dataclass(frozen=True)
+class Table:
+    """A named table: ``data`` is tidy and numeric (for download), ``display`` is for reading."""
+
+    name: str
+    caption: str
+    source: str
+    data: pd.DataFrame
+    display: pd.DataFrame
+    fields: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        missing = [c for c in self.data.columns if c not in self.fields]
+        if missing:
+            msg = f"table '{self.name}': no description for data column(s) {missing}"
+            raise ValueError(msg)
+
+
+def _pct(x: float, decimals: int = 1) -> str:
+    return f"{100 * x:.{decimals}f}%"
+
+
+def _ci(interval: Interval) -> str:
+    return f"{100 * interval.lower:.1f}–{100 * interval.upper:.1f}%"
+
+
+def reported_text(fig: Figure) -> str:
+    """A figure written as the abstract prints it (e.g. '40.5% (15/37)')."""
+    if isinstance(fig, CountFigure):
+        return str(fig.value)
+    if isinstance(fig, ProportionFigure):
+        return f"{fig.percent:g}% ({fig.numerator}/{fig.denominator})"
+    if isinstance(fig, MedianFigure):
+        text = f"{fig.value:g} {fig.unit}"
+        if fig.min is not None and fig.max is not None:
+            text += f" (range {fig.min:g}–{fig.max:g})"
+        return text
+    if isinstance(fig, SurvivalFigure):
+        return f"{fig.percent:g}% ± {fig.se:g}%"
+    if isinstance(fig, PValueFigure):
+        return f"P {fig.relation} {fig.value:g}"
+    msg = f"no text form for figure kind {fig.kind!r}"
+    raise TypeError(msg)
+
+
+def proportion_rows(study: Study) -> pd.DataFrame:
+    """Key proportions with exact and Wilson 95% intervals (proportions on the 0–1 scale)."""
+    flow = patient_flow(study)
+    salvage = study.figure("salvage_remission")
+    assert isinstance(salvage, ProportionFigure)
+    specs = [
+        (
+            "relapsed_or_refractory",
+            "Relapsed or refractory, of all MLL-R infants",
+            flow.relapsed_or_refractory,
+            flow.cohort,
+            "derived from reported counts",
+        ),
+        (
+            "salvage_remission",
+            "Remission after salvage, of those evaluated",
+            salvage.numerator,
+            salvage.denominator,
+            "reported",
+        ),
+        (
+            "hsct",
+            "Transplanted, of the relapsed or refractory",
+            flow.hsct,
+            flow.relapsed_or_refractory,
+            "derived from reported counts",
+        ),
+    ]
+    rows = []
+    for ident, label, k, n, basis in specs:
+        exact, score = clopper_pearson(k, n), wilson(k, n)
+        rows.append(
+            {
+                "id": ident,
+                "label": label,
+                "numerator": k,
+                "denominator": n,
+                "proportion": k / n,
+                "exact_lower": exact.lower,
+                "exact_upper": exact.upper,
+                "wilson_lower": score.lower,
+                "wilson_upper": score.upper,
+                "basis": basis,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+PROPORTION_FIELDS = {
+    "id": "identifier of the proportion",
+    "label": "what is counted, and out of whom",
+    "numerator": "patients with the outcome",
+    "denominator": "patients it is counted among",
+    "proportion": "numerator / denominator (0–1)",
+    "exact_lower": "Clopper–Pearson (exact) 95% lower limit (0–1)",
+    "exact_upper": "Clopper–Pearson (exact) 95% upper limit (0–1)",
+    "wilson_lower": "Wilson score 95% lower limit (0–1)",
+    "wilson_upper": "Wilson score 95% upper limit (0–1)",
+    "basis": "'reported' if the abstract prints the ratio, else how it was derived",
+}
+
+
+def proportions_table(study: Study) -> Table:
+    data = proportion_rows(study)
+    display = pd.DataFrame(
+        {
+            "Proportion": data["label"],
+            "n/N": [
+                f"{k}/{n}" for k, n in zip(data["numerator"], data["denominator"], strict=False)
+            ],
+            "%": [_pct(p) for p in data["proportion"]],
+            "Exact 95% CI": [
+                f"{100 * lo:.1f}–{100 * hi:.1f}%"
+                for lo, hi in zip(data["exact_lower"], data["exact_upper"], strict=False)
+            ],
+            "Wilson 95% CI": [
+                f"{100 * lo:.1f}–{100 * hi:.1f}%"
+                for lo, hi in zip(data["wilson_lower"], data["wilson_upper"], strict=False)
+            ],
+            "Basis": data["basis"],
+        }
+    )
+    return Table(
+        "proportions",
+        "Key proportions with 95% confidence intervals (computed)",
+        f"Counts: {SOURCE_ABSTRACT}. Intervals computed by this site.",
+        data,
+        display,
+        PROPORTION_FIELDS,
+    )
+
+
+def survival_rows(study: Study) -> pd.DataFrame:
+    """The reported survival estimate with log–log and plain 95% intervals (0–1 scale)."""
+    os5 = study.figure("os_5y")
+    assert isinstance(os5, SurvivalFigure)
+    rows = []
+    for method in ("log-log", "plain"):
+        interval = survival_interval(os5.percent / 100, os5.se / 100, method=method)
+        rows.append(
+            {
+                "id": os5.id,
+                "time": os5.time,
+                "unit": os5.unit,
+                "estimate": os5.percent / 100,
+                "se": os5.se / 100,
+                "method": method,
+                "lower": interval.lower,
+                "upper": interval.upper,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+SURVIVAL_FIELDS = {
+    "id": "identifier of the reported figure",
+    "time": "time point",
+    "unit": "unit of the time point",
+    "estimate": "reported overall survival at the time point (0–1)",
+    "se": "reported standard error (0–1)",
+    "method": "interval: 'log-log' (complementary log–log, as survival software reports) "
+    "or 'plain' (estimate ± 1.96·SE)",
+    "lower": "95% lower limit (0–1)",
+    "upper": "95% upper limit (0–1)",
+}
+
+
+def survival_table(study: Study) -> Table:
+    data = survival_rows(study)
+    os5 = study.figure("os_5y")
+    assert isinstance(os5, SurvivalFigure)
+    display = pd.DataFrame(
+        {
+            "Estimate": [f"{os5.time:g}-year OS after second-line treatment"] * len(data),
+            "Reported": [reported_text(os5)] * len(data),
+            "Interval method": [
+                "log–log (as survival software reports)" if m == "log-log" else "plain (± 1.96 SE)"
+                for m in data["method"]
+            ],
+            "95% CI": [
+                f"{100 * lo:.1f}–{100 * hi:.1f}%"
+                for lo, hi in zip(data["lower"], data["upper"], strict=False)
+            ],
+        }
+    )
+    return Table(
+        "survival",
+        f"{os5.time:g}-year overall survival with 95% confidence intervals (computed from the "
+        "reported SE)",
+        f"Estimate and SE: {SOURCE_ABSTRACT}. Intervals computed by this site.",
+        data,
+        display,
+        SURVIVAL_FIELDS,
+    )
+
+
+def key_numbers_table(study: Study) -> Table:
+    """The five numbers a reader needs first, each with its interval where one applies."""
+    flow = patient_flow(study)
+    props = proportion_rows(study).set_index("id")
+    surv = survival_rows(study).set_index("method")
+    first = study.figure("first_remission")
+    salvage = study.figure("salvage_remission")
+    os5 = study.figure("os_5y")
+    rr = props.loc["relapsed_or_refractory"]
+    sr = props.loc["salvage_remission"]
+    hs = props.loc["hsct"]
+    ll = surv.loc["log-log"]
+    rows = [
+        (
+            "relapsed_or_refractory",
+            "Relapsed or never reached remission",
+            f"{flow.relapsed_or_refractory} of {flow.cohort} ({_pct(rr['proportion'])})",
+            f"{100 * rr['exact_lower']:.1f}–{100 * rr['exact_upper']:.1f}% (exact)",
+        ),
+        ("first_remission", "Median first remission", reported_text(first), "—"),
+        (
+            "salvage_remission",
+            "Remission after salvage",
+            reported_text(salvage),
+            f"{100 * sr['exact_lower']:.1f}–{100 * sr['exact_upper']:.1f}% (exact)",
+        ),
+        (
+            "hsct",
+            "Went on to transplant (HSCT)",
+            f"{flow.hsct} of {flow.relapsed_or_refractory} ({_pct(hs['proportion'])})",
+            f"{100 * hs['exact_lower']:.1f}–{100 * hs['exact_upper']:.1f}% (exact)",
+        ),
+        (
+            "os_5y",
+            "5-year overall survival after second-line treatment",
+            f"{reported_text(os5)} (SE)",
+            f"{100 * ll['lower']:.1f}–{100 * ll['upper']:.1f}% (log–log)",
+        ),
+    ]
+    data = pd.DataFrame(rows, columns=["id", "measure", "value", "ci95"])
+    display = data.drop(columns="id").rename(
+        columns={"measure": "Measure", "value": "Value", "ci95": "95% CI (computed)"}
+    )
+    return Table(
+        "key_numbers",
+        "The study in five numbers",
+        f"Values: {SOURCE_ABSTRACT}; shares and intervals computed by this site.",
+        data,
+        display,
+        {
+            "id": "identifier of the figure",
+            "measure": "what is measured",
+            "value": "value as reported (shares computed from reported counts)",
+            "ci95": "95% confidence interval computed by this site, with its method",
+        },
+    )
+
+
+def checks_table(study: Study) -> Table:
+    checks = run_checks(study)
+    data = pd.DataFrame(
+        [
+            {
+                "id": c.id,
+                "check": c.title,
+                "status": c.status,
+                "computed": c.computed,
+                "explanation": c.explanation,
+            }
+            for c in checks
+        ]
+    )
+    display = pd.DataFrame(
+        {
+            "": [c.symbol for c in checks],
+            "Check": [c.title for c in checks],
+            "Result": ["consistent" if c.status == "ok" else "open question" for c in checks],
+            "Computed": [c.computed for c in checks],
+            "What it means": [c.explanation for c in checks],
+        }
+    )
+    return Table(
+        "checks",
+        "Consistency checks of the reported numbers (✓ consistent, ⚠ open question)",
+        f"Inputs: {SOURCE_ABSTRACT}. Checks computed by this site.",
+        data,
+        display,
+        {
+            "id": "identifier of the check",
+            "check": "what is compared",
+            "status": "'ok' (consistent) or 'warn' (an open question the abstract leaves)",
+            "computed": "the arithmetic, with the numbers used",
+            "explanation": "what the result means",
+        },
+    )
+
+
+def figures_table(study: Study) -> Table:
+    """Every reported figure with the sentence it came from and any ambiguity."""
+    data = pd.DataFrame(
+        [
+            {
+                "id": f.id,
+                "kind": f.kind,
+                "label": f.label,
+                "reported": reported_text(f),
+                "source": f.source,
+                "ambiguity": f.ambiguity or "",
+            }
+            for f in study.figures
+        ]
+    )
+    display = data.drop(columns=["id", "kind"]).rename(
+        columns={
+            "label": "Figure",
+            "reported": "As reported",
+            "source": "Source sentence (abstract)",
+            "ambiguity": "What is unclear",
+        }
+    )
+    return Table(
+        "figures",
+        "Every reported figure with the sentence it comes from",
+        SOURCE_ABSTRACT,
+        data,
+        display,
+        {
+            "id": "identifier used in analysis/data/study.yaml and in pages",
+            "kind": "count, proportion, median, survival or p_value",
+            "label": "what the figure is",
+            "reported": "the figure as printed",
+            "source": "the abstract's sentence it comes from",
+            "ambiguity": "what the abstract leaves unclear about it (empty if nothing)",
+        },
+    )
+
+
+def prognostic_table(study: Study) -> Table:
+    rows = []
+    for finding in study.findings:
+        p_text = "not reported"
+        if finding.p_value is not None:
+            p_text = reported_text(study.figure(finding.p_value))
+        rows.append(
+            {
+                "id": finding.id,
+                "factor": finding.factor,
+                "analysis": finding.analysis,
+                "direction": finding.direction,
+                "p_value": p_text,
+                "missing": finding.ambiguity or "",
+            }
+        )
+    data = pd.DataFrame(rows)
+    display = data.drop(columns="id").rename(
+        columns={
+            "factor": "Factor",
+            "analysis": "Analysis",
+            "direction": "Outcome",
+            "p_value": "P value",
+            "missing": "Not in the abstract",
+        }
+    )
+    display["Outcome"] = display["Outcome"].map(
+        {"worse": "worse survival", "better": "better survival", "no association": "none"}
+    )
+    return Table(
+        "prognostic_factors",
+        "Prognostic factors named in the abstract",
+        SOURCE_ABSTRACT,
+        data,
+        display,
+        {
+            "id": "identifier of the finding",
+            "factor": "the factor, as measured at initial diagnosis or after salvage",
+            "analysis": "univariate or multivariate",
+            "direction": "direction of the association with survival",
+            "p_value": "P value as printed, or 'not reported'",
+            "missing": "what the abstract does not give",
+        },
+    )
