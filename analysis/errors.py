@@ -7,10 +7,12 @@ from dataclasses import dataclass
 __all__ = [
     "AnalysisError",
     "AppraisalDataError",
+    "ChartError",
     "ComparatorDataError",
     "DataProblem",
     "NoteProblem",
     "NotesError",
+    "PlaceholderError",
     "PatientDataError",
     "PublishError",
     "ReconstructionError",
@@ -110,3 +112,11 @@ class PublishError(AnalysisError):
     The message says what was wrong (a malformed edition name, a dirty working tree, an edition
     already published from another commit, a failed build) and how to fix it.
     """
+
+
+class ChartError(AnalysisError):
+    """A chart's spec or data is invalid; names the chart and the field."""
+
+
+class PlaceholderError(AnalysisError):
+    """A placeholder is malformed or misplaced; names the page and line."""

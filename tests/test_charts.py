@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 
 from analysis.registry import build_artifacts
-from analysis.render.blocks import ChartError, svg_for
+from analysis.errors import ChartError
+from analysis.render.blocks import svg_for
 from analysis.render.theme import PALETTE, config
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from analysis.errors import UnknownArtifactError
+from analysis.errors import PlaceholderError, UnknownArtifactError
 from analysis.mkdocs_side.bundle import ROOT_TOKEN, Bundle
-from analysis.mkdocs_side.inject import PlaceholderError, inject, restore_blocks
+from analysis.mkdocs_side.inject import inject, restore_blocks
 
 BUNDLE = Bundle(
     blocks={

@@ -7,7 +7,7 @@ from importlib import metadata
 
 import pandas as pd
 
-from ..study.tables import Table
+from ..artifact import Table
 from .schema import ANSWERS, SECTION_TITLES, Appraisal
 
 __all__ = [

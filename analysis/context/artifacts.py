@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
+from ..artifact import ChartArtifact, Table
 from ..study.schema import Study
-from ..study.tables import Table
+from .charts import comparison_frame, survival_comparison_chart
 from .rows import (
     CONTEXT_SOURCE,
     SURVIVAL_FIELDS,
@@ -22,9 +22,6 @@ from .rows import (
     survival_comparison_table,
 )
 from .schema import COMPARATORS_FILE
-
-if TYPE_CHECKING:
-    from ..registry import ChartArtifact
 
 __all__ = [
     "CONTEXT_CHART_BUILDERS",
@@ -63,8 +60,6 @@ def _sources(study: Study) -> Table:
 
 def comparator_chart(study: Study) -> ChartArtifact:
     """Survival after relapse or refractory disease across cohorts, one panel per time point."""
-    from ..registry import ChartArtifact  # the registry imports this module
-    from .charts import comparison_frame, survival_comparison_chart
 
     frame = comparison_frame(survival_comparison_rows(context_data(study)))
     panels = []

@@ -12,9 +12,9 @@ from typing import Any
 
 import pandas as pd
 
+from ..artifact import Table
 from ..stats.intervals import survival_interval
 from ..study.schema import Study
-from ..study.tables import Table
 from .schema import COMPARATORS_FILE, Comparators, Estimate, Result, load_comparators
 
 __all__ = [

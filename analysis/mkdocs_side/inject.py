@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..errors import AnalysisError, UnknownArtifactError
+from ..errors import PlaceholderError, UnknownArtifactError
 from .bundle import ROOT_TOKEN, Bundle
 
 __all__ = ["KINDS", "PlaceholderError", "Stash", "inject", "restore_blocks"]
@@ -27,10 +27,6 @@ _FENCE = re.compile(r"^(?P<indent>\s*)(?P<fence>`{3,}|~{3,})")
 _INLINE_CODE = re.compile(r"(`+)(?:.+?)\1")
 _TOKEN = "STUDYBLOCK{:04d}"
 _TOKEN_RE = re.compile(r"(?:<p>)?(STUDYBLOCK\d{4})(?:</p>)?")
-
-
-class PlaceholderError(AnalysisError):
-    """A placeholder is malformed or misplaced; names the page and line."""
 
 
 @dataclass

@@ -8,20 +8,18 @@ patient data", or the name of the patient file set with :func:`set_patient_file`
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
+from ..artifact import ChartArtifact, Table
 from ..render.theme import semantic_colour
 from ..study.schema import Study
-from ..study.tables import SOURCE_ABSTRACT, Table
+from ..study.tables import SOURCE_ABSTRACT
 from .analysis import PatientAnalysis, analyse
+from .charts import envelope_chart, km_chart
 from .patients import COLUMNS
 from .reconstruct import ASSUMPTION_NOTES
-
-if TYPE_CHECKING:  # artifacts.py imports this module at its end
-    from ..registry import ChartArtifact
 
 __all__ = ["SURVIVAL_CHARTS", "SURVIVAL_TABLES", "set_patient_file", "survival_values"]
 
@@ -289,8 +287,6 @@ def schema_table(study: Study) -> Table:
 
 
 def _km_os_chart(study: Study) -> ChartArtifact:
-    from ..registry import ChartArtifact
-    from .charts import km_chart
 
     a = _analysis(study)
     km = a.km
@@ -329,8 +325,6 @@ def _km_os_chart(study: Study) -> ChartArtifact:
 
 
 def _envelope_chart(study: Study) -> ChartArtifact:
-    from ..registry import ChartArtifact
-    from .charts import envelope_chart
 
     a = _analysis(study)
     env = a.envelope()
@@ -359,8 +353,6 @@ def _envelope_chart(study: Study) -> ChartArtifact:
 
 
 def _groups_chart(study: Study) -> ChartArtifact:
-    from ..registry import ChartArtifact
-    from .charts import km_chart
 
     a = _analysis(study)
     description = (

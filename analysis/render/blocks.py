@@ -12,25 +12,19 @@ from concurrent.futures import Future
 
 import pandas as pd
 
-from ..errors import AnalysisError
+from ..artifact import Artifacts, ChartArtifact, Table
+from ..errors import ChartError
 from ..mkdocs_side.bundle import ROOT_TOKEN, Bundle
-from ..registry import Artifacts, ChartArtifact
-from ..study.tables import Table
 from . import draw
 from .draw import Drawer
 
 __all__ = [
     "ChartDrawings",
-    "ChartError",
     "render_bundle",
     "svg_for",
     "table_html",
     "vegalite_version",
 ]
-
-
-class ChartError(AnalysisError):
-    """A chart's spec or data is invalid; names the chart and the field."""
 
 
 @functools.cache

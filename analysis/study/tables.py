@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import pandas as pd
 
+from ..artifact import Table
 from ..stats.intervals import Interval, clopper_pearson, survival_interval, wilson
 from .checks import run_checks
 from .flow import patient_flow
@@ -20,7 +19,6 @@ from .schema import (
 )
 
 __all__ = [
-    "Table",
     "checks_table",
     "figures_table",
     "key_numbers_table",
@@ -33,24 +31,6 @@ __all__ = [
 ]
 
 SOURCE_ABSTRACT = "Tomizawa et al., Pediatr Blood Cancer 2009;52(7):808-13 (abstract)"
-
-
-@dataclass(frozen=True)
-class Table:
-    """A named table: ``data`` is tidy and numeric (for download), ``display`` is for reading."""
-
-    name: str
-    caption: str
-    source: str
-    data: pd.DataFrame
-    display: pd.DataFrame
-    fields: dict[str, str] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        missing = [c for c in self.data.columns if c not in self.fields]
-        if missing:
-            msg = f"table '{self.name}': no description for data column(s) {missing}"
-            raise ValueError(msg)
 
 
 def _pct(x: float, decimals: int = 1) -> str:

@@ -1,0 +1,53 @@
+"""The shared artifact types every domain builds and the renderer reads: tables, charts, values.
+
+A leaf module: it imports nothing from :mod:`analysis`, so any domain may import it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import altair as alt
+import pandas as pd
+
+__all__ = ["Artifacts", "ChartArtifact", "Table"]
+
+
+@dataclass(frozen=True)
+class Table:
+    """A named table: ``data`` is tidy and numeric (for download), ``display`` is for reading."""
+
+    name: str
+    caption: str
+    source: str
+    data: pd.DataFrame
+    display: pd.DataFrame
+    fields: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        missing = [c for c in self.data.columns if c not in self.fields]
+        if missing:
+            msg = f"table '{self.name}': no description for data column(s) {missing}"
+            raise ValueError(msg)
+
+
+@dataclass(frozen=True)
+class ChartArtifact:
+    """A chart with what a reader needs beside it: caption, text alternative, data, source."""
+
+    name: str
+    caption: str
+    description: str
+    chart: alt.TopLevelMixin
+    data: pd.DataFrame
+    fields: dict[str, str]
+    source: str
+
+
+@dataclass(frozen=True)
+class Artifacts:
+    tables: dict[str, Table] = field(default_factory=dict)
+    charts: dict[str, ChartArtifact] = field(default_factory=dict)
+    values: dict[str, str] = field(default_factory=dict)
+    data_files: dict[str, Path] = field(default_factory=dict)
