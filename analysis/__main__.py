@@ -5,8 +5,12 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import AnalysisError
+
+if TYPE_CHECKING:
+    from .registry import Inputs
 
 __all__ = ["main"]
 
@@ -20,17 +24,17 @@ def _parser() -> argparse.ArgumentParser:
     bundle.add_argument("--out", type=Path, required=True, help="the cache entry folder to write")
     bundle.add_argument("--study", type=Path, default=None, help="study YAML file")
     bundle.add_argument("--fingerprint", default="", help="input fingerprint to record")
-    runtime = sub.add_parser("runtime", help="make the self-hosted Vega runtime if missing")
-    runtime.add_argument("--dir", type=Path, default=None, help="where to keep it")
-    notes = sub.add_parser("notes", help="readers' notes: `notes check` checks every note")
-    notes.add_argument("action", choices=["check"], help="what to do with the notes")
-    notes.add_argument("--docs", type=Path, default=Path("docs"), help="the site's docs folder")
     bundle.add_argument(
         "--patients",
         type=Path,
         default=None,
         help="patient-level CSV to use instead of the reconstruction",
     )
+    runtime = sub.add_parser("runtime", help="make the self-hosted Vega runtime if missing")
+    runtime.add_argument("--dir", type=Path, default=None, help="where to keep it")
+    notes = sub.add_parser("notes", help="readers' notes: `notes check` checks every note")
+    notes.add_argument("action", choices=["check"], help="what to do with the notes")
+    notes.add_argument("--docs", type=Path, default=Path("docs"), help="the site's docs folder")
     notebook = sub.add_parser("notebook", help="execute a notebook into a file (errors stop)")
     notebook.add_argument("--source", type=Path, required=True, help="the notebook to run")
     notebook.add_argument("--out", type=Path, required=True, help="where to write the result")
@@ -53,22 +57,24 @@ def _publish(args: argparse.Namespace) -> int:
     return 0
 
 
-def _check(study_path: Path | None) -> int:
-    from .study.checks import run_checks
-    from .study.load import STUDY_FILE, load_study
+def _inputs(args: argparse.Namespace) -> Inputs:
+    from .registry import Inputs
 
-    study = load_study(study_path or STUDY_FILE)
-    for check in run_checks(study):
+    kwargs = {"study_file": args.study} if args.study is not None else {}
+    return Inputs(patients_file=getattr(args, "patients", None), **kwargs)
+
+
+def _check(args: argparse.Namespace) -> int:
+    inputs = _inputs(args)
+    for check in inputs.study_results.checks:
         print(f"{check.symbol} {check.title}: {check.computed}")
-    print(f"{study_path or STUDY_FILE}: valid")
-    from .context.schema import COMPARATORS_FILE, load_comparators
-
-    load_comparators(COMPARATORS_FILE, study=study)
-    print(f"{COMPARATORS_FILE}: valid")
+    print(f"{inputs.study_file}: valid")
+    inputs.comparators  # noqa: B018 - reading it validates it against the study
+    print(f"{inputs.comparators_file}: valid")
     return 0
 
 
-def _bundle(out: Path, study_path: Path | None, key: str) -> int:
+def _bundle(args: argparse.Namespace) -> int:
     from .render.draw import Drawer
 
     # The drawer's helper process draws each chart as soon as it is built, while this process
@@ -77,12 +83,11 @@ def _bundle(out: Path, study_path: Path | None, key: str) -> int:
         from .mkdocs_side.bundle import write_entry
         from .registry import build_artifacts
         from .render.blocks import ChartDrawings, render_bundle
-        from .study.load import STUDY_FILE
 
         drawings = ChartDrawings(drawer)
-        artifacts = build_artifacts(study_path or STUDY_FILE, on_chart=drawings.add)
-        bundle, pictures = render_bundle(artifacts, fingerprint=key, drawings=drawings)
-        write_entry(out, bundle, pictures)
+        artifacts = build_artifacts(_inputs(args), on_chart=drawings.add)
+        bundle, pictures = render_bundle(artifacts, fingerprint=args.fingerprint, drawings=drawings)
+        write_entry(args.out, bundle, pictures)
     return 0
 
 
@@ -90,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         if args.command == "check":
-            return _check(args.study)
+            return _check(args)
         if args.command == "runtime":
             from .mkdocs_side.runtime import RUNTIME_DIR, ensure_runtime
 
@@ -105,13 +110,9 @@ def main(argv: list[str] | None = None) -> int:
 
             execute_notebook(args.source, args.out, patients_file=args.patients)
             return 0
-        if args.patients is not None:
-            from .patient_level.artifacts import set_patient_file
-
-            set_patient_file(args.patients)
         if args.command == "publish":
             return _publish(args)
-        return _bundle(args.out, args.study, args.fingerprint)
+        return _bundle(args)
     except AnalysisError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

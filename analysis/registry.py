@@ -1,92 +1,130 @@
-"""Every named table, chart and value the pages can place, computed from the data files."""
+"""Every named table, chart and value the pages can place, computed once from the data files.
+
+The registry is the one place that knows every domain: :class:`Inputs` reads and analyses each
+data file once, on first use, and :func:`build_artifacts` hands each domain the input it needs.
+No domain imports this module.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from functools import cached_property
 from pathlib import Path
 
-from .appraisal.schema import load_appraisal
-from .appraisal.tables import appraisal_values, checklist_table, limitations_table, pico_table
+from .appraisal.artifacts import APPRAISAL_TABLES, appraisal_values
+from .appraisal.schema import APPRAISAL_FILE, Appraisal, load_appraisal
 from .artifact import Artifacts, ChartArtifact, Table
-from .context.artifacts import (
-    CONTEXT_CHART_BUILDERS,
-    CONTEXT_DATA_FILES,
-    CONTEXT_TABLE_BUILDERS,
-    context_inline_values,
-)
+from .context.artifacts import CONTEXT_CHARTS, CONTEXT_TABLES, context_values
+from .context.schema import COMPARATORS_FILE, Comparators, load_comparators
+from .patient_level.analysis import PatientAnalysis, analyse
 from .patient_level.artifacts import SURVIVAL_CHARTS, SURVIVAL_TABLES, survival_values
-from .study.artifacts import flow_chart, proportions_chart, study_values, survival_chart
+from .study.artifacts import STUDY_CHARTS, STUDY_TABLES, study_values
 from .study.load import STUDY_FILE, load_study
+from .study.results import StudyResults
 from .study.schema import Study
-from .study.tables import (
-    checks_table,
-    figures_table,
-    key_numbers_table,
-    prognostic_table,
-    proportions_table,
-    survival_table,
-)
 
-__all__ = ["Artifacts", "ChartArtifact", "build_artifacts"]
+__all__ = ["Inputs", "build_artifacts"]
 
 
-def _values(study: Study) -> dict[str, str]:
-    """Short texts a page can place inline with ``{{ value NAME }}``."""
-    values = study_values(study)
-    values.update(context_inline_values(study))
-    values.update(appraisal_values(load_appraisal(values=values)))
-    return values
+class Inputs:
+    """The data files of one build, each read, validated and analysed once, on first use.
+
+    Parameters
+    ----------
+    study_file
+        The study's reported figures (default: the packaged ``analysis/data/study.yaml``).
+    patients_file
+        A real patient-level CSV; ``None`` (the default) reconstructs cohorts from the
+        published numbers instead.
+    comparators_file, appraisal_file
+        The comparator cohorts and the journal-club appraisal (packaged defaults).
+    """
+
+    def __init__(
+        self,
+        *,
+        study_file: Path | str = STUDY_FILE,
+        patients_file: Path | str | None = None,
+        comparators_file: Path | str = COMPARATORS_FILE,
+        appraisal_file: Path | str = APPRAISAL_FILE,
+    ) -> None:
+        self.study_file = Path(study_file)
+        self.patients_file = Path(patients_file) if patients_file is not None else None
+        self.comparators_file = Path(comparators_file)
+        self.appraisal_file = Path(appraisal_file)
+
+    @cached_property
+    def study(self) -> Study:
+        return load_study(self.study_file)
+
+    @cached_property
+    def study_results(self) -> StudyResults:
+        return StudyResults(self.study)
+
+    @cached_property
+    def comparators(self) -> Comparators:
+        return load_comparators(self.comparators_file, study=self.study)
+
+    @cached_property
+    def patient_analysis(self) -> PatientAnalysis:
+        return analyse(self.study, patients=self.patients_file)
+
+    @cached_property
+    def values(self) -> dict[str, str]:
+        """Every inline value but the appraisal's own: what the appraisal's texts may cite."""
+        return {
+            **study_values(self.study_results),
+            **context_values(self.comparators),
+            **survival_values(self.patient_analysis),
+        }
+
+    @cached_property
+    def appraisal(self) -> Appraisal:
+        return load_appraisal(self.appraisal_file, values=self.values)
+
+    @property
+    def data_files(self) -> dict[str, Path]:
+        """The data files offered for download, by their name on the site."""
+        return {"study.yaml": self.study_file, "comparators.yaml": self.comparators_file}
 
 
-def _appraisal_tables(study: Study) -> tuple[Table, ...]:
-    appraisal = load_appraisal(values=_values(study))
-    return checklist_table(appraisal), pico_table(appraisal), limitations_table(appraisal)
+def _charts(inputs: Inputs) -> list[Callable[[], ChartArtifact]]:
+    return [
+        *(lambda b=b: b(inputs.study_results) for b in STUDY_CHARTS),
+        *(lambda b=b: b(inputs.comparators) for b in CONTEXT_CHARTS),
+        *(lambda b=b: b(inputs.patient_analysis) for b in SURVIVAL_CHARTS),
+    ]
 
 
-# A builder returns one table or several (when they share expensive inputs).
-TABLE_BUILDERS: tuple[Callable[[Study], Table | tuple[Table, ...]], ...] = (
-    key_numbers_table,
-    proportions_table,
-    survival_table,
-    checks_table,
-    figures_table,
-    prognostic_table,
-    _appraisal_tables,
-    *CONTEXT_TABLE_BUILDERS,
-    *SURVIVAL_TABLES,
-)
-CHART_BUILDERS: tuple[Callable[[Study], ChartArtifact], ...] = (
-    flow_chart,
-    proportions_chart,
-    survival_chart,
-    *CONTEXT_CHART_BUILDERS,
-    *SURVIVAL_CHARTS,
-)
+def _tables(inputs: Inputs) -> list[Callable[[], Table]]:
+    return [
+        *(lambda b=b: b(inputs.study_results) for b in STUDY_TABLES),
+        *(lambda b=b: b(inputs.appraisal) for b in APPRAISAL_TABLES),
+        *(lambda b=b: b(inputs.comparators) for b in CONTEXT_TABLES),
+        *(lambda b=b: b(inputs.patient_analysis) for b in SURVIVAL_TABLES),
+    ]
 
 
 def build_artifacts(
-    study_file: Path = STUDY_FILE, *, on_chart: Callable[[ChartArtifact], None] | None = None
+    inputs: Inputs | None = None, *, on_chart: Callable[[ChartArtifact], None] | None = None
 ) -> Artifacts:
     """Load and validate the data, then compute every chart, table and value.
 
     ``on_chart`` is called with each chart as soon as it is built (charts come first), so that
     drawing it can start while the rest is computed.
     """
-    study = load_study(study_file)
-    charts_: dict[str, ChartArtifact] = {}
-    for build_chart in CHART_BUILDERS:
-        chart = build_chart(study)
-        charts_[chart.name] = chart
+    inputs = inputs if inputs is not None else Inputs()
+    charts: dict[str, ChartArtifact] = {}
+    for build_chart in _charts(inputs):
+        chart = build_chart()
+        charts[chart.name] = chart
         if on_chart is not None:
             on_chart(chart)
     tables: dict[str, Table] = {}
-    for build in TABLE_BUILDERS:
-        built = build(study)
-        for table in built if isinstance(built, tuple) else (built,):
-            tables[table.name] = table
+    for build_table in _tables(inputs):
+        table = build_table()
+        tables[table.name] = table
+    values: Mapping[str, str] = {**inputs.values, **appraisal_values(inputs.appraisal)}
     return Artifacts(
-        tables=tables,
-        charts=charts_,
-        values={**_values(study), **survival_values(study)},
-        data_files={"study.yaml": Path(study_file), **CONTEXT_DATA_FILES},
+        tables=tables, charts=charts, values=dict(values), data_files=inputs.data_files
     )

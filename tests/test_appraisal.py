@@ -21,15 +21,14 @@ from analysis.appraisal.schema import (
 )
 from analysis.appraisal.tables import ANSWER_DISPLAY, appraisal_values, checklist_table, edition
 from analysis.errors import AppraisalDataError, DataProblem, StudyDataError
-from analysis.registry import _values
-from analysis.study.load import load_study
+from analysis.registry import Inputs
 
 from .conftest import PROJECT
 
 
 @pytest.fixture(scope="module")
 def values() -> dict[str, str]:
-    return _values(load_study())
+    return Inputs().values
 
 
 @pytest.fixture(scope="module")

@@ -8,8 +8,8 @@ import re
 import pandas as pd
 import pytest
 
-from analysis.registry import build_artifacts
 from analysis.errors import ChartError
+from analysis.registry import build_artifacts
 from analysis.render.blocks import svg_for
 from analysis.render.theme import PALETTE, config
 
@@ -102,13 +102,14 @@ def test_charts_are_handed_on_as_soon_as_they_are_built_before_any_table(monkeyp
     seen: list[str] = []
 
     def noting(build):
-        def table(study):
+        def table(inputs):
             seen.append("table")
-            return build(study)
+            return build(inputs)
 
         return table
 
-    monkeypatch.setattr(module, "TABLE_BUILDERS", tuple(map(noting, module.TABLE_BUILDERS)))
+    for name in ("STUDY_TABLES", "APPRAISAL_TABLES", "CONTEXT_TABLES", "SURVIVAL_TABLES"):
+        monkeypatch.setattr(module, name, tuple(map(noting, getattr(module, name))))
     built = build_artifacts(on_chart=lambda chart: seen.append(chart.name))
     assert seen[: len(built.charts)] == list(built.charts)
     assert set(seen[len(built.charts) :]) == {"table"}

@@ -16,20 +16,13 @@ import pytest
 import yaml
 
 from analysis.context.artifacts import comparator_chart
-from analysis.context.rows import (
-    context_values,
-    disagreement_rows,
-    eras_table,
-    options_table,
-    survival_comparison_rows,
-    survival_comparison_table,
-    traceable_numbers,
-    untraced_numbers,
-)
+from analysis.context.rows import context_values, disagreement_rows, survival_comparison_rows
 from analysis.context.schema import COMPARATORS_FILE, load_comparators
+from analysis.context.tables import eras_table, options_table, survival_comparison_table
+from analysis.context.trace import traceable_numbers, untraced_numbers
 from analysis.errors import ComparatorDataError, DataProblem
 from analysis.study.load import load_study
-from analysis.study.tables import survival_rows
+from analysis.study.results import survival_rows
 
 RAW = yaml.safe_load(COMPARATORS_FILE.read_text(encoding="utf-8"))
 
@@ -259,7 +252,7 @@ def test_comparator_entry_for_this_study_must_match_study_yaml(tmp_path: Path) -
 
 @pytest.fixture(scope="module")
 def chart_spec() -> dict[str, Any]:
-    return comparator_chart(load_study()).chart.to_dict()
+    return comparator_chart(load_comparators(study=load_study())).chart.to_dict()
 
 
 def _dataset(spec: dict[str, Any]) -> list[dict[str, Any]]:

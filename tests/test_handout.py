@@ -11,7 +11,7 @@ import yaml
 from playwright.sync_api import Browser, Page
 from pypdf import PdfReader
 
-from analysis.registry import _values
+from analysis.registry import build_artifacts
 from analysis.study.load import load_study
 
 from .conftest import PROJECT
@@ -21,7 +21,7 @@ MAX_HANDOUT_PAGES = 2
 
 @pytest.fixture(scope="module")
 def values() -> dict[str, str]:
-    return _values(load_study())
+    return build_artifacts().values
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""The Context page's tables, chart and values as builders taking the Study (for the registry)."""
+"""The Context page's chart, tables and values, each built from the validated comparator file."""
 
 from __future__ import annotations
 
@@ -6,62 +6,25 @@ import math
 from collections.abc import Callable
 
 from ..artifact import ChartArtifact, Table
-from ..study.schema import Study
 from .charts import comparison_frame, survival_comparison_chart
-from .rows import (
-    CONTEXT_SOURCE,
-    SURVIVAL_FIELDS,
+from .rows import CONTEXT_SOURCE, context_values, survival_comparison_rows
+from .schema import Comparators
+from .tables import (
+    COMPARISON_FIELDS,
     cohorts_table,
-    context_data,
-    context_values,
     disagreements_table,
     eras_table,
     options_table,
     sources_table,
-    survival_comparison_rows,
     survival_comparison_table,
 )
-from .schema import COMPARATORS_FILE
 
-__all__ = [
-    "CONTEXT_CHART_BUILDERS",
-    "CONTEXT_DATA_FILES",
-    "CONTEXT_TABLE_BUILDERS",
-    "comparator_chart",
-    "context_inline_values",
-]
-
-CONTEXT_DATA_FILES = {"comparators.yaml": COMPARATORS_FILE}
+__all__ = ["CONTEXT_CHARTS", "CONTEXT_TABLES", "comparator_chart", "context_values"]
 
 
-def _comparator_survival(study: Study) -> Table:
-    return survival_comparison_table(context_data(study))
-
-
-def _cohorts(study: Study) -> Table:
-    return cohorts_table(context_data(study))
-
-
-def _disagreements(study: Study) -> Table:
-    return disagreements_table(context_data(study))
-
-
-def _eras(study: Study) -> Table:
-    return eras_table(context_data(study))
-
-
-def _options(study: Study) -> Table:
-    return options_table(context_data(study))
-
-
-def _sources(study: Study) -> Table:
-    return sources_table(context_data(study))
-
-
-def comparator_chart(study: Study) -> ChartArtifact:
+def comparator_chart(data: Comparators) -> ChartArtifact:
     """Survival after relapse or refractory disease across cohorts, one panel per time point."""
-
-    frame = comparison_frame(survival_comparison_rows(context_data(study)))
+    frame = comparison_frame(survival_comparison_rows(data))
     panels = []
     for _, group in frame.groupby("panel_order", sort=True):
         marks = "; ".join(
@@ -88,10 +51,10 @@ def comparator_chart(study: Study) -> ChartArtifact:
         "disagreement",
         "source_number",
     ]
-    fields = {k: SURVIVAL_FIELDS[k] for k in columns if k in SURVIVAL_FIELDS}
+    fields = {k: COMPARISON_FIELDS[k] for k in columns if k in COMPARISON_FIELDS}
     fields["interval"] = "95% interval (%), reported or computed from the SE, or 'none reported'"
-    data = frame[columns].copy()
-    data["disagreement"] = data["disagreement"].replace("", "none")
+    rows = frame[columns].copy()
+    rows["disagreement"] = rows["disagreement"].replace("", "none")
     return ChartArtifact(
         "comparator_survival",
         "Survival after relapse or refractory disease, by cohort. One panel per endpoint and "
@@ -99,23 +62,18 @@ def comparator_chart(study: Study) -> ChartArtifact:
         "a diamond without a line has neither. Numbers in brackets refer to the Sources list.",
         description,
         survival_comparison_chart(frame, description=description),
-        data,
+        rows,
         fields,
         CONTEXT_SOURCE + "; intervals from an SE computed by this site (log–log).",
     )
 
 
-def context_inline_values(study: Study) -> dict[str, str]:
-    """Inline values of the Context page."""
-    return context_values(context_data(study))
-
-
-CONTEXT_TABLE_BUILDERS: tuple[Callable[[Study], Table], ...] = (
-    _comparator_survival,
-    _cohorts,
-    _disagreements,
-    _eras,
-    _options,
-    _sources,
+CONTEXT_TABLES: tuple[Callable[[Comparators], Table], ...] = (
+    survival_comparison_table,
+    cohorts_table,
+    disagreements_table,
+    eras_table,
+    options_table,
+    sources_table,
 )
-CONTEXT_CHART_BUILDERS: tuple[Callable[[Study], ChartArtifact], ...] = (comparator_chart,)
+CONTEXT_CHARTS: tuple[Callable[[Comparators], ChartArtifact], ...] = (comparator_chart,)

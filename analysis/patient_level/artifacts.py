@@ -1,44 +1,34 @@
-"""Tables, charts and values of the patient-level view, registered in :mod:`analysis.registry`.
+"""Tables, charts and values of the patient-level view, each built from one
+:class:`~analysis.patient_level.analysis.PatientAnalysis` (computed once per build).
 
 Every artifact carries its data source: "Reconstructed from published summary numbers, not
-patient data", or the name of the patient file set with :func:`set_patient_file` (the
-``patients`` setting of the site).
+patient data", or the name of the patient file the analysis was given (the ``patients``
+setting of the site).
 """
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
 
 from ..artifact import ChartArtifact, Table
 from ..render.theme import semantic_colour
-from ..study.schema import Study
 from ..study.tables import SOURCE_ABSTRACT
-from .analysis import PatientAnalysis, analyse
+from .analysis import PatientAnalysis
 from .charts import envelope_chart, km_chart
 from .patients import COLUMNS
 from .reconstruct import ASSUMPTION_NOTES
 
-__all__ = ["SURVIVAL_CHARTS", "SURVIVAL_TABLES", "set_patient_file", "survival_values"]
-
-_SETTINGS: dict[str, Path | None] = {"patients": None}
-_CACHE: dict[tuple[int, str], PatientAnalysis] = {}
-
-
-def set_patient_file(path: Path | None) -> None:
-    """Use a real patient-level CSV instead of the reconstruction (None: reconstruct)."""
-    _SETTINGS["patients"] = Path(path) if path is not None else None
-    _CACHE.clear()
-
-
-def _analysis(study: Study) -> PatientAnalysis:
-    key = (id(study), str(_SETTINGS["patients"]))
-    if key not in _CACHE:
-        _CACHE.clear()
-        _CACHE[key] = analyse(study, patients=_SETTINGS["patients"])
-    return _CACHE[key]
+__all__ = [
+    "SURVIVAL_CHARTS",
+    "SURVIVAL_TABLES",
+    "cohort_table",
+    "fidelity_table",
+    "models_table",
+    "survival_values",
+]
 
 
 def _source(a: PatientAnalysis) -> str:
@@ -54,8 +44,7 @@ def _num(value: float, decimals: int) -> str:
     return f"{value:.{decimals}f}"
 
 
-def fidelity_table(study: Study) -> Table:
-    a = _analysis(study)
+def fidelity_table(a: PatientAnalysis) -> Table:
     rows = []
     for rule in a.rules:
         v = a.measures[rule.measure].to_numpy(dtype=float)
@@ -127,8 +116,7 @@ def fidelity_table(study: Study) -> Table:
     )
 
 
-def models_table(study: Study) -> Table:
-    a = _analysis(study)
+def models_table(a: PatientAnalysis) -> Table:
     hr = np.percentile(a.ensemble_hr, [5, 50, 95])
     p = np.percentile(a.ensemble_p, [5, 50, 95])
     many = a.ensemble.size > 1
@@ -221,8 +209,7 @@ def models_table(study: Study) -> Table:
     )
 
 
-def cohort_table(study: Study) -> Table:
-    a = _analysis(study)
+def cohort_table(a: PatientAnalysis) -> Table:
     frame = a.ensemble.cohort(a.representative)
     which = "The representative reconstructed cohort" if a.ensemble.reconstructed else "The data"
     return Table(
@@ -235,7 +222,7 @@ def cohort_table(study: Study) -> Table:
     )
 
 
-def assumptions_table(study: Study) -> Table:
+def assumptions_table(a: PatientAnalysis) -> Table:
     frame = pd.DataFrame(ASSUMPTION_NOTES, columns=["question", "default", "why"])
     return Table(
         "reconstruction_assumptions",
@@ -253,7 +240,7 @@ def assumptions_table(study: Study) -> Table:
     )
 
 
-def schema_table(study: Study) -> Table:
+def schema_table(a: PatientAnalysis) -> Table:
     frame = pd.DataFrame(
         {
             "column": [c.name for c in COLUMNS],
@@ -286,9 +273,7 @@ def schema_table(study: Study) -> Table:
     )
 
 
-def _km_os_chart(study: Study) -> ChartArtifact:
-
-    a = _analysis(study)
+def _km_os_chart(a: PatientAnalysis) -> ChartArtifact:
     km = a.km
     s5 = km.loc[km["months"] <= 60, "survival"].iloc[-1]
     who = "the representative cohort" if a.ensemble.reconstructed else "the data"
@@ -324,9 +309,7 @@ def _km_os_chart(study: Study) -> ChartArtifact:
     )
 
 
-def _envelope_chart(study: Study) -> ChartArtifact:
-
-    a = _analysis(study)
+def _envelope_chart(a: PatientAnalysis) -> ChartArtifact:
     env = a.envelope()
     at12 = env.loc[env["months"] == 12].iloc[0]
     description = (
@@ -352,9 +335,7 @@ def _envelope_chart(study: Study) -> ChartArtifact:
     )
 
 
-def _groups_chart(study: Study) -> ChartArtifact:
-
-    a = _analysis(study)
+def _groups_chart(a: PatientAnalysis) -> ChartArtifact:
     description = (
         f"Kaplan–Meier overall survival by remission after salvage ({a.label}); "
         f"log-rank P = {a.logrank_p:.3f}; Cox hazard ratio for no remission "
@@ -391,9 +372,8 @@ def _groups_chart(study: Study) -> ChartArtifact:
     )
 
 
-def survival_values(study: Study) -> dict[str, str]:
+def survival_values(a: PatientAnalysis) -> dict[str, str]:
     """Inline values for the survival pages."""
-    a = _analysis(study)
     hr = np.percentile(a.ensemble_hr, [5, 95])
     values = {
         "survival_label": a.label,
@@ -412,5 +392,15 @@ def survival_values(study: Study) -> dict[str, str]:
     return values
 
 
-SURVIVAL_TABLES = (fidelity_table, models_table, cohort_table, assumptions_table, schema_table)
-SURVIVAL_CHARTS = (_km_os_chart, _envelope_chart, _groups_chart)
+SURVIVAL_TABLES: tuple[Callable[[PatientAnalysis], Table], ...] = (
+    fidelity_table,
+    models_table,
+    cohort_table,
+    assumptions_table,
+    schema_table,
+)
+SURVIVAL_CHARTS: tuple[Callable[[PatientAnalysis], ChartArtifact], ...] = (
+    _km_os_chart,
+    _envelope_chart,
+    _groups_chart,
+)

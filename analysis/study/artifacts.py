@@ -1,22 +1,32 @@
-"""The study domain's charts and inline values, built from the study data file."""
+"""The study domain's charts, tables and inline values, each built from :class:`StudyResults`."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 
-from ..artifact import ChartArtifact
+from ..artifact import ChartArtifact, Table
 from ..render.theme import semantic_colour
 from . import charts
-from .checks import run_checks
-from .flow import patient_flow
-from .schema import ProportionFigure, Study, SurvivalFigure
-from .tables import SOURCE_ABSTRACT, proportion_rows, reported_text, survival_rows
+from .results import StudyResults
+from .schema import ProportionFigure, SurvivalFigure
+from .tables import (
+    SOURCE_ABSTRACT,
+    checks_table,
+    figures_table,
+    key_numbers_table,
+    prognostic_table,
+    proportions_table,
+    reported_text,
+    survival_table,
+)
 
 __all__ = ["flow_chart", "proportions_chart", "study_values", "survival_chart"]
 
 
-def flow_chart(study: Study) -> ChartArtifact:
-    flow = patient_flow(study)
+def flow_chart(results: StudyResults) -> ChartArtifact:
+    flow = results.flow
     boxes = charts.flow_boxes(flow)
     description = (
         f"Patient flow. Of {flow.cohort} infants with MLL-rearranged ALL in MLL96 and MLL98, "
@@ -49,8 +59,8 @@ def flow_chart(study: Study) -> ChartArtifact:
     )
 
 
-def proportions_chart(study: Study) -> ChartArtifact:
-    rows = proportion_rows(study)
+def proportions_chart(results: StudyResults) -> ChartArtifact:
+    rows = results.proportions
     frame = pd.DataFrame(
         {
             "label": rows["label"],
@@ -91,9 +101,9 @@ def proportions_chart(study: Study) -> ChartArtifact:
     )
 
 
-def survival_chart(study: Study) -> ChartArtifact:
-    rows = survival_rows(study)
-    os5 = study.figure("os_5y")
+def survival_chart(results: StudyResults) -> ChartArtifact:
+    rows = results.survival
+    os5 = results.study.figure("os_5y")
     assert isinstance(os5, SurvivalFigure)
     names = {"log-log": "log–log interval", "plain": "plain interval (± 1.96 SE)"}
     frame = pd.DataFrame(
@@ -133,21 +143,22 @@ def survival_chart(study: Study) -> ChartArtifact:
     )
 
 
-def study_values(study: Study) -> dict[str, str]:
+def study_values(results: StudyResults) -> dict[str, str]:
     """The study's short texts a page can place inline with ``{{ value NAME }}``."""
+    study = results.study
     values = {fig.id: reported_text(fig) for fig in study.figures}
     for fig in study.figures:
         if isinstance(fig, ProportionFigure):
             values[f"{fig.id}_numerator"] = str(fig.numerator)
             values[f"{fig.id}_denominator"] = str(fig.denominator)
-    flow = patient_flow(study)
+    flow = results.flow
     for name in flow.derived_fields:
         values[name] = str(getattr(flow, name))
-    props = proportion_rows(study).set_index("id")
+    props = results.proportions.set_index("id")
     for ident, row in props.iterrows():
         values[f"{ident}_share"] = f"{100 * row['proportion']:.1f}%"
         values[f"{ident}_ci"] = f"{100 * row['exact_lower']:.1f}–{100 * row['exact_upper']:.1f}%"
-    surv = survival_rows(study).set_index("method")
+    surv = results.survival.set_index("method")
     values["os_5y_ci"] = f"{100 * surv.loc['log-log', 'lower']:.1f}–" + (
         f"{100 * surv.loc['log-log', 'upper']:.1f}%"
     )
@@ -168,8 +179,23 @@ def study_values(study: Study) -> dict[str, str]:
     values["year"] = str(c.date.year)
     values["trials"] = " and ".join(study.design.trials)
     values["enrolment_years"] = "–".join(str(y) for y in study.design.enrolment_years)
-    checks = run_checks(study)
+    checks = results.checks
     open_questions = sum(ch.status == "warn" for ch in checks)
     values["checks_consistent"] = str(len(checks) - open_questions)
     values["checks_open"] = str(open_questions)
     return values
+
+
+STUDY_CHARTS: tuple[Callable[[StudyResults], ChartArtifact], ...] = (
+    flow_chart,
+    proportions_chart,
+    survival_chart,
+)
+STUDY_TABLES: tuple[Callable[[StudyResults], Table], ...] = (
+    key_numbers_table,
+    proportions_table,
+    survival_table,
+    checks_table,
+    figures_table,
+    prognostic_table,
+)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from ..stats.intervals import km_se_without_censoring
-from .flow import patient_flow
+from .flow import Flow, patient_flow
 from .load import decimals_of
 from .schema import MedianFigure, ProportionFigure, Study, SurvivalFigure
 
@@ -48,9 +48,12 @@ def _os(study: Study) -> SurvivalFigure:
     return fig
 
 
-def run_checks(study: Study) -> list[Check]:
-    """Run every check; a check never raises, it reports ✓ or ⚠ with one line of explanation."""
-    flow = patient_flow(study)
+def run_checks(study: Study, *, flow: Flow | None = None) -> list[Check]:
+    """Run every check; a check never raises, it reports ✓ or ⚠ with one line of explanation.
+
+    ``flow`` is the study's patient flow when the caller has it already.
+    """
+    flow = flow if flow is not None else patient_flow(study)
     salvage = _salvage(study)
     os5 = _os(study)
     checks: list[Check] = []

@@ -5,16 +5,14 @@ from __future__ import annotations
 import pandas as pd
 
 from ..artifact import Table
-from ..stats.intervals import Interval, clopper_pearson, survival_interval, wilson
-from .checks import run_checks
-from .flow import patient_flow
+from ..stats.intervals import Interval
+from .results import StudyResults
 from .schema import (
     CountFigure,
     Figure,
     MedianFigure,
     ProportionFigure,
     PValueFigure,
-    Study,
     SurvivalFigure,
 )
 
@@ -23,10 +21,8 @@ __all__ = [
     "figures_table",
     "key_numbers_table",
     "prognostic_table",
-    "proportion_rows",
     "proportions_table",
     "reported_text",
-    "survival_rows",
     "survival_table",
 ]
 
@@ -60,54 +56,6 @@ def reported_text(fig: Figure) -> str:
     raise TypeError(msg)
 
 
-def proportion_rows(study: Study) -> pd.DataFrame:
-    """Key proportions with exact and Wilson 95% intervals (proportions on the 0–1 scale)."""
-    flow = patient_flow(study)
-    salvage = study.figure("salvage_remission")
-    assert isinstance(salvage, ProportionFigure)
-    specs = [
-        (
-            "relapsed_or_refractory",
-            "Relapsed or refractory, of all MLL-R infants",
-            flow.relapsed_or_refractory,
-            flow.cohort,
-            "derived from reported counts",
-        ),
-        (
-            "salvage_remission",
-            "Remission after salvage, of those evaluated",
-            salvage.numerator,
-            salvage.denominator,
-            "reported",
-        ),
-        (
-            "hsct",
-            "Transplanted, of the relapsed or refractory",
-            flow.hsct,
-            flow.relapsed_or_refractory,
-            "derived from reported counts",
-        ),
-    ]
-    rows = []
-    for ident, label, k, n, basis in specs:
-        exact, score = clopper_pearson(k, n), wilson(k, n)
-        rows.append(
-            {
-                "id": ident,
-                "label": label,
-                "numerator": k,
-                "denominator": n,
-                "proportion": k / n,
-                "exact_lower": exact.lower,
-                "exact_upper": exact.upper,
-                "wilson_lower": score.lower,
-                "wilson_upper": score.upper,
-                "basis": basis,
-            }
-        )
-    return pd.DataFrame(rows)
-
-
 PROPORTION_FIELDS = {
     "id": "identifier of the proportion",
     "label": "what is counted, and out of whom",
@@ -122,8 +70,8 @@ PROPORTION_FIELDS = {
 }
 
 
-def proportions_table(study: Study) -> Table:
-    data = proportion_rows(study)
+def proportions_table(results: StudyResults) -> Table:
+    data = results.proportions
     display = pd.DataFrame(
         {
             "Proportion": data["label"],
@@ -152,28 +100,6 @@ def proportions_table(study: Study) -> Table:
     )
 
 
-def survival_rows(study: Study) -> pd.DataFrame:
-    """The reported survival estimate with log–log and plain 95% intervals (0–1 scale)."""
-    os5 = study.figure("os_5y")
-    assert isinstance(os5, SurvivalFigure)
-    rows = []
-    for method in ("log-log", "plain"):
-        interval = survival_interval(os5.percent / 100, os5.se / 100, method=method)
-        rows.append(
-            {
-                "id": os5.id,
-                "time": os5.time,
-                "unit": os5.unit,
-                "estimate": os5.percent / 100,
-                "se": os5.se / 100,
-                "method": method,
-                "lower": interval.lower,
-                "upper": interval.upper,
-            }
-        )
-    return pd.DataFrame(rows)
-
-
 SURVIVAL_FIELDS = {
     "id": "identifier of the reported figure",
     "time": "time point",
@@ -187,9 +113,9 @@ SURVIVAL_FIELDS = {
 }
 
 
-def survival_table(study: Study) -> Table:
-    data = survival_rows(study)
-    os5 = study.figure("os_5y")
+def survival_table(results: StudyResults) -> Table:
+    data = results.survival
+    os5 = results.study.figure("os_5y")
     assert isinstance(os5, SurvivalFigure)
     display = pd.DataFrame(
         {
@@ -216,11 +142,11 @@ def survival_table(study: Study) -> Table:
     )
 
 
-def key_numbers_table(study: Study) -> Table:
+def key_numbers_table(results: StudyResults) -> Table:
     """The five numbers a reader needs first, each with its interval where one applies."""
-    flow = patient_flow(study)
-    props = proportion_rows(study).set_index("id")
-    surv = survival_rows(study).set_index("method")
+    study, flow = results.study, results.flow
+    props = results.proportions.set_index("id")
+    surv = results.survival.set_index("method")
     first = study.figure("first_remission")
     salvage = study.figure("salvage_remission")
     os5 = study.figure("os_5y")
@@ -274,8 +200,8 @@ def key_numbers_table(study: Study) -> Table:
     )
 
 
-def checks_table(study: Study) -> Table:
-    checks = run_checks(study)
+def checks_table(results: StudyResults) -> Table:
+    checks = results.checks
     data = pd.DataFrame(
         [
             {
@@ -313,8 +239,9 @@ def checks_table(study: Study) -> Table:
     )
 
 
-def figures_table(study: Study) -> Table:
+def figures_table(results: StudyResults) -> Table:
     """Every reported figure with the sentence it came from and any ambiguity."""
+    study = results.study
     data = pd.DataFrame(
         [
             {
@@ -353,7 +280,8 @@ def figures_table(study: Study) -> Table:
     )
 
 
-def prognostic_table(study: Study) -> Table:
+def prognostic_table(results: StudyResults) -> Table:
+    study = results.study
     rows = []
     for finding in study.findings:
         p_text = "not reported"

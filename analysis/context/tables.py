@@ -1,0 +1,370 @@
+"""Context page tables: comparator survival, cohorts, disagreements, eras, options and sources."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pandas as pd
+
+from ..artifact import Table
+from .rows import (
+    CONTEXT_SOURCE,
+    disagreement_rows,
+    era_rows,
+    number_text,
+    result_text,
+    source_numbers,
+    survival_comparison_rows,
+    time_text,
+)
+from .schema import Comparators
+
+__all__ = [
+    "COMPARISON_FIELDS",
+    "ERA_FIELDS",
+    "cohorts_table",
+    "disagreements_table",
+    "eras_table",
+    "options_table",
+    "sources_table",
+    "survival_comparison_table",
+]
+
+
+COMPARISON_FIELDS = {
+    "estimate_id": "identifier of the estimate in comparators.yaml",
+    "cohort_id": "identifier of the cohort",
+    "cohort": "name of the cohort",
+    "this_study": "true for the cohort of Tomizawa 2009",
+    "population": "who is in the cohort",
+    "kmt2a_share": "share with an MLL/KMT2A rearrangement, as stated",
+    "n": "patients in the cohort",
+    "n_of": "patients in the trial or series the cohort comes from (empty if not stated)",
+    "endpoint": "OS (overall), RFS (relapse-free) survival",
+    "origin": "time origin of the estimate, as stated ('not stated' if the source does not say)",
+    "time": "time point",
+    "unit": "unit of the time point",
+    "percent": "estimate as reported (%)",
+    "se": "standard error as reported (%; empty if not reported)",
+    "lower": "95% lower limit (%): reported, or computed from the SE; empty if neither",
+    "upper": "95% upper limit (%): reported, or computed from the SE; empty if neither",
+    "interval_basis": "where the interval comes from",
+    "reported": "the estimate as the source writes it",
+    "follow_up": "follow-up as reported",
+    "caveat": "what limits the comparison",
+    "disagreement": "non-empty when another source reports this figure differently",
+    "source_id": "identifier of the source",
+    "source_number": "number of the source in the Sources list",
+}
+
+
+def _ci_text(lower: float, upper: float, basis: str) -> str:
+    if math.isnan(lower):
+        return "—"
+    if "computed" in basis:
+        return f"{lower:.1f}–{upper:.1f}% (computed)"
+    return f"{number_text(lower)}–{number_text(upper)}%"
+
+
+def survival_comparison_table(data: Comparators) -> Table:
+    """Survival after relapse or refractory disease, one row per reported estimate."""
+    rows = survival_comparison_rows(data)
+    display = pd.DataFrame(
+        {
+            "Cohort": rows["cohort"],
+            "Endpoint, time point": [
+                f"{r.endpoint} at {time_text(r.time, r.unit)}" for r in rows.itertuples()
+            ],
+            "Time origin": rows["origin"],
+            "Estimate as reported": [
+                f"{number_text(p)}%" + (f" (SE {number_text(s)})" if pd.notna(s) else "")
+                for p, s in zip(rows["percent"], rows["se"], strict=True)
+            ],
+            "95% CI": [
+                _ci_text(lo, hi, b)
+                for lo, hi, b in zip(
+                    rows["lower"], rows["upper"], rows["interval_basis"], strict=True
+                )
+            ],
+            "Source": [f"[{n}]" for n in rows["source_number"]],
+        }
+    )
+    return Table(
+        "comparator_survival",
+        "Survival after relapse or refractory disease, as each source reports it (not pooled)",
+        CONTEXT_SOURCE + "; intervals from an SE computed by this site (log–log).",
+        rows,
+        display,
+        COMPARISON_FIELDS,
+    )
+
+
+def cohorts_table(data: Comparators) -> Table:
+    """Who each comparator cohort is: population, KMT2A share, size, follow-up and caveat."""
+    numbers = source_numbers(data)
+    frame = pd.DataFrame(
+        [
+            {
+                "cohort_id": c.id,
+                "cohort": c.name,
+                "population": c.population,
+                "kmt2a_share": c.kmt2a_share,
+                "n": c.n,
+                "n_of": c.n_of,
+                "years": c.years or "",
+                "follow_up": c.follow_up,
+                "caveat": c.caveat,
+                "source_number": numbers[c.source],
+            }
+            for c in data.cohorts
+        ]
+    )
+    display = pd.DataFrame(
+        {
+            "Cohort": frame["cohort"],
+            "Who": frame["population"],
+            "MLL/KMT2A-rearranged": frame["kmt2a_share"],
+            "Patients": [
+                f"{n} of {int(m)}" if pd.notna(m) else str(n)
+                for n, m in zip(frame["n"], frame["n_of"], strict=True)
+            ],
+            "Follow-up": frame["follow_up"],
+            "Caveat": frame["caveat"],
+            "Source": [f"[{n}]" for n in frame["source_number"]],
+        }
+    )
+    return Table(
+        "comparator_cohorts",
+        "The cohorts compared: who they are and what limits the comparison",
+        CONTEXT_SOURCE + ".",
+        frame,
+        display,
+        {
+            "cohort_id": "identifier of the cohort in comparators.yaml",
+            "cohort": "name of the cohort",
+            "population": "who is in the cohort",
+            "kmt2a_share": "share with an MLL/KMT2A rearrangement, as stated",
+            "n": "patients in the cohort",
+            "n_of": "patients in the trial or series the cohort comes from (empty if not stated)",
+            "years": "treatment years, where stated",
+            "follow_up": "follow-up as reported",
+            "caveat": "what limits the comparison",
+            "source_number": "number of the source in the Sources list",
+        },
+    )
+
+
+def disagreements_table(data: Comparators) -> Table:
+    """Where sources disagree about the same figure, each value beside its source."""
+    rows = disagreement_rows(data)
+    by_id = {s.id: s for s in data.sources}
+    frame = pd.DataFrame(
+        {
+            "estimate_id": rows["estimate_id"],
+            "cohort": rows["cohort"],
+            "endpoint": rows["endpoint"],
+            "time": rows["time"],
+            "unit": rows["unit"],
+            "percent": rows["percent"],
+            "source_id": rows["source_id"],
+            "source_number": rows["source_number"],
+            "source_kind": [by_id[s].kind for s in rows["source_id"]],
+        }
+    )
+    notes = {e.id: e.note or "" for e in data.estimates}
+    display = pd.DataFrame(
+        {
+            "Figure": [
+                f"{r.cohort}: {r.endpoint} at {time_text(r.time, r.unit)}"
+                for r in frame.itertuples()
+            ],
+            "Value given": [f"{number_text(p)}%" for p in frame["percent"]],
+            "Given by": [
+                f"[{n}] {k}" + (f" — {notes[i]}" if notes[i] else "")
+                for n, k, i in zip(
+                    frame["source_number"], frame["source_kind"], frame["estimate_id"], strict=True
+                )
+            ],
+        }
+    )
+    return Table(
+        "comparator_disagreements",
+        "Where sources disagree: the same figure, given differently (both shown, none chosen)",
+        CONTEXT_SOURCE + ".",
+        frame,
+        display,
+        {
+            "estimate_id": "identifier of the estimate in comparators.yaml",
+            "cohort": "name of the cohort",
+            "endpoint": "OS (overall survival) or another endpoint",
+            "time": "time point",
+            "unit": "unit of the time point",
+            "percent": "value this source gives (%)",
+            "source_id": "identifier of the source",
+            "source_number": "number of the source in the Sources list",
+            "source_kind": "what kind of document the source is",
+        },
+    )
+
+
+ERA_FIELDS = {
+    "order": "position in the sequence of trials (within each programme, oldest first)",
+    "era_id": "identifier of the trial in comparators.yaml",
+    "programme": "study group",
+    "trial": "trial name",
+    "published": "year of the cited report",
+    "years": "enrolment years, where a checked source gives them",
+    "population": "who was treated",
+    "what_changed": "what the trial changed, in the source's terms",
+    "endpoint": "EFS (event-free), DFS (disease-free) or OS (overall) survival",
+    "subgroup": "which patients the result is for",
+    "time": "time point",
+    "unit": "unit of the time point",
+    "percent": "result as reported (%)",
+    "se": "standard error as reported (%)",
+    "ci_lower": "reported 95% lower limit (%)",
+    "ci_upper": "reported 95% upper limit (%)",
+    "note": "caveat about the figure or its source",
+    "source_number": "number of the source in the Sources list",
+    "years_source_number": "number of the source for the enrolment years",
+}
+
+
+def eras_table(data: Comparators) -> Table:
+    """First-line treatment eras: one row per trial, its headline results in one cell."""
+    numbers = source_numbers(data)
+    display_rows = []
+    for era in data.eras:
+        results = "; ".join(result_text(r) for r in era.results) or "no results yet"
+        if era.note:
+            results += f" ({era.note})"
+        when = era.years or ""
+        if era.years_source:
+            when += f" [{numbers[era.years_source]}]"
+        display_rows.append(
+            {
+                "Group": era.programme,
+                "Trial": era.trial,
+                "Enrolment": when or "—",
+                "Patients": era.population,
+                "What changed": era.what_changed,
+                "Headline results as reported": results,
+                "Source": f"[{numbers[era.source]}]"
+                + (f", {era.published}" if era.published else ""),
+            }
+        )
+    return Table(
+        "treatment_eras",
+        "First-line treatment eras for infant MLL/KMT2A-rearranged ALL, oldest first",
+        CONTEXT_SOURCE + ".",
+        era_rows(data),
+        pd.DataFrame(display_rows),
+        ERA_FIELDS,
+    )
+
+
+def options_table(data: Comparators) -> Table:
+    """Newer options for relapsed or refractory KMT2A-rearranged disease."""
+    numbers = source_numbers(data)
+    rows, display = [], []
+    for opt in data.options:
+        results = "; ".join(result_text(r) for r in opt.results)
+        if opt.extra:
+            results += f"; {opt.extra}"
+        rows.append(
+            {
+                "option_id": opt.id,
+                "name": opt.name,
+                "status": opt.status,
+                "indication": opt.indication,
+                "evidence": opt.evidence,
+                "results": results,
+                "caveat": opt.caveat,
+                "source_number": numbers[opt.source],
+            }
+        )
+        display.append(
+            {
+                "Option": opt.name,
+                "Status": opt.status,
+                "For whom": opt.indication,
+                "Evidence": f"{opt.evidence}: {results}",
+                "Caveat": opt.caveat,
+                "Source": f"[{numbers[opt.source]}]",
+            }
+        )
+    return Table(
+        "newer_options",
+        "Newer options for relapsed or refractory KMT2A-rearranged leukaemia",
+        CONTEXT_SOURCE + ".",
+        pd.DataFrame(rows),
+        pd.DataFrame(display),
+        {
+            "option_id": "identifier in comparators.yaml",
+            "name": "treatment",
+            "status": "approval or evidence status, as reported",
+            "indication": "who it is for, as worded by the source",
+            "evidence": "study and number of patients",
+            "results": "results as reported",
+            "caveat": "what limits its relevance to infants",
+            "source_number": "number of the source in the Sources list",
+        },
+    )
+
+
+def _source_link(src: Any) -> str:
+    if src.doi:
+        return f"https://doi.org/{src.doi}"
+    return src.url or f"https://pubmed.ncbi.nlm.nih.gov/{src.pmid}/"
+
+
+def sources_table(data: Comparators) -> Table:
+    """Every source of the Context page, numbered, with its identifiers and what it supports."""
+    used: dict[str, list[str]] = {s.id: [] for s in data.sources}
+    for section in ("cohorts", "estimates", "eras", "options"):
+        for entry in getattr(data, section):
+            used[entry.source].append(entry.id)
+    for era in data.eras:
+        if era.years_source:
+            used[era.years_source].append(f"{era.id} (enrolment years)")
+    frame = pd.DataFrame(
+        [
+            {
+                "number": i,
+                "source_id": s.id,
+                "citation": s.citation,
+                "kind": s.kind,
+                "doi": s.doi or "",
+                "pmid": s.pmid or "",
+                "url": s.url or "",
+                "supports": ", ".join(used[s.id]),
+            }
+            for i, s in enumerate(data.sources, start=1)
+        ]
+    )
+    display = pd.DataFrame(
+        {
+            "No.": [f"[{n}]" for n in frame["number"]],
+            "Source": frame["citation"],
+            "Kind": frame["kind"],
+            "Link": [_source_link(s) for s in data.sources],
+        }
+    )
+    return Table(
+        "context_sources",
+        "Sources of the Context page",
+        "analysis/data/comparators.yaml",
+        frame,
+        display,
+        {
+            "number": "number used in the Context page's tables",
+            "source_id": "identifier in comparators.yaml",
+            "citation": "citation of the document",
+            "kind": "what kind of document it is",
+            "doi": "DOI, where known",
+            "pmid": "PubMed id, where known",
+            "url": "address the figures were read at",
+            "supports": "entries of comparators.yaml that cite it",
+        },
+    )

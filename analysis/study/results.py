@@ -1,0 +1,110 @@
+"""The study file's derived figures, each computed once and handed to every builder."""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+import pandas as pd
+
+from ..stats.intervals import clopper_pearson, survival_interval, wilson
+from .checks import Check, run_checks
+from .flow import Flow, patient_flow
+from .schema import ProportionFigure, Study, SurvivalFigure
+
+__all__ = ["StudyResults", "proportion_rows", "survival_rows"]
+
+
+def proportion_rows(study: Study, *, flow: Flow | None = None) -> pd.DataFrame:
+    """Key proportions with exact and Wilson 95% intervals (proportions on the 0–1 scale)."""
+    flow = flow if flow is not None else patient_flow(study)
+    salvage = study.figure("salvage_remission")
+    assert isinstance(salvage, ProportionFigure)
+    specs = [
+        (
+            "relapsed_or_refractory",
+            "Relapsed or refractory, of all MLL-R infants",
+            flow.relapsed_or_refractory,
+            flow.cohort,
+            "derived from reported counts",
+        ),
+        (
+            "salvage_remission",
+            "Remission after salvage, of those evaluated",
+            salvage.numerator,
+            salvage.denominator,
+            "reported",
+        ),
+        (
+            "hsct",
+            "Transplanted, of the relapsed or refractory",
+            flow.hsct,
+            flow.relapsed_or_refractory,
+            "derived from reported counts",
+        ),
+    ]
+    rows = []
+    for ident, label, k, n, basis in specs:
+        exact, score = clopper_pearson(k, n), wilson(k, n)
+        rows.append(
+            {
+                "id": ident,
+                "label": label,
+                "numerator": k,
+                "denominator": n,
+                "proportion": k / n,
+                "exact_lower": exact.lower,
+                "exact_upper": exact.upper,
+                "wilson_lower": score.lower,
+                "wilson_upper": score.upper,
+                "basis": basis,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def survival_rows(study: Study) -> pd.DataFrame:
+    """The reported survival estimate with log–log and plain 95% intervals (0–1 scale)."""
+    os5 = study.figure("os_5y")
+    assert isinstance(os5, SurvivalFigure)
+    rows = []
+    for method in ("log-log", "plain"):
+        interval = survival_interval(os5.percent / 100, os5.se / 100, method=method)
+        rows.append(
+            {
+                "id": os5.id,
+                "time": os5.time,
+                "unit": os5.unit,
+                "estimate": os5.percent / 100,
+                "se": os5.se / 100,
+                "method": method,
+                "lower": interval.lower,
+                "upper": interval.upper,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+class StudyResults:
+    """The validated study and what is derived from it: the patient flow, the checks, and the
+    proportion and survival rows with their intervals. Each is computed on first use, once."""
+
+    def __init__(self, study: Study) -> None:
+        self.study = study
+
+    @cached_property
+    def flow(self) -> Flow:
+        return patient_flow(self.study)
+
+    @cached_property
+    def checks(self) -> list[Check]:
+        return run_checks(self.study, flow=self.flow)
+
+    @cached_property
+    def proportions(self) -> pd.DataFrame:
+        """Key proportions with exact and Wilson intervals (see :func:`proportion_rows`)."""
+        return proportion_rows(self.study, flow=self.flow)
+
+    @cached_property
+    def survival(self) -> pd.DataFrame:
+        """The reported survival estimate with its intervals (see :func:`survival_rows`)."""
+        return survival_rows(self.study)
