@@ -18,8 +18,17 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, StrictStr, ValidationError
 
+from ..datafile import (
+    DATA_DIR,
+    FAST_SAFE_LOADER,
+    Id,
+    Locator,
+    Model,
+    Text,
+    read_yaml,
+    schema_problems,
+)
 from ..errors import AppraisalDataError, DataProblem
-from ..study.load import DATA_DIR, FAST_SAFE_LOADER, Locator, _schema_problems, read_yaml
 
 __all__ = [
     "ANSWERS",
@@ -82,15 +91,8 @@ CASP_COHORT: tuple[ChecklistQuestion, ...] = tuple(
 )
 SECTION_TITLES: Mapping[str, str] = _SECTIONS
 
-Id = Annotated[StrictStr, Field(pattern=r"^[a-z][a-z0-9_]*$")]
-Text = Annotated[StrictStr, Field(min_length=1)]
 
-
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class AppraisalMeta(_Model):
+class AppraisalMeta(Model):
     """Who appraised the study, when, on what basis and with which checklist."""
 
     date: dt.date
@@ -101,7 +103,7 @@ class AppraisalMeta(_Model):
     checklist_note: Text
 
 
-class Pico(_Model):
+class Pico(Model):
     """Population, exposure (prognostic factors), comparison and outcomes."""
 
     population: Text
@@ -110,7 +112,7 @@ class Pico(_Model):
     outcomes: Text
 
 
-class ChecklistAnswer(_Model):
+class ChecklistAnswer(Model):
     """The site's answer to one checklist question, with a one-line justification."""
 
     id: Id
@@ -120,13 +122,13 @@ class ChecklistAnswer(_Model):
     basis: Text
 
 
-class Limitation(_Model):
+class Limitation(Model):
     id: Id
     title: Text
     detail: Text
 
 
-class Appraisal(_Model):
+class Appraisal(Model):
     """The whole appraisal file, with every ``{{ value NAME }}`` filled in once loaded."""
 
     appraisal: AppraisalMeta
@@ -313,7 +315,7 @@ def load_appraisal(path: Path | str = APPRAISAL_FILE, *, values: Mapping[str, st
     try:
         Appraisal.model_validate(raw)  # shape and types first, on the text as written
     except ValidationError as err:
-        raise AppraisalDataError(_schema_problems(err, loc)) from None
+        raise AppraisalDataError(schema_problems(err, loc)) from None
     filled, problems = _fill_all(raw, values, loc)
     appraisal = Appraisal.model_validate(filled)
     problems += _structure_problems(appraisal, loc)

@@ -11,18 +11,15 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import (
-    BaseModel,
-    ConfigDict,
     Field,
     StrictBool,
-    StrictFloat,
     StrictInt,
     StrictStr,
     ValidationError,
 )
 
+from ..datafile import DATA_DIR, Id, Locator, Model, Number, Text, read_yaml, schema_problems
 from ..errors import ComparatorDataError, DataProblem
-from ..study.load import DATA_DIR, Locator, read_yaml
 from ..study.schema import CountFigure, Study, SurvivalFigure
 
 __all__ = [
@@ -42,18 +39,11 @@ __all__ = [
 COMPARATORS_FILE = DATA_DIR / "comparators.yaml"
 TIME_UNITS = ("days", "weeks", "months", "years")
 
-Number = StrictInt | StrictFloat
-Id = Annotated[StrictStr, Field(pattern=r"^[a-z][a-z0-9_]*$")]
-Text = Annotated[StrictStr, Field(min_length=1)]
 Percent = Annotated[Number, Field(ge=0, le=100)]
 Unit = Literal["days", "weeks", "months", "years"]
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Source(_Model):
+class Source(Model):
     """Where figures come from; needs at least one of ``doi``, ``pmid`` or ``url``."""
 
     id: Id
@@ -64,7 +54,7 @@ class Source(_Model):
     url: Annotated[StrictStr, Field(pattern=r"^https?://\S+$")] | None = None
 
 
-class _Reported(_Model):
+class _Reported(Model):
     """A percentage as reported, with its SE or 95% CI (at most one of them) when reported."""
 
     percent: Percent
@@ -81,7 +71,7 @@ class Result(_Reported):
     unit: Unit | None = None
 
 
-class Cohort(_Model):
+class Cohort(Model):
     """A group of infants followed after relapse or refractory disease."""
 
     id: Id
@@ -112,7 +102,7 @@ class Estimate(_Reported):
     note: Text | None = None
 
 
-class Era(_Model):
+class Era(Model):
     """A first-line trial, in the order the file lists them within its programme."""
 
     id: Id
@@ -128,7 +118,7 @@ class Era(_Model):
     note: Text | None = None
 
 
-class Option(_Model):
+class Option(Model):
     """A newer treatment for relapsed or refractory KMT2A-rearranged disease."""
 
     id: Id
@@ -142,7 +132,7 @@ class Option(_Model):
     caveat: Text
 
 
-class Comparators(_Model):
+class Comparators(Model):
     """The whole comparator file."""
 
     sources: list[Source] = Field(min_length=1)
@@ -181,22 +171,6 @@ def _problem(
         expected=expected,
         line=loc.line(path),
     )
-
-
-def _schema_problems(err: ValidationError, loc: Locator) -> list[DataProblem]:
-    problems = []
-    for e in err.errors(include_url=False):
-        path = tuple(e["loc"])
-        entry_len = 2 if len(path) >= 2 and isinstance(path[1], int) else 1
-        field = ".".join(str(p) for p in path[entry_len:]) or "(whole entry)"
-        if e["type"] == "missing":
-            found, expected = "nothing (the field is missing)", "a value for this field"
-        elif e["type"] == "extra_forbidden":
-            found, expected = f"unknown field {path[-1]!r}", "only the documented fields"
-        else:
-            found, expected = repr(e["input"]), e["msg"][0].lower() + e["msg"][1:]
-        problems.append(_problem(loc, path, field, found, expected))
-    return problems
 
 
 def _reported_problems(
@@ -380,7 +354,7 @@ def load_comparators(
     try:
         data = Comparators.model_validate(raw)
     except ValidationError as err:
-        raise ComparatorDataError(_schema_problems(err, loc)) from None
+        raise ComparatorDataError(schema_problems(err, loc)) from None
     problems = _consistency_problems(data, loc)
     if study is not None:
         problems += study_problems(data, study, file=shown)

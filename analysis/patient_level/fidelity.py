@@ -13,8 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..datafile import decimals_of
 from ..stats.survival import km_at, logrank, median_follow_up
-from ..study.load import decimals_of
 from ..study.schema import (
     CountFigure,
     MedianFigure,

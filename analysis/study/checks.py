@@ -6,9 +6,9 @@ import math
 from dataclasses import dataclass
 from typing import Literal
 
+from ..datafile import decimals_of
 from ..stats.intervals import km_se_without_censoring
 from .flow import Flow, patient_flow
-from .load import decimals_of
 from .schema import MedianFigure, ProportionFigure, Study, SurvivalFigure
 
 __all__ = ["Check", "run_checks"]

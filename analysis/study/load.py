@@ -1,151 +1,20 @@
-"""Load and validate the study data file; every problem is reported with file, entry and field."""
+"""Load and validate the study data file; every problem is reported with file, entry and field
+(through :mod:`analysis.datafile`, the one loader of every data file)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
+from ..datafile import DATA_DIR, Locator, decimals_of, read_yaml, schema_problems
 from ..errors import DataProblem, StudyDataError
 from .schema import CountFigure, MedianFigure, ProportionFigure, Study
 
-__all__ = ["DATA_DIR", "STUDY_FILE", "Locator", "decimals_of", "load_study", "read_yaml"]
+__all__ = ["STUDY_FILE", "load_study"]
 
-DATA_DIR = Path(__file__).parent.parent / "data"
 STUDY_FILE = DATA_DIR / "study.yaml"
-
-
-def decimals_of(value: float) -> int:
-    """Number of decimals a reported number was printed with (40.5 → 1, 5 → 0)."""
-    text = repr(value)
-    return len(text.split(".", 1)[1]) if "." in text else 0
-
-
-def _display_path(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
-
-
-# libyaml's parser, when PyYAML was built with it, is about ten times faster than the pure-Python one
-FAST_SAFE_LOADER: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-def _line_index(root: yaml.Node | None) -> dict[tuple[Any, ...], int]:
-    """Map YAML paths such as ("figures", 3, "percent") to 1-based line numbers."""
-    index: dict[tuple[Any, ...], int] = {}
-
-    def walk(node: yaml.Node, path: tuple[Any, ...]) -> None:
-        index[path] = node.start_mark.line + 1
-        if isinstance(node, yaml.MappingNode):
-            for key, value in node.value:
-                sub = (*path, key.value)
-                walk(value, sub)
-                index[sub] = key.start_mark.line + 1
-        elif isinstance(node, yaml.SequenceNode):
-            for i, item in enumerate(node.value):
-                walk(item, (*path, i))
-
-    if root is not None:
-        walk(root, ())
-    return index
-
-
-def _parse(text: str, loader: type) -> tuple[Any, dict[tuple[Any, ...], int]]:
-    """Parse once: the node tree gives the line numbers, and is then constructed into data."""
-    parser = loader(text)
-    try:
-        root = parser.get_single_node()
-        raw = parser.construct_document(root) if root is not None else None
-    finally:
-        parser.dispose()
-    return raw, _line_index(root)
-
-
-class Locator:
-    """Turns a YAML path into the entry name, field and line of a problem."""
-
-    def __init__(self, file: str, raw: Any, lines: dict[tuple[Any, ...], int]) -> None:
-        self.file, self.raw, self.lines = file, raw, lines
-
-    def entry_name(self, path: tuple[Any, ...]) -> str:
-        if len(path) >= 2 and isinstance(path[1], int):
-            section, index = path[0], path[1]
-            try:
-                item = self.raw[section][index]
-                ident = item.get("id") if isinstance(item, dict) else None
-            except (KeyError, IndexError, TypeError):
-                ident = None
-            where = f"{section}[{index}]"
-            return f"'{ident}' ({where})" if ident else where
-        return f"'{path[0]}'" if path else "(top level)"
-
-    def line(self, path: tuple[Any, ...]) -> int | None:
-        for cut in range(len(path), -1, -1):
-            if path[:cut] in self.lines:
-                return self.lines[path[:cut]]
-        return None
-
-    def duplicate_ids(
-        self, section: str, ids: list[str]
-    ) -> tuple[dict[str, int], list[DataProblem]]:
-        """Index of each id's first entry in ``section``, and a problem for every repeat."""
-        first: dict[str, int] = {}
-        problems = []
-        for i, ident in enumerate(ids):
-            if ident in first:
-                problems.append(
-                    self.problem(
-                        (section, i),
-                        "id",
-                        repr(ident),
-                        f"an id not already used by {section}[{first[ident]}]",
-                    )
-                )
-            first.setdefault(ident, i)
-        return first, problems
-
-    def problem(self, path: tuple[Any, ...], field: str, found: str, expected: str) -> DataProblem:
-        return DataProblem(
-            file=self.file,
-            entry=self.entry_name(path),
-            field=field,
-            found=found,
-            expected=expected,
-            line=self.line((*path, field.split(".")[0]) if field else path),
-        )
-
-
-def _schema_problems(err: ValidationError, loc: Locator) -> list[DataProblem]:
-    problems = []
-    for e in err.errors(include_url=False):
-        raw_path = tuple(e["loc"])
-        # Drop the discriminator tag pydantic inserts for tagged unions ("figures", 3, "count", …).
-        path = tuple(
-            p
-            for i, p in enumerate(raw_path)
-            if not (i == 2 and raw_path[0] == "figures" and isinstance(p, str) and p in _KINDS)
-        )
-        if len(path) >= 2 and isinstance(path[1], int):
-            entry_path, field_parts = path[:2], path[2:]
-        else:
-            entry_path, field_parts = path[:1], path[1:]
-        field = ".".join(str(p) for p in field_parts) or "(whole entry)"
-        found = "nothing (the field is missing)" if e["type"] == "missing" else repr(e["input"])
-        if e["type"] in {"union_tag_invalid", "union_tag_not_found"}:
-            field = "kind"
-            raw_kind = e["input"].get("kind") if isinstance(e["input"], dict) else None
-            found = repr(raw_kind) if raw_kind is not None else "nothing (the field is missing)"
-            expected = "one of " + ", ".join(sorted(_KINDS))
-        elif e["type"] == "extra_forbidden":
-            found, expected = f"unknown field {field_parts[-1]!r}", "only the documented fields"
-        else:
-            expected = e["msg"][0].lower() + e["msg"][1:]
-        problems.append(loc.problem(entry_path, field, found, expected))
-    return problems
 
 
 _KINDS = {"count", "proportion", "median", "survival", "p_value"}
@@ -236,33 +105,6 @@ def _consistency_problems(study: Study, loc: Locator) -> list[DataProblem]:
     return problems
 
 
-def read_yaml(
-    path: Path, *, error: type[StudyDataError] = StudyDataError, loader: type = FAST_SAFE_LOADER
-) -> tuple[Any, Locator]:
-    """Read a YAML data file with line numbers; unreadable or invalid YAML raises ``error``
-    naming the file (and line)."""
-    shown = _display_path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        problem = DataProblem(shown, "(file)", "(file)", str(exc), "a readable UTF-8 YAML file")
-        raise error([problem]) from None
-    try:
-        raw, lines = _parse(text, loader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        problem = DataProblem(
-            shown,
-            "(file)",
-            "(syntax)",
-            str(getattr(exc, "problem", exc)),
-            "valid YAML",
-            line=mark.line + 1 if mark else None,
-        )
-        raise error([problem]) from None
-    return raw, Locator(shown, raw, lines)
-
-
 def load_study(path: Path | str = STUDY_FILE) -> Study:
     """Read, validate and cross-check the study data file.
 
@@ -284,7 +126,7 @@ def load_study(path: Path | str = STUDY_FILE) -> Study:
     try:
         study = Study.model_validate(raw)
     except ValidationError as err:
-        raise StudyDataError(_schema_problems(err, loc)) from None
+        raise StudyDataError(schema_problems(err, loc, tags=_KINDS)) from None
     problems = _consistency_problems(study, loc)
     if problems:
         raise StudyDataError(problems)

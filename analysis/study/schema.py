@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, StrictStr
+from pydantic import Field, StrictInt, StrictStr
+
+from ..datafile import Id, Model, Number, Text
 
 __all__ = [
     "Citation",
@@ -21,16 +23,8 @@ __all__ = [
     "SurvivalFigure",
 ]
 
-Number = StrictInt | StrictFloat
-Id = Annotated[StrictStr, Field(pattern=r"^[a-z][a-z0-9_]*$")]
-Text = Annotated[StrictStr, Field(min_length=1)]
 
-
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Citation(_Model):
+class Citation(Model):
     title: Text
     authors: list[Text] = Field(min_length=1)
     journal: Text
@@ -45,14 +39,14 @@ class Citation(_Model):
     group: Text
 
 
-class Design(_Model):
+class Design(Model):
     type: Text
     trials: list[Text] = Field(min_length=1)
     enrolment_years: tuple[StrictInt, StrictInt]
     source: Text
 
 
-class _FigureBase(_Model):
+class _FigureBase(Model):
     id: Id
     label: Text
     source: Text
@@ -113,7 +107,7 @@ Figure = Annotated[
 ]
 
 
-class Finding(_Model):
+class Finding(Model):
     """A prognostic factor the abstract names, with its direction and the analysis behind it."""
 
     id: Id
@@ -125,11 +119,11 @@ class Finding(_Model):
     ambiguity: Text | None = None
 
 
-class Conclusion(_Model):
+class Conclusion(Model):
     source: Text
 
 
-class Study(_Model):
+class Study(Model):
     """The whole data file. Use :meth:`figure` to look a figure up by id."""
 
     citation: Citation
