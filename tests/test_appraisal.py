@@ -15,7 +15,7 @@ from analysis.appraisal.schema import (
     BOTTOM_LINE_MAX_CHARS,
     CASP_COHORT,
     Appraisal,
-    _YAML12Loader,
+    YAML12Loader,
     count_sentences,
     load_appraisal,
 )
@@ -37,7 +37,7 @@ def appraisal(values: dict[str, str]) -> Appraisal:
 
 
 def _raw() -> dict[str, Any]:
-    return yaml.load(APPRAISAL_FILE.read_text(encoding="utf-8"), Loader=_YAML12Loader)
+    return yaml.load(APPRAISAL_FILE.read_text(encoding="utf-8"), Loader=YAML12Loader)
 
 
 def _problems_after(

@@ -1,44 +1,244 @@
-"""Imports point one way: MkDocs glue imports the analysis, never the reverse; light modules stay light."""
+"""The package's shape holds: one package per domain, imports point one way (the registry and the
+MkDocs side import the domains, never the reverse), no import loop, light modules stay light,
+and nothing outside a module reaches for its private names."""
 
 from __future__ import annotations
 
 import ast
+import json
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+
+import pytest
 
 from tests.conftest import PROJECT
 
-GLUE = {"analysis_plugin.py", "notes_plugin.py"}
+PACKAGE = PROJECT / "analysis"
+GLUE = {"analysis.mkdocs_side.analysis_plugin", "analysis.mkdocs_side.notes_plugin"}
+HEAVY = {"pandas", "altair", "scipy", "lifelines", "numpy", "vl_convert"}
+DOMAINS = ("study", "context", "appraisal", "patient_level", "notes", "stats")
+# What a domain may import besides itself: the shared leaves, the chart theme, and the domains
+# it builds on (the context and patient-level data are checked against the study's figures).
+SHARED = {"analysis.artifact", "analysis.errors", "analysis.datafile", "analysis.render.theme"}
+BUILDS_ON = {
+    "stats": set(),
+    "notes": set(),
+    "study": {"stats"},
+    "context": {"study", "stats"},
+    "patient_level": {"study", "stats"},
+    "appraisal": {"study"},
+}
 
 
-def _imports(path: Path) -> set[str]:
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(PROJECT).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+MODULES = {_module_name(p): p for p in sorted(PACKAGE.rglob("*.py"))}
+
+
+def _is_type_checking_block(node: ast.AST) -> bool:
+    return isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test)
+
+
+def _import_nodes(tree: ast.AST) -> Iterator[ast.Import | ast.ImportFrom]:
+    """Every import that runs (at module level or inside functions), not type-only ones."""
+    for child in ast.iter_child_nodes(tree):
+        if _is_type_checking_block(child):
+            continue
+        if isinstance(child, ast.Import | ast.ImportFrom):
+            yield child
+        yield from _import_nodes(child)
+
+
+def _imports(path: Path, *, name: str | None = None) -> set[tuple[str, str | None]]:
+    """(module, imported name) pairs, relative imports resolved from the module ``name``."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
-    names: set[str] = set()
-    for node in ast.walk(tree):
+    name = name or _module_name(path)
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    found: set[tuple[str, str | None]] = set()
+    for node in _import_nodes(tree):
         if isinstance(node, ast.Import):
-            names |= {a.name.split(".")[0] for a in node.names}
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names.add(node.module.split(".")[0])
-    return names
+            found |= {(a.name, None) for a in node.names}
+            continue
+        if node.level:
+            base = package.split(".")[: len(package.split(".")) - node.level + 1]
+            module = ".".join([*base, *([node.module] if node.module else [])])
+        else:
+            module = node.module or ""
+        found |= {(module, a.name) for a in node.names}
+    return found
 
 
-def test_only_the_glue_modules_import_mkdocs() -> None:
+def _analysis_edges(name: str) -> set[str]:
+    """The modules of the package that ``name`` imports when it runs."""
+    edges = set()
+    for module, imported in _imports(MODULES[name], name=name):
+        if imported and f"{module}.{imported}" in MODULES:
+            edges.add(f"{module}.{imported}")
+        elif module in MODULES and module != "analysis":
+            edges.add(module)
+    return edges
+
+
+def _domain(name: str) -> str | None:
+    parts = name.split(".")
+    return parts[1] if len(parts) > 1 and parts[1] in DOMAINS else None
+
+
+def test_there_is_no_import_loop_inside_the_package() -> None:
+    graph = {name: _analysis_edges(name) for name in MODULES}
+    loops: list[list[str]] = []
+    state: dict[str, int] = {}  # 1 = on the current path, 2 = done
+
+    def visit(node: str, path: list[str]) -> None:
+        state[node] = 1
+        for nxt in sorted(graph[node]):
+            if state.get(nxt) == 1:
+                loops.append([*path[path.index(nxt) :], nxt])
+            elif nxt not in state:
+                visit(nxt, [*path, nxt])
+        state[node] = 2
+
+    for name in sorted(graph):
+        if name not in state:
+            visit(name, [name])
+    assert loops == []
+
+
+def test_the_loop_finder_sees_a_loop_and_ignores_type_only_imports(tmp_path: Path) -> None:
+    a = tmp_path / "a.py"
+    a.write_text(
+        "from typing import TYPE_CHECKING\nfrom .b import x\nif TYPE_CHECKING:\n    from .c import y\n"
+    )
+    assert _imports(a, name="analysis.study.a") == {
+        ("analysis.study.b", "x"),
+        ("typing", "TYPE_CHECKING"),
+    }
+
+
+@pytest.mark.parametrize("domain", DOMAINS)
+def test_a_domain_imports_only_itself_the_shared_leaves_and_what_it_builds_on(
+    domain: str,
+) -> None:
+    allowed = {f"analysis.{d}" for d in (domain, *BUILDS_ON[domain])}
+    offenders = {
+        (name, target)
+        for name in MODULES
+        if _domain(name) == domain
+        for target in _analysis_edges(name)
+        if target not in SHARED and not any(target.startswith(a) for a in allowed)
+    }
+    assert offenders == set(), "registry, MkDocs side, publishing or an unrelated domain imported"
+
+
+def test_the_shared_leaves_import_nothing_of_the_package_but_the_errors() -> None:
+    for leaf in ("analysis.artifact", "analysis.errors", "analysis.datafile"):
+        assert _analysis_edges(leaf) <= {"analysis.errors"}, leaf
+
+
+def test_only_the_two_plugin_modules_import_mkdocs() -> None:
     offenders = [
-        p.name
-        for p in (PROJECT / "analysis").rglob("*.py")
-        if p.name not in GLUE and not p.name.endswith("_plugin.py") and "mkdocs" in _imports(p)
+        name
+        for name, path in MODULES.items()
+        if name not in GLUE
+        and any(module.split(".")[0] == "mkdocs" for module, _ in _imports(path))
     ]
     assert offenders == []
 
 
-def test_loading_the_plugin_imports_no_heavy_library() -> None:
+def test_the_mkdocs_side_loads_no_heavy_library() -> None:
+    names = sorted(n for n in MODULES if n.startswith("analysis.mkdocs_side"))
     code = (
-        "import sys, analysis.mkdocs_side.analysis_plugin\n"
-        "heavy = {'pandas', 'altair', 'scipy', 'lifelines', 'numpy', 'vl_convert'}\n"
-        "print(sorted(heavy & set(sys.modules)))\n"
+        "import importlib, json, sys\n"
+        f"for name in {names!r}:\n"
+        "    importlib.import_module(name)\n"
+        f"print(json.dumps(sorted(set({sorted(HEAVY)!r}) & set(sys.modules))))\n"
     )
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=PROJECT
     )
-    assert out.stdout.strip() == "[]"
+    assert len(names) >= 7
+    assert json.loads(out.stdout) == []
+
+
+def test_importing_the_package_and_its_public_names_list_loads_no_heavy_library() -> None:
+    code = "import sys, analysis\nprint(sorted(analysis.__all__), sorted(set(sys.modules) & %r))"
+    out = subprocess.run(
+        [sys.executable, "-c", code % HEAVY],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=PROJECT,
+    )
+    assert out.stdout.strip().endswith("[]")
+
+
+def test_every_public_name_of_the_package_resolves() -> None:
+    import analysis
+
+    for name in analysis.__all__:
+        assert getattr(analysis, name) is not None, name
+
+
+def _private_uses(source: str, *, name: str) -> list[str]:
+    """Private names of *other* analysis modules that ``source`` imports or reaches for."""
+    tree = ast.parse(source)
+    found = []
+    modules_bound: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            module = node.module or ""
+            if node.level or module.startswith("analysis"):
+                for alias in node.names:
+                    if alias.name.startswith("_") and not alias.name.startswith("__"):
+                        found.append(f"{name}: from {module} import {alias.name}")
+                    if f"{module}.{alias.name}" in MODULES or (node.level and alias.name):
+                        modules_bound.add(alias.asname or alias.name)
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name.startswith("analysis"):
+                    modules_bound.add((alias.asname or alias.name).split(".")[0])
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Attribute)
+            and node.attr.startswith("_")
+            and not node.attr.startswith("__")
+            and isinstance(node.value, ast.Name)
+            and node.value.id in modules_bound
+        ):
+            found.append(f"{name}: {node.value.id}.{node.attr}")
+    return found
+
+
+def _notebook_code(path: Path) -> str:
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    return "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
+
+
+def test_no_test_notebook_benchmark_or_module_uses_another_modules_private_names() -> None:
+    sources = {
+        str(p.relative_to(PROJECT)): p.read_text(encoding="utf-8")
+        for folder in ("tests", "benchmarks", "scripts", "analysis")
+        for p in sorted((PROJECT / folder).rglob("*.py"))
+    }
+    sources |= {
+        str(p.relative_to(PROJECT)): _notebook_code(p)
+        for p in sorted((PROJECT / "docs").rglob("*.ipynb"))
+    }
+    assert len(sources) > 50
+    found = [hit for name, text in sources.items() for hit in _private_uses(text, name=name)]
+    assert found == []
+
+
+def test_the_private_name_finder_sees_both_kinds_of_reach() -> None:
+    source = (
+        "from analysis.registry import _values\nfrom analysis import registry\nregistry._tables\n"
+    )
+    assert _private_uses(source, name="t.py") == [
+        "t.py: from analysis.registry import _values",
+        "t.py: registry._tables",
+    ]

@@ -42,6 +42,7 @@ __all__ = [
     "ChecklistQuestion",
     "Limitation",
     "Pico",
+    "YAML12Loader",
     "count_sentences",
     "load_appraisal",
 ]
@@ -147,16 +148,16 @@ class Appraisal(Model):
         raise KeyError(msg)
 
 
-class _YAML12Loader(FAST_SAFE_LOADER):  # type: ignore[misc,valid-type]
+class YAML12Loader(FAST_SAFE_LOADER):  # type: ignore[misc,valid-type]
     """Safe loader that reads only true/false as booleans (YAML 1.2), so that an unquoted
     ``answer: yes`` or ``answer: no`` stays the word it looks like."""
 
 
-_YAML12Loader.yaml_implicit_resolvers = {
+YAML12Loader.yaml_implicit_resolvers = {
     first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
-_YAML12Loader.add_implicit_resolver(
+YAML12Loader.add_implicit_resolver(
     "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
 )
 
@@ -308,7 +309,7 @@ def load_appraisal(path: Path | str = APPRAISAL_FILE, *, values: Mapping[str, st
         checklist question without an answer, an over-long bottom line, an unknown value name.
     """
     path = Path(path)
-    raw, loc = read_yaml(Path(path), error=AppraisalDataError, loader=_YAML12Loader)
+    raw, loc = read_yaml(Path(path), error=AppraisalDataError, loader=YAML12Loader)
     if not isinstance(raw, dict):
         expected = "a mapping with appraisal, design, pico, checklist, limitations, bottom_line"
         raise AppraisalDataError([loc.problem((), "", type(raw).__name__, expected)])
