@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import ast
 import shutil
 import subprocess
 import sys
+from importlib import metadata
 from pathlib import Path
 
 import pytest
 
 from analysis.errors import AnalysisError
-from analysis.mkdocs_side.bundle import Bundle, fingerprint
+from analysis.mkdocs_side import bundle
+from analysis.mkdocs_side.bundle import VERSIONED, Bundle, fingerprint
 from tests.conftest import PROJECT, STUDY_FILE
 
 
@@ -22,6 +25,35 @@ def test_fingerprint_changes_when_a_data_file_changes(tmp_path: Path) -> None:
     data = pkg / "data" / "study.yaml"
     data.write_text(data.read_text().replace("value: 80", "value: 81"))
     assert fingerprint(package_dir=pkg) != before
+
+
+def test_the_key_covers_every_library_the_analysis_imports() -> None:
+    """A new lifelines (or any library the child computes with) must not reuse an old bundle."""
+    owners = metadata.packages_distributions()
+    imported = set()
+    for path in (PROJECT / "analysis").rglob("*.py"):
+        if "mkdocs_side" in path.parts or "publish" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                imported |= {a.name.split(".")[0] for a in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                imported.add(node.module.split(".")[0])
+    dists = {d.lower() for name in imported if name != "analysis" for d in owners.get(name, [])}
+    assert "lifelines" in dists
+    assert dists <= {d.lower() for d in VERSIONED}
+
+
+@pytest.mark.parametrize("dist", ["lifelines", "scipy", "altair", "vl-convert-python"])
+def test_the_key_changes_when_a_computing_library_changes_version(
+    dist: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = fingerprint()
+    real = metadata.version
+    monkeypatch.setattr(
+        bundle.metadata, "version", lambda name: "0.0.0+other" if name == dist else real(name)
+    )
+    assert fingerprint() != before
 
 
 def test_fingerprint_ignores_bytecode_caches(tmp_path: Path) -> None:

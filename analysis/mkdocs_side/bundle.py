@@ -31,6 +31,7 @@ __all__ = [
     "FILES_DIR",
     "READY",
     "ROOT_TOKEN",
+    "VERSIONED",
     "Bundle",
     "BundleJob",
     "fingerprint",
@@ -44,16 +45,21 @@ FILES_DIR = "files"  # beside bundle.json: the files listed in Bundle.external
 READY = "ready"  # what the child prints, with the path of bundle.json, once it is written
 ROOT_TOKEN = "__SITE_ROOT__/"  # replaced by the site glue with the page's path to the site root
 PACKAGE_DIR = Path(__file__).parent.parent
-_VERSIONED = (
+# Every library whose version can change what the analysis computes or draws (a test checks that
+# each one the analysis imports is here), and the project's version (the handout's edition).
+VERSIONED = (
     "altair",
     "vl-convert-python",
     "pandas",
     "numpy",
     "scipy",
+    "lifelines",
     "pydantic",
     "pyyaml",
+    "markdown",
+    "nh3",
     "mll-relapse-study",
-)  # the project version is the handout's edition
+)
 
 
 @dataclass(frozen=True)
@@ -101,7 +107,7 @@ def fingerprint(*, package_dir: Path = PACKAGE_DIR, extra: tuple[Path, ...] = ()
     files, the Python version and the versions of the libraries that compute and render."""
     digest = hashlib.sha256()
     digest.update(f"format {BUNDLE_FORMAT}; python {sys.version_info[:3]}\n".encode())
-    for dist in _VERSIONED:
+    for dist in VERSIONED:
         try:
             version = metadata.version(dist)
         except metadata.PackageNotFoundError:

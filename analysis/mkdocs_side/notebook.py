@@ -19,7 +19,7 @@ from .child import Child
 __all__ = ["PATIENTS_ENV", "NotebookJob", "execute_notebook", "notebook_key"]
 
 PATIENTS_ENV = "STUDY_PATIENTS"  # the patient file the notebook analyses ("" = reconstruct)
-_VERSIONED = ("nbclient", "nbformat", "ipykernel", "lifelines")
+_VERSIONED = ("nbclient", "nbformat", "ipykernel")  # besides the bundle's (fingerprint)
 
 
 def notebook_key(notebook: Path, *, patients_file: Path | None = None) -> str:
