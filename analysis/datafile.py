@@ -171,7 +171,8 @@ def schema_problems(
             for i, p in enumerate(raw_path)
             if not (i == 2 and isinstance(raw_path[1], int) and isinstance(p, str) and p in tags)
         )
-        entry_len = 2 if len(path) >= 2 and isinstance(path[1], int) else 1
+        # a list entry (section, index), a mapping entry (key), or a top-level field
+        entry_len = 2 if len(path) >= 2 and isinstance(path[1], int) else min(1, len(path) - 1)
         field_parts = path[entry_len:]
         field = ".".join(str(p) for p in field_parts) or "(whole entry)"
         if e["type"] in {"union_tag_invalid", "union_tag_not_found"}:

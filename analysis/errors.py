@@ -71,16 +71,27 @@ class AppraisalDataError(StudyDataError):
 
 @dataclass(frozen=True)
 class NoteProblem:
-    """One thing wrong in a reader's note: where, which rule it breaks, and how to fix it."""
+    """One thing wrong in a reader's note: where, which rule it breaks, and how to fix it.
+
+    Printed in the same shape as a :class:`DataProblem` (file:line, entry, field, found,
+    expected): the entry is the note's front matter or its body, the field is the front-matter
+    field (or, in the body, the rule broken), and what is expected is the fix.
+    """
 
     file: str
     line: int
     rule: str
     found: str
     fix: str
+    entry: str = "body"
+    field: str = ""
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}: [{self.rule}] {self.found}. Fix: {self.fix}"
+        return str(
+            DataProblem(
+                self.file, self.entry, self.field or self.rule, self.found, self.fix, self.line
+            )
+        )
 
 
 class NotesError(AnalysisError):

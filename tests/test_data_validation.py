@@ -94,6 +94,16 @@ def test_an_unknown_field_is_refused_rather_than_ignored(tmp_path: Path) -> None
     assert "unknown field 'pct'" in msg
 
 
+def test_an_unknown_top_level_field_is_named_not_a_crash(tmp_path: Path) -> None:
+    path = tmp_path / "study.yaml"
+    path.write_text("colour: red\n" + STUDY_FILE.read_text(encoding="utf-8"), encoding="utf-8")
+    msg = _only_problem(path)
+    assert msg.endswith(
+        ":1: entry (top level), field 'colour': found unknown field 'colour'; "
+        "expected only the documented fields"
+    )
+
+
 def test_an_unknown_kind_is_refused(tmp_path: Path) -> None:
     with pytest.raises(StudyDataError) as info:
         load_study(

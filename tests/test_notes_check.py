@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -9,11 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from analysis.errors import NoteProblem
+from analysis.errors import NoteProblem, StudyDataError
 from analysis.notes.check import check_notes
 from analysis.notes.model import valid_orcid
+from analysis.study.load import load_study
 
-from .conftest import PROJECT
+from .conftest import PROJECT, STUDY_FILE
 from .notes_support import FRONT, TODAY, make_docs, write_note
 
 
@@ -198,7 +200,7 @@ def test_one_bad_note_does_not_hide_the_others(docs: Path) -> None:
     assert [p.file for p in result.problems] == ["docs/notes/bad.md"]
 
 
-def test_cli_exits_non_zero_and_prints_file_line_rule_and_fix(docs: Path) -> None:
+def test_cli_exits_non_zero_and_prints_file_line_field_found_and_fix(docs: Path) -> None:
     write_note(docs, "<script>alert(1)</script>\n")
     run = subprocess.run(
         [sys.executable, "-m", "analysis", "notes", "check", "--docs", str(docs)],
@@ -208,5 +210,25 @@ def test_cli_exits_non_zero_and_prints_file_line_rule_and_fix(docs: Path) -> Non
         check=False,
     )
     assert run.returncode == 1
-    assert "docs/notes/a-note.md:9: [forbidden-html]" in run.stderr
-    assert "Fix: remove it" in run.stderr
+    assert "docs/notes/a-note.md:9: entry body, field 'forbidden-html': found a <script>" in (
+        run.stderr
+    )
+    assert "; expected remove it" in run.stderr
+
+
+def test_a_note_and_a_data_file_word_their_problems_in_one_shape(
+    docs: Path, tmp_path: Path
+) -> None:
+    """CONTRIBUTING promises one message format: file:line, entry, field, found, expected."""
+    write_note(docs, "Text.\n", front=FRONT.replace("kind: pearl", "kind: pearl\ncolour: red"))
+    note = str(only_problem(docs))
+    study = tmp_path / "study.yaml"
+    study.write_text("colour: red\n" + STUDY_FILE.read_text(encoding="utf-8"), encoding="utf-8")
+    with pytest.raises(StudyDataError) as info:
+        load_study(study)
+    data = str(info.value.problems[0])
+    shape = re.compile(r"^\S+:\d+: entry [^,]+, field '[^']+': found .+; expected .+$")
+    assert shape.match(note), note
+    assert shape.match(data), data
+    assert "field 'colour': found unknown field 'colour'" in note
+    assert "field 'colour': found unknown field 'colour'" in data

@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 import yaml
+from pydantic import ValidationError
 
+from ..datafile import Locator, Model, parse_yaml, schema_problems
 from ..errors import NoteProblem
 
 __all__ = ["KINDS", "Author", "Note", "parse_note", "valid_orcid"]
@@ -26,6 +28,24 @@ _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _TEMPLATE = (
     "start the file with front matter between two '---' lines, as in docs/notes/_template.md"
 )
+
+
+class _AuthorFields(Model):
+    name: Any = None
+    orcid: Any = None
+    affiliation: Any = None
+
+
+class FrontMatter(Model):
+    """The fields a note's front matter may have. Unknown fields are found by the shared
+    data-file loader; values are checked by :func:`parse_note`, worded for a contributor."""
+
+    author: Any = None  # a name, or name/orcid/affiliation (_AuthorFields)
+    date: Any = None
+    kind: Any = None
+    title: Any = None
+    page: Any = None
+    section: Any = None
 
 
 @dataclass(frozen=True)
@@ -82,21 +102,6 @@ def valid_orcid(value: str) -> bool:
     return digits[-1] == ("X" if check == 10 else str(check))
 
 
-def _key_lines(text: str, first_line: int) -> dict[str, int]:
-    lines: dict[str, int] = {}
-    try:
-        root = yaml.compose(text, Loader=_NoDates)
-    except yaml.YAMLError:
-        return lines
-    if isinstance(root, yaml.MappingNode):
-        for key, value in root.value:
-            lines[str(key.value)] = first_line + key.start_mark.line
-            if isinstance(value, yaml.MappingNode):
-                for sub, _ in value.value:
-                    lines[f"{key.value}.{sub.value}"] = first_line + sub.start_mark.line
-    return lines
-
-
 def _text(value: Any) -> str | None:
     return value.strip() if isinstance(value, str) and value.strip() else None
 
@@ -108,7 +113,10 @@ def parse_note(
     problems: list[NoteProblem] = []
 
     def problem(line: int, rule: str, found: str, fix: str) -> None:
-        problems.append(NoteProblem(file=file, line=line, rule=rule, found=found, fix=fix))
+        entry = "body" if rule == "empty-note" else "front matter"
+        problems.append(
+            NoteProblem(file=file, line=line, rule=rule, found=found, fix=fix, entry=entry)
+        )
 
     lines = text.splitlines()
     if not lines or lines[0].strip() != "---":
@@ -120,7 +128,7 @@ def parse_note(
         return None, problems
     header = "\n".join(lines[1:end])
     try:
-        raw = yaml.load(header, Loader=_NoDates)
+        raw, index = parse_yaml(header, _NoDates)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = 2 + mark.line if mark is not None else 1
@@ -139,31 +147,44 @@ def parse_note(
             "write one 'field: value' per line, as in docs/notes/_template.md",
         )
         return None, problems
-    at = _key_lines(header, first_line=2)
-
-    for key in raw:
-        if key not in _FIELDS:
-            problem(
-                at.get(str(key), 1),
-                "front-matter",
-                f"unknown field '{key}'",
-                f"use only the fields {', '.join(_FIELDS)}",
-            )
-
+    # Lines by field ("kind", "author.orcid"), from the same parse as every data file's.
+    at = {".".join(map(str, path)): 1 + line for path, line in index.items() if path}
+    author = raw.get("author")
+    parts = [(FrontMatter, raw, ())] + (
+        [(_AuthorFields, author, ("author",))] if isinstance(author, dict) else []
+    )
+    for model, value, prefix in parts:
+        lines_here = {
+            path[len(prefix) :]: 1 + line
+            for path, line in index.items()
+            if path[: len(prefix)] == prefix
+        }
+        try:
+            model.model_validate(value)
+        except ValidationError as err:
+            for p in schema_problems(err, Locator(file, value, lines_here)):
+                if not p.found.startswith("unknown field"):
+                    continue  # values are checked below, with a contributor's wording
+                key = p.field.rsplit(".", 1)[-1]
+                problems.append(
+                    NoteProblem(
+                        file=file,
+                        line=p.line or 1,
+                        rule="author" if prefix else "front-matter",
+                        found=f"unknown {'author ' if prefix else ''}field '{key}'",
+                        fix="use name, orcid and affiliation"
+                        if prefix
+                        else f"use only the fields {', '.join(_FIELDS)}",
+                        entry="front matter",
+                        field=".".join((*prefix, key)),
+                    )
+                )
     author = raw.get("author")
     name = orcid = affiliation = None
     if isinstance(author, str):
         name = _text(author)
     elif isinstance(author, dict):
         name, orcid, affiliation = (_text(author.get(k)) for k in _AUTHOR_FIELDS)
-        for key in author:
-            if key not in _AUTHOR_FIELDS:
-                problem(
-                    at.get(f"author.{key}", at.get("author", 1)),
-                    "author",
-                    f"unknown author field '{key}'",
-                    "use name, orcid and affiliation",
-                )
         if author.get("orcid") is not None and not (orcid and valid_orcid(orcid)):
             problem(
                 at.get("author.orcid", 1),
