@@ -1,5 +1,7 @@
-"""MkDocs glue: the only module that imports MkDocs. Thin hooks around :mod:`analysis.mkdocs_side.bundle`
-and :mod:`analysis.mkdocs_side.inject`; nothing in the analysis imports this module."""
+"""MkDocs glue for the analysis (with the notes plugin, the only modules that import MkDocs).
+
+Thin hooks around :mod:`analysis.mkdocs_side.bundle` and :mod:`analysis.mkdocs_side.inject`;
+nothing in the analysis imports this module."""
 
 from __future__ import annotations
 
