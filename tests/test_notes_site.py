@@ -50,11 +50,13 @@ def test_the_feed_lists_every_note_with_absolute_links(built_site: Path) -> None
     assert all(i and i.startswith("http") for i in ids)
 
 
-def test_a_bad_note_stops_the_build_with_file_line_and_rule(tmp_path: Path) -> None:
+def test_a_bad_note_stops_the_build_with_file_line_and_field(tmp_path: Path) -> None:
     project = copy_site_sources(tmp_path / "project")
     (project / "docs/notes/bad.md").write_text(
         "---\nauthor: A\ndate: 2026-01-01\nkind: pearl\n---\n<script>alert(1)</script>\n"
     )
     result = run_mkdocs_build(tmp_path / "site", project=project)
     assert result.returncode != 0
-    assert "docs/notes/bad.md:6: [forbidden-html]" in result.stderr
+    assert "docs/notes/bad.md:6: entry body, field 'forbidden-html': found a <script>" in (
+        result.stderr
+    )
