@@ -30,6 +30,9 @@ def _parser() -> argparse.ArgumentParser:
         default=None,
         help="patient-level CSV to use instead of the reconstruction",
     )
+    bundle.add_argument(
+        "--cohorts", type=int, default=None, help="reconstructed cohorts (default: the site's)"
+    )
     runtime = sub.add_parser("runtime", help="make the self-hosted Vega runtime if missing")
     runtime.add_argument("--dir", type=Path, default=None, help="where to keep it")
     notes = sub.add_parser("notes", help="readers' notes: `notes check` checks every note")
@@ -44,6 +47,11 @@ def _parser() -> argparse.ArgumentParser:
     publish.add_argument("--alias", action="append", default=[], help="e.g. latest (repeatable)")
     publish.add_argument("--remote", default="origin", help="git remote holding gh-pages")
     publish.add_argument("--no-push", action="store_true", help="commit gh-pages locally only")
+    diff = sub.add_parser("diff", help="the computed numbers a change moves, as Markdown")
+    diff.add_argument("--base", required=True, help="revision to compare with, e.g. main")
+    diff.add_argument("--cohorts", type=int, default=None, help="fewer cohorts: quicker")
+    diff.add_argument("--cache-dir", type=Path, default=Path(".cache/analysis"))
+    diff.add_argument("--out", type=Path, default=None, help="also write the Markdown here")
     return parser
 
 
@@ -61,6 +69,8 @@ def _inputs(args: argparse.Namespace) -> Inputs:
     from .registry import Inputs
 
     kwargs = {"study_file": args.study} if args.study is not None else {}
+    if getattr(args, "cohorts", None) is not None:
+        kwargs["cohorts"] = args.cohorts
     return Inputs(patients_file=getattr(args, "patients", None), **kwargs)
 
 
@@ -112,6 +122,17 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if args.command == "publish":
             return _publish(args)
+        if args.command == "diff":
+            from .review.trees import number_diff, write_diff
+
+            text = number_diff(
+                args.base,
+                cache_dir=args.cache_dir,
+                cohorts=args.cohorts,
+                report=lambda line: print(line, file=sys.stderr),
+            )
+            write_diff(text, args.out)
+            return 0
         return _bundle(args)
     except AnalysisError as exc:
         print(f"error: {exc}", file=sys.stderr)
