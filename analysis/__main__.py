@@ -52,6 +52,12 @@ def _parser() -> argparse.ArgumentParser:
     diff.add_argument("--cohorts", type=int, default=None, help="fewer cohorts: quicker")
     diff.add_argument("--cache-dir", type=Path, default=Path(".cache/analysis"))
     diff.add_argument("--out", type=Path, default=None, help="also write the Markdown here")
+    comment = sub.add_parser("comment", help="post or update one marked issue/PR comment")
+    comment.add_argument("--repo", required=True, help="owner/name")
+    comment.add_argument("--number", type=int, required=True, help="issue or pull request")
+    comment.add_argument("--marker", required=True, help="names the comment, e.g. number-diff")
+    comment.add_argument("--body-file", type=Path, required=True, help="the comment's Markdown")
+    comment.add_argument("--head-sha", default=None, help="the pull request's expected head")
     return parser
 
 
@@ -122,6 +128,15 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if args.command == "publish":
             return _publish(args)
+        if args.command == "comment":
+            from .review.comment import upsert_comment
+
+            text = args.body_file.read_text(encoding="utf-8")
+            done = upsert_comment(
+                args.repo, args.number, text, marker=args.marker, head_sha=args.head_sha
+            )
+            print(f"{done.action} comment {done.id} {done.url}")
+            return 0
         if args.command == "diff":
             from .review.trees import number_diff, write_diff
 
