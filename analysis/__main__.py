@@ -36,8 +36,12 @@ def _parser() -> argparse.ArgumentParser:
     runtime = sub.add_parser("runtime", help="make the self-hosted Vega runtime if missing")
     runtime.add_argument("--dir", type=Path, default=None, help="where to keep it")
     notes = sub.add_parser("notes", help="readers' notes: `notes check` checks every note")
-    notes.add_argument("action", choices=["check"], help="what to do with the notes")
+    notes.add_argument("action", choices=["check", "from-issue"], help="what to do")
     notes.add_argument("--docs", type=Path, default=Path("docs"), help="the site's docs folder")
+    notes.add_argument("body_file", nargs="?", type=Path, help="from-issue: the issue's body")
+    notes.add_argument("--number", type=int, default=None, help="from-issue: the issue number")
+    notes.add_argument("--author", default=None, help="from-issue: the issue author's login")
+    notes.add_argument("--date", default=None, help="from-issue: YYYY-MM-DD (default today)")
     notebook = sub.add_parser("notebook", help="execute a notebook into a file (errors stop)")
     notebook.add_argument("--source", type=Path, required=True, help="the notebook to run")
     notebook.add_argument("--out", type=Path, required=True, help="where to write the result")
@@ -117,6 +121,14 @@ def main(argv: list[str] | None = None) -> int:
 
             print(ensure_runtime(args.dir or RUNTIME_DIR))
             return 0
+        if args.command == "notes" and args.action == "from-issue":
+            from .notes.from_issue import from_issue_command
+
+            if args.body_file is None:
+                print("error: notes from-issue needs BODY_FILE (the issue's body)", file=sys.stderr)
+                return 2
+            where = {"number": args.number, "author": args.author, "date": args.date}
+            return from_issue_command(args.body_file, docs=args.docs, **where)
         if args.command == "notes":
             from .notes.cli import notes_check
 
