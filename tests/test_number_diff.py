@@ -193,3 +193,20 @@ def test_cell_text_is_shown_literally_so_it_cannot_break_the_table_or_add_html()
 def test_identical_snapshots_say_no_computed_number_changes() -> None:
     same = Snapshot(values={"v": "1"}, tables={"t": Frame(("id",), (("a",),))}, charts={})
     assert NO_CHANGES in render_markdown(compare(same, same), {}, title="T")
+
+
+@pytest.mark.slow
+def test_make_diff_writes_the_markdown_ci_puts_in_the_job_summary(tmp_path: Path) -> None:
+    out = tmp_path / "number-diff" / "diff.md"
+    result = subprocess.run(
+        ["make", "diff", "BASE=HEAD", f"OUT={out}"],
+        cwd=PROJECT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith("## Computed numbers: `HEAD` (")
+    assert text in result.stdout
