@@ -229,3 +229,10 @@ def test_every_field_of_the_form_is_one_the_parser_knows() -> None:
     }
     kind = next(f for f in fields if f["id"] == "kind")
     assert kind["attributes"]["options"] == ["knowledge", "pearl", "summary", "comment"]
+
+
+def test_a_body_with_windows_line_endings_as_the_api_sends_it_is_read(docs: Path) -> None:
+    result = from_issue(docs, form_body().replace("\n", "\r\n"))
+    assert result.returncode == 0, result.stderr
+    (note,) = new_notes(docs)
+    assert b"\r" not in note.read_bytes()
