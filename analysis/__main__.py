@@ -35,7 +35,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     runtime = sub.add_parser("runtime", help="make the self-hosted Vega runtime if missing")
     runtime.add_argument("--dir", type=Path, default=None, help="where to keep it")
-    notes = sub.add_parser("notes", help="readers' notes: `notes check` checks every note")
+    notes = sub.add_parser(
+        "notes", help="readers' notes: `check` them, or write one `from-issue` (the Note form)"
+    )
     notes.add_argument("action", choices=["check", "from-issue"], help="what to do")
     notes.add_argument("--docs", type=Path, default=Path("docs"), help="the site's docs folder")
     notes.add_argument("body_file", nargs="?", type=Path, help="from-issue: the issue's body")
@@ -124,11 +126,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "notes" and args.action == "from-issue":
             from .notes.from_issue import from_issue_command
 
-            if args.body_file is None:
-                print("error: notes from-issue needs BODY_FILE (the issue's body)", file=sys.stderr)
-                return 2
-            where = {"number": args.number, "author": args.author, "date": args.date}
-            return from_issue_command(args.body_file, docs=args.docs, **where)
+            issue = {"number": args.number, "author": args.author, "date": args.date}
+            return from_issue_command(args.body_file, docs=args.docs, **issue)
         if args.command == "notes":
             from .notes.cli import notes_check
 
@@ -141,25 +140,15 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "publish":
             return _publish(args)
         if args.command == "comment":
-            from .review.comment import upsert_comment
+            from .review.comment import comment_command
 
-            text = args.body_file.read_text(encoding="utf-8")
-            done = upsert_comment(
-                args.repo, args.number, text, marker=args.marker, head_sha=args.head_sha
+            return comment_command(
+                args.repo, args.number, args.body_file, args.marker, args.head_sha
             )
-            print(f"{done.action} comment {done.id} {done.url}")
-            return 0
         if args.command == "diff":
-            from .review.trees import number_diff, write_diff
+            from .review.trees import diff_command
 
-            text = number_diff(
-                args.base,
-                cache_dir=args.cache_dir,
-                cohorts=args.cohorts,
-                report=lambda line: print(line, file=sys.stderr),
-            )
-            write_diff(text, args.out)
-            return 0
+            return diff_command(args.base, args.cache_dir, args.cohorts, args.out)
         return _bundle(args)
     except AnalysisError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -230,7 +230,7 @@ def _explain(problem: NoteProblem, body_line: int, where: list[str], labels: dic
 
 
 def from_issue_command(
-    body_file: Path,
+    body_file: Path | None,
     *,
     number: int | None,
     author: str | None,
@@ -250,11 +250,14 @@ def from_issue_command(
             day = dt.date.fromisoformat(date)
         except ValueError:
             problems.append(f"--date: found {date!r}; expected YYYY-MM-DD")
-    try:
-        body = body_file.read_text(encoding="utf-8", errors="replace")
-    except OSError as exc:
-        problems.append(f"{body_file}: cannot be read ({exc.strerror}); expected the issue body")
-        body = ""
+    body = ""
+    if body_file is None:
+        problems.append("BODY_FILE: missing; expected the file holding the issue's body")
+    else:
+        try:
+            body = body_file.read_text(encoding="utf-8", errors="replace")
+        except OSError as exc:
+            problems.append(f"{body_file}: cannot be read ({exc.strerror}); expected the body")
     if not FORM_FILE.is_file():
         problems.append(f"{FORM_FILE}: not found; run the command from the project's top folder")
     if not (docs / NOTES_DIR).is_dir():
@@ -267,6 +270,7 @@ def from_issue_command(
             print(result.path)
             return 0
         problems = result.problems
-    lines = [f"error: no note was written from issue #{number}; {len(problems)} problem(s):"]
+    issue = f"issue #{number}" if number else "the issue"
+    lines = [f"error: no note was written from {issue}; {len(problems)} problem(s):"]
     print("\n".join([*lines, *(f"  - {p}" for p in problems)]), file=sys.stderr)
     return 2

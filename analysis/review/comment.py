@@ -15,11 +15,12 @@ import re
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from ..errors import AnalysisError
 
-__all__ = ["MAX_BODY", "Posted", "upsert_comment"]
+__all__ = ["MAX_BODY", "Posted", "comment_command", "upsert_comment"]
 
 MAX_BODY = 65_536  # GitHub refuses longer comment bodies
 _MARKER = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
@@ -145,3 +146,16 @@ def upsert_comment(
         page += 1
     done = api("POST", f"/repos/{repo}/issues/{number}/comments", {"body": body})
     return Posted("created", int(done["id"]), str(done.get("html_url", "")))
+
+
+def comment_command(
+    repo: str, number: int, body_file: Path, marker: str, head_sha: str | None
+) -> int:
+    """``python -m analysis comment``: post or update the comment; print what was done."""
+    try:
+        text = body_file.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise AnalysisError(f"--body-file {body_file}: cannot be read ({exc.strerror})") from None
+    done = upsert_comment(repo, number, text, marker=marker, head_sha=head_sha)
+    print(f"{done.action} comment {done.id} {done.url}")
+    return 0

@@ -29,10 +29,10 @@ from .snapshot import pages_placing, read_snapshot
 __all__ = [
     "DEFAULT_CACHE",
     "Side",
+    "diff_command",
     "extract_revision",
     "number_diff",
     "repository_root",
-    "write_diff",
 ]
 
 DEFAULT_CACHE = Path(".cache/analysis")  # the site build's bundle cache (mkdocs.yml default)
@@ -166,12 +166,20 @@ def _compute(sides: list[Side], cohorts: int | None, report: Callable[[str], Non
         raise failure
 
 
-def write_diff(text: str, out: Path | None) -> None:
-    """Print the diff, and write it to ``out`` too if given (e.g. for CI's job summary)."""
+def diff_command(base: str, cache_dir: Path, cohorts: int | None, out: Path | None) -> int:
+    """``python -m analysis diff``: print the diff (and write it to ``out`` if given, e.g. for
+    CI's job summary); say on standard error which bundles were cached or computed."""
+    text = number_diff(
+        base,
+        cache_dir=cache_dir,
+        cohorts=cohorts,
+        report=lambda line: print(line, file=sys.stderr),
+    )
     print(text, end="")
     if out is not None:
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(text, encoding="utf-8")
+    return 0
 
 
 def number_diff(
