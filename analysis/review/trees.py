@@ -223,7 +223,8 @@ def number_diff(
     )
     placed = pages_placing(base_tree)
     placed.update(pages_placing(repo))  # where the working tree places them, if it does
-    title = f"Computed numbers: `{base}` ({commit[:12]}) → working tree"
+    named = f"`{base}` ({commit[:12]})" if not commit.startswith(base) else f"`{commit[:12]}`"
+    title = f"Computed numbers: {named} → working tree"
     if cohorts is not None:
         title += f" ({cohorts} reconstructed cohorts)"
     return render_markdown(changes, placed, title=title)
