@@ -60,3 +60,10 @@ publish: .venv/.synced
 
 clean:
 	rm -rf site .cache
+
+# Every computed number a change moves, as Markdown (the same command CI's Numbers job runs), e.g.
+#   make diff BASE=main                   against the main branch
+#   make diff BASE=v2026.1 OUT=diff.md    against an edition, also written to diff.md
+.PHONY: diff
+diff: .venv/.synced
+	$(UV) run --no-sync python -m analysis diff --base "$(BASE)" $(if $(OUT),--out "$(OUT)")

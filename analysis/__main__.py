@@ -30,11 +30,20 @@ def _parser() -> argparse.ArgumentParser:
         default=None,
         help="patient-level CSV to use instead of the reconstruction",
     )
+    bundle.add_argument(
+        "--cohorts", type=int, default=None, help="reconstructed cohorts (default: the site's)"
+    )
     runtime = sub.add_parser("runtime", help="make the self-hosted Vega runtime if missing")
     runtime.add_argument("--dir", type=Path, default=None, help="where to keep it")
-    notes = sub.add_parser("notes", help="readers' notes: `notes check` checks every note")
-    notes.add_argument("action", choices=["check"], help="what to do with the notes")
+    notes = sub.add_parser(
+        "notes", help="readers' notes: `check` them, or write one `from-issue` (the Note form)"
+    )
+    notes.add_argument("action", choices=["check", "from-issue"], help="what to do")
     notes.add_argument("--docs", type=Path, default=Path("docs"), help="the site's docs folder")
+    notes.add_argument("body_file", nargs="?", type=Path, help="from-issue: the issue's body")
+    notes.add_argument("--number", type=int, default=None, help="from-issue: the issue number")
+    notes.add_argument("--author", default=None, help="from-issue: the issue author's login")
+    notes.add_argument("--date", default=None, help="from-issue: YYYY-MM-DD (default today)")
     notebook = sub.add_parser("notebook", help="execute a notebook into a file (errors stop)")
     notebook.add_argument("--source", type=Path, required=True, help="the notebook to run")
     notebook.add_argument("--out", type=Path, required=True, help="where to write the result")
@@ -44,6 +53,17 @@ def _parser() -> argparse.ArgumentParser:
     publish.add_argument("--alias", action="append", default=[], help="e.g. latest (repeatable)")
     publish.add_argument("--remote", default="origin", help="git remote holding gh-pages")
     publish.add_argument("--no-push", action="store_true", help="commit gh-pages locally only")
+    diff = sub.add_parser("diff", help="the computed numbers a change moves, as Markdown")
+    diff.add_argument("--base", required=True, help="revision to compare with, e.g. main")
+    diff.add_argument("--cohorts", type=int, default=None, help="fewer cohorts: quicker")
+    diff.add_argument("--cache-dir", type=Path, default=Path(".cache/analysis"))
+    diff.add_argument("--out", type=Path, default=None, help="also write the Markdown here")
+    comment = sub.add_parser("comment", help="post or update one marked issue/PR comment")
+    comment.add_argument("--repo", required=True, help="owner/name")
+    comment.add_argument("--number", type=int, required=True, help="issue or pull request")
+    comment.add_argument("--marker", required=True, help="names the comment, e.g. number-diff")
+    comment.add_argument("--body-file", type=Path, required=True, help="the comment's Markdown")
+    comment.add_argument("--head-sha", default=None, help="the pull request's expected head")
     return parser
 
 
@@ -61,6 +81,8 @@ def _inputs(args: argparse.Namespace) -> Inputs:
     from .registry import Inputs
 
     kwargs = {"study_file": args.study} if args.study is not None else {}
+    if getattr(args, "cohorts", None) is not None:
+        kwargs["cohorts"] = args.cohorts
     return Inputs(patients_file=getattr(args, "patients", None), **kwargs)
 
 
@@ -101,6 +123,11 @@ def main(argv: list[str] | None = None) -> int:
 
             print(ensure_runtime(args.dir or RUNTIME_DIR))
             return 0
+        if args.command == "notes" and args.action == "from-issue":
+            from .notes.from_issue import from_issue_command
+
+            issue = {"number": args.number, "author": args.author, "date": args.date}
+            return from_issue_command(args.body_file, docs=args.docs, **issue)
         if args.command == "notes":
             from .notes.cli import notes_check
 
@@ -112,6 +139,16 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if args.command == "publish":
             return _publish(args)
+        if args.command == "comment":
+            from .review.comment import comment_command
+
+            return comment_command(
+                args.repo, args.number, args.body_file, args.marker, args.head_sha
+            )
+        if args.command == "diff":
+            from .review.trees import diff_command
+
+            return diff_command(args.base, args.cache_dir, args.cohorts, args.out)
         return _bundle(args)
     except AnalysisError as exc:
         print(f"error: {exc}", file=sys.stderr)

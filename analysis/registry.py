@@ -16,7 +16,7 @@ from .appraisal.schema import APPRAISAL_FILE, Appraisal, load_appraisal
 from .artifact import Artifacts, ChartArtifact, Table
 from .context.artifacts import CONTEXT_CHARTS, CONTEXT_TABLES, context_values
 from .context.schema import COMPARATORS_FILE, Comparators, load_comparators
-from .patient_level.analysis import PatientAnalysis, analyse
+from .patient_level.analysis import DEFAULT_COHORTS, PatientAnalysis, analyse
 from .patient_level.artifacts import SURVIVAL_CHARTS, SURVIVAL_TABLES, survival_values
 from .study.artifacts import STUDY_CHARTS, STUDY_TABLES, study_values
 from .study.load import STUDY_FILE, load_study
@@ -38,6 +38,9 @@ class Inputs:
         published numbers instead.
     comparators_file, appraisal_file
         The comparator cohorts and the journal-club appraisal (packaged defaults).
+    cohorts
+        How many cohorts the reconstruction draws (ignored with ``patients_file``); fewer are
+        quicker and less precise, for tests and trial runs (the site uses the default).
     """
 
     def __init__(
@@ -47,11 +50,13 @@ class Inputs:
         patients_file: Path | str | None = None,
         comparators_file: Path | str = COMPARATORS_FILE,
         appraisal_file: Path | str = APPRAISAL_FILE,
+        cohorts: int = DEFAULT_COHORTS,
     ) -> None:
         self.study_file = Path(study_file)
         self.patients_file = Path(patients_file) if patients_file is not None else None
         self.comparators_file = Path(comparators_file)
         self.appraisal_file = Path(appraisal_file)
+        self.cohorts = cohorts
 
     @cached_property
     def study(self) -> Study:
@@ -67,7 +72,7 @@ class Inputs:
 
     @cached_property
     def patient_analysis(self) -> PatientAnalysis:
-        return analyse(self.study, patients=self.patients_file)
+        return analyse(self.study, patients=self.patients_file, cohorts=self.cohorts)
 
     @cached_property
     def values(self) -> dict[str, str]:

@@ -87,12 +87,24 @@ def test_deploy_runs_only_for_main_and_edition_tags_never_for_pull_requests() ->
     assert all(tag.startswith("v") for tag in on["push"]["tags"])
 
 
-def test_only_the_deploy_job_can_write_and_only_to_contents() -> None:
+# The only jobs that may write, and exactly what each may write. None runs pull-request code.
+WRITERS = {
+    ("deploy.yml", "deploy"): {"contents": "write"},
+    ("numbers-comment.yml", "comment"): {"actions": "read", "pull-requests": "write"},
+    ("note-from-issue.yml", "note"): {
+        "contents": "write",
+        "pull-requests": "write",
+        "issues": "write",
+    },
+}
+
+
+def test_only_the_listed_jobs_can_write_and_only_what_they_need() -> None:
     for name in ALL:
         for job_id, job in load(name)["jobs"].items():
             if writes(job.get("permissions")):
-                assert (name, job_id) == ("deploy.yml", "deploy")
-                assert job["permissions"] == {"contents": "write"}
+                assert (name, job_id) in WRITERS, f"{name} job {job_id} can write"
+                assert job["permissions"] == WRITERS[name, job_id]
 
 
 def test_deploys_queue_instead_of_racing_or_being_cancelled_half_way() -> None:

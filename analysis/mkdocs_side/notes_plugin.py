@@ -22,7 +22,14 @@ from mkdocs.utils import get_relative_url
 
 from ..errors import NotesError
 from ..notes.check import NOTES_DIR, CheckedNotes, RenderedNote, check_notes
-from ..notes.display import INDEX_MARKER, index_html, insert_into_section, notes_block, resolve_root
+from ..notes.display import (
+    INDEX_MARKER,
+    index_html,
+    insert_into_section,
+    notes_block,
+    resolve_root,
+    suggest_note_url,
+)
 from ..notes.feed import FEED_PATH, atom_feed
 
 __all__ = ["NotesPlugin", "NotesPluginConfig"]
@@ -109,16 +116,19 @@ class NotesPlugin(BasePlugin[NotesPluginConfig]):
             html = html.replace(
                 INDEX_MARKER,
                 index_html(
-                    self._checked.notes, page_titles=self._titles, use_directory_urls=directory_urls
+                    self._checked.notes,
+                    page_titles=self._titles,
+                    use_directory_urls=directory_urls,
+                    suggest_url=suggest_note_url(config.repo_url),
                 ),
             )
         by_section: dict[str | None, list[RenderedNote]] = defaultdict(list)
         for item in self._by_page.get(uri, []):
             by_section[item.note.section].append(item)
         for section, items in sorted(by_section.items(), key=lambda kv: kv[0] or ""):
-            placed = insert_into_section(
-                html, section, notes_block(items, use_directory_urls=directory_urls)
-            )
+            suggest = suggest_note_url(config.repo_url, page=uri, section=section)
+            block = notes_block(items, use_directory_urls=directory_urls, suggest_url=suggest)
+            placed = insert_into_section(html, section, block)
             if placed is None:
                 msg = (
                     f"{items[0].note.file}: page {uri} has no section '#{section}' in its "

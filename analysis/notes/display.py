@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from html import escape
+from urllib.parse import urlencode, urlsplit
 
 from .check import RenderedNote
 from .markdown_ext import ROOT_TOKEN, page_url
@@ -23,6 +24,7 @@ __all__ = [
     "notes_block",
     "permalink",
     "resolve_root",
+    "suggest_note_url",
 ]
 
 INDEX_MARKER = "<!-- notes-index -->"
@@ -33,6 +35,28 @@ KIND_LABELS = {
     "comment": "Comment",
 }
 _HEADING = re.compile(r"<h([1-6])\b[^>]*>")
+
+
+def suggest_note_url(
+    repo_url: str | None, *, page: str | None = None, section: str | None = None
+) -> str | None:
+    """The repository's *Note* issue form with ``page`` and ``section`` filled in (GitHub fills
+    form fields from query parameters named by their ids); ``None`` without a GitHub
+    repository, since issue forms are GitHub's."""
+    parts = urlsplit(repo_url or "")
+    path = parts.path.rstrip("/").removesuffix(".git")
+    if parts.scheme != "https" or parts.netloc.lower() != "github.com" or path.count("/") != 2:
+        return None
+    query = {"template": "note.yml"}
+    query |= {"page": page} if page else {}
+    query |= {"section": section} if section else {}
+    return f"https://github.com{path}/issues/new?{urlencode(query)}"
+
+
+def _suggest(url: str | None, text: str) -> str:
+    if url is None:
+        return ""
+    return f' · <a class="study-notes__suggest" href="{escape(url)}">{text}</a>'
 
 
 def permalink(
@@ -74,8 +98,14 @@ def note_card(item: RenderedNote, *, permalink_url: str, show_place: str | None 
     )
 
 
-def notes_block(items: Sequence[RenderedNote], *, use_directory_urls: bool = True) -> str:
-    """The notes of one page section, newest first."""
+def notes_block(
+    items: Sequence[RenderedNote],
+    *,
+    use_directory_urls: bool = True,
+    suggest_url: str | None = None,
+) -> str:
+    """The notes of one page section, newest first, with a "Suggest a note here" link to
+    ``suggest_url`` (see :func:`suggest_note_url`) if given."""
     ordered = sorted(items, key=lambda r: (r.note.date, r.note.slug), reverse=True)
     cards = "\n".join(
         note_card(r, permalink_url=permalink(r, use_directory_urls=use_directory_urls))
@@ -86,7 +116,7 @@ def notes_block(items: Sequence[RenderedNote], *, use_directory_urls: bool = Tru
         f'<section class="study-notes" aria-label="Readers\' notes">\n'
         f'<p class="study-notes__heading">Readers\' notes ({count}) · '
         f'<a href="{ROOT_TOKEN}{page_url("notes/index.md", use_directory_urls=use_directory_urls)}'
-        f'">all notes</a></p>\n{cards}\n</section>'
+        f'">all notes</a>{_suggest(suggest_url, "Suggest a note here")}</p>\n{cards}\n</section>'
     )
 
 
@@ -107,10 +137,15 @@ def insert_into_section(page_html: str, section: str | None, block: str) -> str 
 
 
 def index_html(
-    items: Sequence[RenderedNote], *, page_titles: dict[str, str], use_directory_urls: bool = True
+    items: Sequence[RenderedNote],
+    *,
+    page_titles: dict[str, str],
+    use_directory_urls: bool = True,
+    suggest_url: str | None = None,
 ) -> str:
     """Every note, newest first, with a kind filter made of radio buttons (CSS only, no
-    script: it keeps working with instant navigation and without JavaScript)."""
+    script: it keeps working with instant navigation and without JavaScript), and a link to
+    the Note form if ``suggest_url`` is given."""
     counts = {kind: sum(r.note.kind == kind for r in items) for kind in KINDS}
     radios = [
         (
@@ -143,8 +178,14 @@ def index_html(
             )
         )
     empty = "" if items else '<p class="study-notes__empty">No notes yet.</p>'
+    suggest = (
+        f'<p class="study-notes__suggest-all"><a class="study-notes__suggest" '
+        f'href="{escape(suggest_url)}">Suggest a note</a> (a form on GitHub; no git needed)</p>\n'
+        if suggest_url
+        else ""
+    )
     return (
-        '<div class="study-notes-index">\n<fieldset class="study-notes-filter">'
+        '<div class="study-notes-index">\n' + suggest + '<fieldset class="study-notes-filter">'
         "<legend>Show notes of kind</legend>" + "".join(radios) + "</fieldset>\n"
         '<div class="study-notes-list">\n' + "\n".join(cards) + empty + "\n</div>\n</div>"
     )

@@ -22,7 +22,9 @@ from .fidelity import Constraint, check, constraints, measure
 from .patients import load_patients
 from .reconstruct import Reconstruction, reconstruct
 
-__all__ = ["PatientAnalysis", "analyse", "data_label"]
+__all__ = ["DEFAULT_COHORTS", "PatientAnalysis", "analyse", "data_label"]
+
+DEFAULT_COHORTS = 1000  # reconstructed cohorts the site shows
 
 GRID_STEP = 0.5  # months
 AT_RISK_EVERY = 12  # months
@@ -120,7 +122,7 @@ def analyse(
     study: Study,
     *,
     patients: Path | None = None,
-    cohorts: int = 1000,
+    cohorts: int = DEFAULT_COHORTS,
     seed: int | None = None,
 ) -> PatientAnalysis:
     """Reconstruct (or load) the cohorts and run every survival analysis on them.
