@@ -19,7 +19,7 @@ import pytest
 from analysis.mkdocs_side.bundle import fingerprint
 from analysis.review.compare import NO_CHANGES, compare, render_markdown
 from analysis.review.snapshot import Frame, Page, Snapshot, pages_placing
-from analysis.review.trees import _side
+from analysis.review.trees import side_for
 
 from .conftest import PROJECT
 
@@ -144,8 +144,8 @@ def test_an_unknown_base_is_refused_with_a_message_and_no_traceback(tmp_path: Pa
 
 def test_the_working_trees_bundle_is_the_one_the_site_build_caches() -> None:
     cache = PROJECT / ".cache" / "analysis"
-    assert _side("head", PROJECT, cache, None).entry == cache / f"bundle-{fingerprint()}"
-    assert _side("head", PROJECT, cache, 100).entry.name.endswith("-cohorts100")
+    assert side_for("head", PROJECT, cache, None).entry == cache / f"bundle-{fingerprint()}"
+    assert side_for("head", PROJECT, cache, 100).entry.name.endswith("-cohorts100")
 
 
 def test_pages_are_found_from_their_placeholders_in_the_sites_order() -> None:

@@ -33,6 +33,7 @@ __all__ = [
     "extract_revision",
     "number_diff",
     "repository_root",
+    "side_for",
 ]
 
 DEFAULT_CACHE = Path(".cache/analysis")  # the site build's bundle cache (mkdocs.yml default)
@@ -107,7 +108,7 @@ class Side:
         return (self.entry / BUNDLE_JSON).is_file()
 
 
-def _side(label: str, project: Path, cache: Path, cohorts: int | None) -> Side:
+def side_for(label: str, project: Path, cache: Path, cohorts: int | None) -> Side:
     key = fingerprint(package_dir=project / "analysis")
     if cohorts is not None:  # never mistaken for the site's own bundle
         key += f"-cohorts{cohorts}"
@@ -210,13 +211,13 @@ def number_diff(
     repo = repository_root(start or Path.cwd())
     cache = cache_dir if cache_dir.is_absolute() else repo / cache_dir
     commit, base_tree = extract_revision(repo, base, cache / "trees")
-    head = _side("the working tree", repo, cache, cohorts)
+    head = side_for("the working tree", repo, cache, cohorts)
     label = f"{base} ({commit[:12]})"
     if _files(base_tree) == _files(repo):  # same code and data: one bundle serves both sides
         report(f"{label} has the same code and data as the working tree: one bundle")
         old = Side(label, base_tree, head.entry)
     else:
-        old = _side(label, base_tree, cache, cohorts)
+        old = side_for(label, base_tree, cache, cohorts)
     _compute([head] if old.entry == head.entry else [old, head], cohorts, report)
     changes = compare(
         read_snapshot(old.entry / BUNDLE_JSON), read_snapshot(head.entry / BUNDLE_JSON)
