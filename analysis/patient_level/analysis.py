@@ -17,7 +17,7 @@ import pandas as pd
 
 from ..errors import ReconstructionError
 from ..stats.survival import cox_binary, km_at, logrank
-from ..study.schema import CountFigure, ProportionFigure, Study, SurvivalFigure
+from ..study.schema import CountFigure, ProportionFigure, PValueFigure, Study, SurvivalFigure
 from .allowed import allowed_range, censoring_changes_curve
 from .cohorts import SALVAGE_CODES, Ensemble, ensemble_from_patients
 from .fidelity import MONTHS_PER_YEAR, Constraint, check, constraints, measure
@@ -63,6 +63,30 @@ class PatientAnalysis:
     at_risk_landmark: pd.DataFrame
     landmark_logrank_p: float
     landmark_left_out: int
+    published_p: str
+
+    def scenario_effects(self) -> pd.DataFrame:
+        """Per scenario, the 5th, 50th and 95th percentile across its cohorts of the Cox hazard
+        ratio and the log-rank P of no remission vs remission (illustrations of the scenario)."""
+        rows = []
+        for scenario, made, _ in self.scenarios:
+            ens = made.ensemble
+            hr = np.percentile(
+                cox_binary(ens.months, ens.death, ens.salvage).hazard_ratio, [5, 50, 95]
+            )
+            p = np.percentile(logrank(ens.months, ens.death, ens.salvage).p_value, [5, 50, 95])
+            rows.append(
+                {
+                    "scenario": scenario.label,
+                    "hr_p5": hr[0],
+                    "hr_median": hr[1],
+                    "hr_p95": hr[2],
+                    "p_p5": p[0],
+                    "p_median": p[1],
+                    "p_p95": p[2],
+                }
+            )
+        return pd.DataFrame(rows)
 
     @property
     def label(self) -> str:
@@ -308,4 +332,11 @@ def analyse(
         at_risk_landmark=risk_lm,
         landmark_logrank_p=p_lm,
         landmark_left_out=left_out,
+        published_p=_published_p(study),
     )
+
+
+def _published_p(study: Study) -> str:
+    fig = study.figure("multivariate_p")
+    assert isinstance(fig, PValueFigure)
+    return f"P {fig.relation} {fig.value:g}"
