@@ -431,7 +431,7 @@ def _band_frame(a: PatientAnalysis) -> tuple[pd.DataFrame, dict[str, str]]:
     horizon = float(allowed["months"].max())
     keep = a.grid <= horizon
     for (scenario, curves), colour in zip(shapes, _SCENARIO_COLOURS, strict=False):
-        name = f"{scenario.label}: {scenario.assumption} (middle 90% of cohorts; line: median)"
+        name = f"{scenario.label} — middle 90% of its cohorts; line: their median"
         q = np.percentile(curves[:, keep], [5, 50, 95], axis=0)
         base = {"group": name, "assumption": scenario.assumption, "months": a.grid[keep]}
         frames.append(pd.DataFrame({**base, "kind": "scenario", "lower": q[0], "upper": q[2]}))
@@ -479,7 +479,12 @@ def _envelope_chart(a: PatientAnalysis) -> ChartArtifact:
         "survival_envelope",
         "What the published numbers allow (outer band, exact) and what each named assumption "
         "about the shape of the hazard adds (inner bands: middle 90% of that scenario's "
-        "cohorts), up to 5 years.",
+        "cohorts), up to 5 years. "
+        + " ".join(
+            f"{sc.label}: {sc.assumption}."
+            for sc, made, _ in a.scenarios
+            if not made.assumptions.p_filter
+        ),
         description,
         bands_chart(bands, colours=colours, label=a.label, description=description),
         _tagged(a, bands),
@@ -580,6 +585,10 @@ def survival_values(a: PatientAnalysis) -> dict[str, str]:
     }
     n = a.ensemble.months.shape[1]
     allowed = a.allowed.set_index("months")
+    deaths = int(a.allowed["most_deaths"].max())
+    values["survival_deaths_5y"] = str(deaths)
+    values["survival_alive_5y"] = str(n - deaths)
+    values["survival_alive_at_landmark_min"] = str(n - int(allowed.loc[a.landmark, "most_deaths"]))
     for t in (a.landmark, *BAND_TIMES):
         low, high = allowed.loc[t, "lowest"], allowed.loc[t, "highest"]
         key = "landmark" if t == a.landmark else f"{t:g}"

@@ -195,6 +195,7 @@ def load_patients(path: Path | str):  # -> pd.DataFrame (pandas imported lazily)
         raise PatientDataError(problems)
     rows: list[dict[str, object]] = []
     seen: dict[str, int] = {}
+    lines: list[int] = []  # line number of each row, for warnings
     for line_no, cells in enumerate(reader, start=2):
         if not any(c.strip() for c in cells):
             continue
@@ -255,6 +256,7 @@ def load_patients(path: Path | str):  # -> pd.DataFrame (pandas imported lazily)
                 )
             )
         rows.append(parsed)
+        lines.append(line_no)
     if not rows and not problems:
         problems.append(
             DataProblem(
@@ -268,6 +270,6 @@ def load_patients(path: Path | str):  # -> pd.DataFrame (pandas imported lazily)
     frame["transplant_months"] = frame["transplant_months"].astype(float)
     from .rules import patient_rule_problems
 
-    for problem in patient_rule_problems(frame, file=shown):
+    for problem in patient_rule_problems(frame, file=shown, lines=lines):
         warnings.warn(PatientRuleWarning(problem), stacklevel=2)
     return frame

@@ -123,12 +123,16 @@ def rule_checks(ensemble: Ensemble, *, landmark: float = LANDMARK_MONTHS) -> pd.
 
 
 def patient_rule_problems(
-    frame: pd.DataFrame, *, file: str, landmark: float = LANDMARK_MONTHS
+    frame: pd.DataFrame,
+    *,
+    file: str,
+    lines: list[int] | None = None,
+    landmark: float = LANDMARK_MONTHS,
 ) -> list[DataProblem]:
     """Every patient of a validated patient table that breaks a rule, as a :class:`DataProblem`.
 
-    ``frame`` is :func:`~analysis.patient_level.patients.load_patients`' table (line numbers
-    are taken as header + row). A ``transplant_months`` value at or before the landmark, or
+    ``frame`` is :func:`~analysis.patient_level.patients.load_patients`' table; ``lines`` the
+    file line of each row (default: header + row number). A ``transplant_months`` value at or before the landmark, or
     after the patient's last time, is reported too.
     """
     from .patients import FIRST_EVENTS, SALVAGE, TRANSPLANT
@@ -167,6 +171,7 @@ def patient_rule_problems(
     }
     problems: list[DataProblem] = []
     rows = list(frame.itertuples(index=False))
+    line = lines or [i + 2 for i in range(len(rows))]
     for rule in RULES:
         for i in np.flatnonzero(bad[rule.name]):
             r = rows[i]
@@ -177,7 +182,7 @@ def patient_rule_problems(
                     rule.field,
                     found[rule.name](r),
                     rule.text + f" (landmark {landmark:g} months, this site's rule)",
-                    line=i + 2,
+                    line=line[i],
                 )
             )
     if "transplant_months" in frame.columns:
@@ -195,7 +200,7 @@ def patient_rule_problems(
                         f"{at:g} (months {r.months:g})",
                         f"a transplant after the landmark of {landmark:g} months and no later "
                         "than the patient's last time (this site's rule)",
-                        line=i + 2,
+                        line=line[i],
                     )
                 )
     return problems
