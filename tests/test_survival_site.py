@@ -36,6 +36,10 @@ def test_survival_page_shows_labelled_charts_and_a_passing_fidelity_table(built_
     assert "✗" not in fidelity.group(0)
 
 
+def _rows(path: Path) -> list[dict[str, str]]:
+    return list(csv.DictReader(path.read_text(encoding="utf-8").splitlines()))
+
+
 def _figure(html: str, kind: str, name: str) -> str:
     found = re.search(
         rf'<figure class="study-{kind}" id="{kind}-{name}".*?</figure>', html, re.DOTALL
@@ -58,11 +62,7 @@ def test_survival_page_shows_the_allowed_band_and_each_named_assumption(built_si
     # The 12-month allowed range is in the page text and in the CSV.
     text = " ".join(re.sub(r"<[^>]+>", "", html).split())
     assert "allow any overall survival from 25.6%–100.0% (10/39 to 39/39 patients alive)" in text
-    rows = list(
-        csv.DictReader(
-            (built_site / "downloads/tables/reconstructed-survival_scenarios.csv").open()
-        )
-    )
+    rows = _rows(built_site / "downloads/tables/reconstructed-survival_scenarios.csv")
     allowed12 = next(r for r in rows if r["kind"] == "allowed" and float(r["months"]) == 12)
     assert float(allowed12["lower"]) == pytest.approx(10 / 39)
     assert float(allowed12["upper"]) == pytest.approx(1.0)
@@ -90,11 +90,11 @@ def test_every_reconstructed_download_says_so_in_its_name_and_its_rows(built_sit
     downloads = built_site / "downloads"
     for name in ("survival_cohort", "survival_fidelity", "survival_models", "survival_scenarios"):
         assert not (downloads / "tables" / f"{name}.csv").exists(), name
-        frame = list(csv.DictReader((downloads / f"tables/reconstructed-{name}.csv").open()))
+        frame = _rows(downloads / f"tables/reconstructed-{name}.csv")
         assert {r["data_source"] for r in frame} == {LABEL}, name
     for name in ("survival_km", "survival_envelope", "survival_by_remission"):
         assert not (downloads / "charts" / f"{name}.csv").exists(), name
-        frame = list(csv.DictReader((downloads / f"charts/reconstructed-{name}.csv").open()))
+        frame = _rows(downloads / f"charts/reconstructed-{name}.csv")
         assert {r["data_source"] for r in frame} == {LABEL}, name
     data_page = (built_site / "data" / "index.html").read_text(encoding="utf-8")
     assert "nothing more" not in data_page
