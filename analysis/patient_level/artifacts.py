@@ -486,7 +486,12 @@ def _envelope_chart(a: PatientAnalysis) -> ChartArtifact:
             if not made.assumptions.p_filter
         ),
         description,
-        bands_chart(bands, colours=colours, label=a.label, description=description),
+        bands_chart(
+            bands.drop(columns=["assumption"]),
+            colours=colours,
+            label=a.label,
+            description=description,
+        ),
         _tagged(a, bands),
         {
             "data_source": DATA_SOURCE_FIELD,

@@ -449,13 +449,29 @@ def reconstruct(
             )
             raise ReconstructionError(msg)
         candidates = _candidates(tg, a, rng, batch)
-        ok = check(measure(candidates, study), rules).all(axis=1).to_numpy()
-        ok &= rule_checks(candidates, landmark=a.landmark).all(axis=1).to_numpy()
+        ok = np.ones(batch, bool)
+        if a.p_filter:  # the cheap test first: most candidates fail it
+            ok = _p_passes(candidates, rules)
+        rows = np.flatnonzero(ok)
+        subset = candidates.take(rows)
+        passed = check(measure(subset, study), rules).all(axis=1).to_numpy()
+        passed &= rule_checks(subset, landmark=a.landmark).all(axis=1).to_numpy()
+        ok[rows] = passed
         index = np.flatnonzero(ok)[: cohorts - accepted]
         tried += batch if accepted + ok.sum() < cohorts else int(index[-1]) + 1
         kept.append(candidates.take(index))
         accepted += len(index)
     return Reconstruction(_concat(kept), tried, seed, a)
+
+
+def _p_passes(candidates: Ensemble, rules) -> np.ndarray:
+    """Whether each candidate's univariate log-rank P (and direction) meets its constraints."""
+    from ..stats.survival import logrank
+
+    test = logrank(candidates.months, candidates.death, candidates.salvage)
+    by_name = {r.measure: r for r in rules}
+    worse = (test.observed > test.expected).astype(float)
+    return by_name["p_value"].holds(test.p_value) & by_name["worse_without_remission"].holds(worse)
 
 
 def _concat(parts: list[Ensemble]) -> Ensemble:
