@@ -10,6 +10,7 @@ median curve.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -65,6 +66,7 @@ class PatientAnalysis:
     landmark_left_out: int
     published_p: str
 
+    @cached_property
     def scenario_effects(self) -> pd.DataFrame:
         """Per scenario, the 5th, 50th and 95th percentile across its cohorts of the Cox hazard
         ratio and the log-rank P of no remission vs remission (illustrations of the scenario)."""

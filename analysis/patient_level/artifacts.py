@@ -198,7 +198,7 @@ def models_table(a: PatientAnalysis) -> Table:
         ("logrank_p", who, a.logrank_p, np.nan, np.nan, ""),
     ]
     if many:
-        for r in a.scenario_effects().itertuples():
+        for r in a.scenario_effects.itertuples():
             scope = f"all cohorts ({r.scenario})"
             rows.append(("cox_hr", scope, r.hr_median, r.hr_p5, r.hr_p95, "5th–95th percentile"))
             rows.append(("logrank_p", scope, r.p_median, r.p_p5, r.p_p95, "5th–95th percentile"))
@@ -600,7 +600,7 @@ def survival_values(a: PatientAnalysis) -> dict[str, str]:
         values[f"survival_allowed_{key}"] = f"{_pct(low)}–{_pct(high)}"
         values[f"survival_allowed_{key}_counts"] = f"{round(low * n)}/{n} to {round(high * n)}/{n}"
     bands = a.bands(list(BAND_TIMES)).set_index(["band", "months"])
-    effects = a.scenario_effects().set_index("scenario") if a.scenarios else None
+    effects = a.scenario_effects.set_index("scenario") if a.scenarios else None
     for scenario in SCENARIOS:  # every key exists for real data too ("—"): pages name them
         for t in BAND_TIMES:
             key = f"survival_band_{t:g}_{scenario.key}"
