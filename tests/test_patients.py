@@ -156,3 +156,27 @@ def test_the_downloadable_reconstructed_cohort_is_a_valid_file_that_follows_ever
     assert set(frame["data_source"]) == {
         "Reconstructed from published summary numbers, not patient data"
     }
+
+
+def test_a_real_file_breaking_a_rule_is_analysed_and_its_fidelity_table_names_the_patient(
+    tmp_path: Path,
+) -> None:
+    from analysis.patient_level.analysis import analyse
+    from analysis.patient_level.artifacts import fidelity_table
+    from analysis.study.load import load_study
+
+    lines = SYNTHETIC.read_text(encoding="utf-8").splitlines()
+    lines = [
+        line.replace(",not_evaluable,status_unknown,", ",not_evaluable,none,") for line in lines
+    ]
+    path = tmp_path / "patients.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.warns(PatientRuleWarning, match="with salvage_remission 'not_evaluable' and no"):
+        result = analyse(load_study(), patients=path)
+    table = fidelity_table(result).display.set_index("Published number")
+    row = table.loc[
+        "Clinical rule (this site's): a patient alive at 5 years reached remission after "
+        "salvage or had a transplant"
+    ]
+    assert row["Result"] == "✗ fail"
+    assert row["Precision"].endswith("broken by S12, S18")

@@ -20,7 +20,7 @@ from .analysis import PatientAnalysis
 from .charts import bands_chart, km_chart
 from .patients import COLUMNS
 from .reconstruct import ASSUMPTION_NOTES, SCENARIOS
-from .rules import RULES, rule_checks
+from .rules import RULES, rule_checks, rule_violations
 
 __all__ = [
     "SURVIVAL_CHARTS",
@@ -92,14 +92,18 @@ def fidelity_table(a: PatientAnalysis) -> Table:
             }
         )
     rules_ok = rule_checks(a.ensemble, landmark=a.landmark)
+    broken = rule_violations(a.ensemble, landmark=a.landmark)
     for rule in RULES:
         ok = rules_ok[rule.name].to_numpy()
+        # For real data, name the patients (the loader's warnings go to the build's log only).
+        ids = [] if a.ensemble.reconstructed else np.array(a.ensemble.ids)[broken[rule.name][0]]
         rows.append(
             {
                 "measure": f"rule:{rule.name}",
                 "label": f"Clinical rule (this site's): {rule.text}",
                 "published": "—",
-                "precision": f"every patient; landmark {a.landmark:g} months",
+                "precision": f"every patient; landmark {a.landmark:g} months"
+                + (f"; broken by {', '.join(ids)}" if len(ids) else ""),
                 "lower": np.nan,
                 "upper": np.nan,
                 "median": np.nan,

@@ -35,6 +35,7 @@ __all__ = [
     "Rule",
     "patient_rule_problems",
     "rule_checks",
+    "rule_violations",
 ]
 
 LANDMARK_MONTHS = 2.0
@@ -108,10 +109,11 @@ def _violations(
     }
 
 
-def rule_checks(ensemble: Ensemble, *, landmark: float = LANDMARK_MONTHS) -> pd.DataFrame:
-    """True where every patient of a cohort follows the rule; one row per cohort, one column
-    per rule of :data:`RULES`."""
-    bad = _violations(
+def rule_violations(
+    ensemble: Ensemble, *, landmark: float = LANDMARK_MONTHS
+) -> dict[str, np.ndarray]:
+    """Per rule of :data:`RULES`, True where a patient breaks it, shape ``(cohorts, patients)``."""
+    return _violations(
         ensemble.months,
         ensemble.salvage,
         ensemble.transplant,
@@ -119,6 +121,12 @@ def rule_checks(ensemble: Ensemble, *, landmark: float = LANDMARK_MONTHS) -> pd.
         ensemble.first_remission,
         landmark,
     )
+
+
+def rule_checks(ensemble: Ensemble, *, landmark: float = LANDMARK_MONTHS) -> pd.DataFrame:
+    """True where every patient of a cohort follows the rule; one row per cohort, one column
+    per rule of :data:`RULES`."""
+    bad = rule_violations(ensemble, landmark=landmark)
     return pd.DataFrame({name: ~v.any(axis=1) for name, v in bad.items()})
 
 
