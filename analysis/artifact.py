@@ -24,6 +24,12 @@ class Table:
     data: pd.DataFrame
     display: pd.DataFrame
     fields: dict[str, str] = field(default_factory=dict)
+    file_prefix: str = ""  # e.g. "reconstructed-": starts the downloaded files' names
+
+    @property
+    def file_stem(self) -> str:
+        """Name of the downloaded files, without extension."""
+        return self.file_prefix + self.name
 
     def __post_init__(self) -> None:
         missing = [c for c in self.data.columns if c not in self.fields]
@@ -43,6 +49,12 @@ class ChartArtifact:
     data: pd.DataFrame
     fields: dict[str, str]
     source: str
+    file_prefix: str = ""  # e.g. "reconstructed-": starts the downloaded files' names
+
+    @property
+    def file_stem(self) -> str:
+        """Name of the downloaded files, without extension."""
+        return self.file_prefix + self.name
 
 
 @dataclass(frozen=True)

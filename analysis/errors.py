@@ -13,6 +13,7 @@ __all__ = [
     "NoteProblem",
     "NotesError",
     "PatientDataError",
+    "PatientRuleWarning",
     "PlaceholderError",
     "PublishError",
     "ReconstructionError",
@@ -111,6 +112,18 @@ class ComparatorDataError(StudyDataError):
 
 class PatientDataError(StudyDataError):
     """A patient-level data file is malformed; every problem names its row and column."""
+
+
+class PatientRuleWarning(UserWarning):
+    """A patient-level file breaks one of the site's stated clinical rules (legal but dubious).
+
+    A warning, not an error: real data may legitimately differ from the site's reading of the
+    abstract. Carries the :class:`DataProblem` (file, row, field, found, expected).
+    """
+
+    def __init__(self, problem: DataProblem) -> None:
+        self.problem = problem
+        super().__init__(str(problem))
 
 
 class ReconstructionError(AnalysisError):

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from analysis.errors import PatientDataError
+from analysis.errors import PatientDataError, PatientRuleWarning
 from analysis.patient_level.patients import COLUMNS, load_patients
+from analysis.patient_level.rules import LANDMARK_MONTHS
 
 SYNTHETIC = Path(__file__).parent / "data" / "patients_synthetic.csv"
 HEADER = ",".join(c.name for c in COLUMNS if c.required)
@@ -90,3 +91,92 @@ def test_every_problem_in_a_file_is_reported_at_once(tmp_path: Path) -> None:
 def test_unknown_column_is_rejected(tmp_path: Path) -> None:
     (problem,) = _problems(_write(tmp_path, HEADER + ",weight", GOOD + ",4.2"))
     assert problem.field == "weight"
+
+
+def _rule_warnings(path: Path) -> list[PatientRuleWarning]:
+    with pytest.warns(PatientRuleWarning) as record:
+        load_patients(path)
+    return [w.message for w in record if isinstance(w.message, PatientRuleWarning)]
+
+
+def test_transplant_before_the_landmark_warns_naming_file_row_field_found_and_expected(
+    tmp_path: Path,
+) -> None:
+    header = HEADER + ",transplant_months"
+    path = _write(tmp_path, header, GOOD + ",", "P2,30.0,1,relapse,6,no,not_in_remission,1.0")
+    (warning,) = _rule_warnings(path)
+    problem = warning.problem
+    assert (problem.file, problem.line, problem.field) == (str(path), 3, "transplant_months")
+    assert problem.entry == "row 2 (id 'P2')"
+    assert problem.found == "1 (months 30)"
+    assert f"after the landmark of {LANDMARK_MONTHS:g} months" in problem.expected
+    assert "patients.csv:3" in str(warning)
+
+
+def test_transplanted_patient_dead_by_the_landmark_warns_but_still_loads(tmp_path: Path) -> None:
+    path = _write(tmp_path, HEADER, GOOD, "P2,1.5,1,relapse,6,not_evaluable,status_unknown")
+    with pytest.warns(PatientRuleWarning, match=r"row 2 \(id 'P2'\), field 'transplant'"):
+        frame = load_patients(path)
+    assert len(frame) == 2  # a warning, not an error: real data may differ from our reading
+
+
+def test_evaluated_patient_dead_before_the_landmark_and_untreated_long_survivor_warn(
+    tmp_path: Path,
+) -> None:
+    path = _write(
+        tmp_path,
+        HEADER,
+        "P1,0.5,1,relapse,4,no,none",
+        "P2,70.0,0,relapse,4,no,none",
+    )
+    fields = {(w.problem.entry, w.problem.field) for w in _rule_warnings(path)}
+    assert fields == {
+        ("row 1 (id 'P1')", "salvage_remission"),
+        ("row 2 (id 'P2')", "salvage_remission"),
+    }
+
+
+def test_a_file_that_follows_every_rule_loads_without_a_warning(tmp_path: Path) -> None:
+    # pytest turns any warning into an error here (filterwarnings = error).
+    header = HEADER + ",transplant_months"
+    frame = load_patients(_write(tmp_path, header, "P1,30.0,1,relapse,6,no,not_in_remission,3.5"))
+    assert frame.loc[0, "transplant_months"] == 3.5
+
+
+def test_the_downloadable_reconstructed_cohort_is_a_valid_file_that_follows_every_rule(
+    tmp_path: Path,
+) -> None:
+    from analysis.patient_level.reconstruct import reconstruct
+    from analysis.study.load import load_study
+
+    cohort = reconstruct(load_study(), cohorts=5).ensemble.cohort(0)
+    path = tmp_path / "reconstructed-survival_cohort.csv"
+    cohort.to_csv(path, index=False)
+    frame = load_patients(path)  # no PatientDataError, no warning
+    assert set(frame["data_source"]) == {
+        "Reconstructed from published summary numbers, not patient data"
+    }
+
+
+def test_a_real_file_breaking_a_rule_is_analysed_and_its_fidelity_table_names_the_patient(
+    tmp_path: Path,
+) -> None:
+    from analysis.patient_level.analysis import analyse
+    from analysis.patient_level.artifacts import fidelity_table
+    from analysis.study.load import load_study
+
+    lines = SYNTHETIC.read_text(encoding="utf-8").splitlines()
+    lines = [
+        line.replace(",not_evaluable,status_unknown,", ",not_evaluable,none,") for line in lines
+    ]
+    path = tmp_path / "patients.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.warns(PatientRuleWarning, match="with salvage_remission 'not_evaluable' and no"):
+        result = analyse(load_study(), patients=path)
+    table = fidelity_table(result).display.set_index("Published number")
+    row = table.loc[
+        "Clinical rule (this site's): a patient alive at 5 years reached remission after "
+        "salvage or had a transplant"
+    ]
+    assert row["Result"] == "✗ fail"
+    assert row["Precision"].endswith("broken by S12, S18")

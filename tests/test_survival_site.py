@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import json
 import re
 import shutil
 from pathlib import Path
@@ -32,6 +34,86 @@ def test_survival_page_shows_labelled_charts_and_a_passing_fidelity_table(built_
     assert LABEL in fidelity.group(0)
     assert "✓ pass" in fidelity.group(0)
     assert "✗" not in fidelity.group(0)
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    return list(csv.DictReader(path.read_text(encoding="utf-8").splitlines()))
+
+
+def _figure(html: str, kind: str, name: str) -> str:
+    found = re.search(
+        rf'<figure class="study-{kind}" id="{kind}-{name}".*?</figure>', html, re.DOTALL
+    )
+    assert found, name
+    return found.group(0)
+
+
+@pytest.mark.slow
+def test_survival_page_shows_the_allowed_band_and_each_named_assumption(built_site: Path) -> None:
+    html = (built_site / "survival" / "index.html").read_text(encoding="utf-8")
+    spec = json.loads(
+        (built_site / "downloads/charts/reconstructed-survival_envelope.vl.json").read_text()
+    )
+    legend = json.dumps(spec)
+    assert "Allowed by the published numbers (exact" in legend
+    for label in ("constant hazard", "early-heavy hazard", "late-heavy hazard"):
+        assert f"Assumed: {label}" in legend
+        assert f"Assumed: {label}" in _figure(html, "chart", "survival_envelope")
+    # The 12-month allowed range is in the page text and in the CSV.
+    text = " ".join(re.sub(r"<[^>]+>", "", html).split())
+    assert "allow any overall survival from 25.6%–100.0% (10/39 to 39/39 patients alive)" in text
+    rows = _rows(built_site / "downloads/tables/reconstructed-survival_scenarios.csv")
+    allowed12 = next(r for r in rows if r["kind"] == "allowed" and float(r["months"]) == 12)
+    assert float(allowed12["lower"]) == pytest.approx(10 / 39)
+    assert float(allowed12["upper"]) == pytest.approx(1.0)
+    kinds = {r["band"]: r["assumption"] for r in rows if r["kind"] == "scenario"}
+    assert len(kinds) == 4
+    assert all(kinds.values())
+
+
+@pytest.mark.slow
+def test_the_p_value_is_shown_as_multivariate_and_hazard_ratios_as_illustrations(
+    built_site: Path,
+) -> None:
+    html = (built_site / "survival" / "index.html").read_text(encoding="utf-8")
+    fidelity = _figure(html, "table", "survival_fidelity")
+    assert "P = 0.01, multivariate (cannot be reproduced from summary numbers)" in fidelity
+    assert "not checked" in fidelity
+    assert "Log-rank P, no remission" not in fidelity
+    models = _figure(html, "table", "survival_models")
+    assert "illustrations of what the scenario assumes, not findings" in models
+    assert "univariate P filter" in models
+
+
+@pytest.mark.slow
+def test_every_reconstructed_download_says_so_in_its_name_and_its_rows(built_site: Path) -> None:
+    downloads = built_site / "downloads"
+    for name in ("survival_cohort", "survival_fidelity", "survival_models", "survival_scenarios"):
+        assert not (downloads / "tables" / f"{name}.csv").exists(), name
+        frame = _rows(downloads / f"tables/reconstructed-{name}.csv")
+        assert {r["data_source"] for r in frame} == {LABEL}, name
+    for name in ("survival_km", "survival_envelope", "survival_by_remission"):
+        assert not (downloads / "charts" / f"{name}.csv").exists(), name
+        frame = _rows(downloads / f"charts/reconstructed-{name}.csv")
+        assert {r["data_source"] for r in frame} == {LABEL}, name
+    data_page = (built_site / "data" / "index.html").read_text(encoding="utf-8")
+    assert "nothing more" not in data_page
+    assert "computed from three data files" in data_page
+    assert "downloads/tables/reconstructed-survival_cohort.csv" in data_page
+
+
+@pytest.mark.slow
+def test_remission_comparison_starts_at_the_landmark_with_the_caveat_on_prognosis(
+    built_site: Path,
+) -> None:
+    html = (built_site / "survival" / "index.html").read_text(encoding="utf-8")
+    chart = _figure(html, "chart", "survival_by_remission")
+    assert "from the 2-month landmark" in chart
+    prognosis = " ".join(
+        re.sub(r"<[^>]+>", "", (built_site / "prognosis" / "index.html").read_text()).split()
+    )
+    assert "guarantee-time bias" in prognosis
+    assert "landmark of 2 months" in prognosis
 
 
 @pytest.mark.slow

@@ -10,17 +10,21 @@ median curve.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from ..errors import ReconstructionError
 from ..stats.survival import cox_binary, km_at, logrank
-from ..study.schema import Study
+from ..study.schema import CountFigure, ProportionFigure, PValueFigure, Study, SurvivalFigure
+from .allowed import allowed_range, censoring_changes_curve
 from .cohorts import SALVAGE_CODES, Ensemble, ensemble_from_patients
-from .fidelity import Constraint, check, constraints, measure
+from .fidelity import MONTHS_PER_YEAR, Constraint, check, constraints, measure
 from .patients import load_patients
-from .reconstruct import Reconstruction, reconstruct
+from .reconstruct import SCENARIOS, Reconstruction, Scenario, reconstruct
+from .rules import LANDMARK_MONTHS
 
 __all__ = ["DEFAULT_COHORTS", "PatientAnalysis", "analyse", "data_label"]
 
@@ -55,6 +59,38 @@ class PatientAnalysis:
     cox: dict[str, float]
     ensemble_hr: np.ndarray
     ensemble_p: np.ndarray
+    allowed: pd.DataFrame
+    scenarios: tuple[tuple[Scenario, Reconstruction, np.ndarray], ...]
+    landmark: float
+    km_landmark: pd.DataFrame
+    at_risk_landmark: pd.DataFrame
+    landmark_logrank_p: float
+    landmark_left_out: int
+    published_p: str
+
+    @cached_property
+    def scenario_effects(self) -> pd.DataFrame:
+        """Per scenario, the 5th, 50th and 95th percentile across its cohorts of the Cox hazard
+        ratio and the log-rank P of no remission vs remission (illustrations of the scenario)."""
+        rows = []
+        for scenario, made, _ in self.scenarios:
+            ens = made.ensemble
+            hr = np.percentile(
+                cox_binary(ens.months, ens.death, ens.salvage).hazard_ratio, [5, 50, 95]
+            )
+            p = np.percentile(logrank(ens.months, ens.death, ens.salvage).p_value, [5, 50, 95])
+            rows.append(
+                {
+                    "scenario": scenario.label,
+                    "hr_p5": hr[0],
+                    "hr_median": hr[1],
+                    "hr_p95": hr[2],
+                    "p_p5": p[0],
+                    "p_median": p[1],
+                    "p_p95": p[2],
+                }
+            )
+        return pd.DataFrame(rows)
 
     @property
     def label(self) -> str:
@@ -72,6 +108,42 @@ class PatientAnalysis:
                 "representative": self.curves[self.representative],
             }
         )
+
+    def bands(
+        self, times: list[float] | np.ndarray, low: float = 5, high: float = 95
+    ) -> pd.DataFrame:
+        """Survival at ``times``: the allowed range, then each scenario's 5th–95th percentile
+        and median (reconstructed data only), one row per band and time."""
+        times = np.asarray(times, dtype=float)
+        allowed = self.allowed.set_index("months")
+        rows = [
+            {
+                "band": "Allowed by the published numbers",
+                "kind": "allowed",
+                "assumption": "none beyond the stated clinical rules",
+                "months": t,
+                "lower": float(allowed.loc[t, "lowest"]),
+                "median": np.nan,
+                "upper": float(allowed.loc[t, "highest"]),
+            }
+            for t in times
+        ]
+        for scenario, _, curves in self.scenarios:
+            index = np.searchsorted(self.grid, times)
+            q = np.percentile(curves[:, index], [low, 50, high], axis=0)
+            rows += [
+                {
+                    "band": scenario.label,
+                    "kind": "scenario",
+                    "assumption": scenario.assumption,
+                    "months": t,
+                    "lower": float(q[0, i]),
+                    "median": float(q[1, i]),
+                    "upper": float(q[2, i]),
+                }
+                for i, t in enumerate(times)
+            ]
+        return pd.DataFrame(rows)
 
 
 def _km_lifelines(months: np.ndarray, death: np.ndarray, ticks: np.ndarray, name: str):
@@ -118,12 +190,74 @@ def _cox_lifelines(months: np.ndarray, death: np.ndarray, salvage: np.ndarray) -
     }
 
 
+def study_allowed_range(study: Study, grid: np.ndarray, *, landmark: float) -> pd.DataFrame:
+    """:func:`~.allowed.allowed_range` for this study's published numbers.
+
+    Raises
+    ------
+    ReconstructionError
+        If censoring before the horizon could change the curve (the argument would not hold).
+    """
+    rel, ind = study.figure("relapses"), study.figure("induction_failures")
+    sal, os5 = study.figure("salvage_remission"), study.figure("os_5y")
+    assert isinstance(rel, CountFigure)
+    assert isinstance(ind, CountFigure)
+    assert isinstance(sal, ProportionFigure)
+    assert isinstance(os5, SurvivalFigure)
+    n = rel.value + ind.value
+    survivors = round(n * os5.percent / 100)
+    percent = (os5.percent - 0.05, os5.percent + 0.05)
+    se = (os5.se - 0.05, os5.se + 0.1)  # rounded or truncated, as in the fidelity check
+    if censoring_changes_curve(n, survivors, percent, se):
+        msg = (
+            f"study figure 'os_5y': {os5.percent}% ± {os5.se}% allows censoring before a death "
+            "before 5 years; expected a curve fixed by the deaths (see analysis/patient_level/"
+            "allowed.py)"
+        )
+        raise ReconstructionError(msg)
+    horizon = float(os5.time) * (MONTHS_PER_YEAR if os5.unit == "years" else 1.0)
+    return allowed_range(
+        grid,
+        patients=n,
+        survivors=survivors,
+        not_evaluable=n - sal.denominator,
+        landmark=landmark,
+        horizon=horizon,
+    )
+
+
+def _landmark(
+    months: np.ndarray, death: np.ndarray, salvage: np.ndarray, landmark: float, ticks
+) -> tuple[pd.DataFrame, pd.DataFrame, float, int]:
+    """Kaplan–Meier by remission among patients evaluated and alive at the landmark, time from
+    the landmark; log-rank P; how many evaluated patients were left out (died by then)."""
+    from lifelines.statistics import logrank_test
+
+    evaluated = salvage != SALVAGE_CODES["not_evaluable"]
+    alive = months > landmark
+    keep = evaluated & alive
+    t, d, g = months[keep] - landmark, death[keep], salvage[keep]
+    parts = []
+    for name, code in (("remission", SALVAGE_CODES["yes"]), ("no remission", SALVAGE_CODES["no"])):
+        sel = g == code
+        parts.append(_km_lifelines(t[sel], d[sel], ticks, name))
+    yes, no = g == SALVAGE_CODES["yes"], g == SALVAGE_CODES["no"]
+    p = float(logrank_test(t[no], t[yes], d[no], d[yes]).p_value)
+    return (
+        pd.concat([c for c, _ in parts], ignore_index=True),
+        pd.concat([r for _, r in parts], ignore_index=True),
+        p,
+        int((evaluated & ~alive).sum()),
+    )
+
+
 def analyse(
     study: Study,
     *,
     patients: Path | None = None,
     cohorts: int = DEFAULT_COHORTS,
     seed: int | None = None,
+    landmark: float = LANDMARK_MONTHS,
 ) -> PatientAnalysis:
     """Reconstruct (or load) the cohorts and run every survival analysis on them.
 
@@ -138,12 +272,16 @@ def analyse(
     """
     from lifelines.statistics import logrank_test
 
+    scenarios: list[tuple[Scenario, Reconstruction]] = []
     if patients is not None:
         ens = ensemble_from_patients(load_patients(patients), label=data_label(patients))
         rec = None
     else:
         kwargs = {} if seed is None else {"seed": seed}
-        rec = reconstruct(study, cohorts=cohorts, **kwargs)
+        for scenario in SCENARIOS:
+            made = reconstruct(study, cohorts=cohorts, assumptions=scenario.assumptions, **kwargs)
+            scenarios.append((scenario, made))
+        rec = scenarios[0][1]
         ens = rec.ensemble
     rules = constraints(study)
     values = measure(ens, study)
@@ -164,6 +302,16 @@ def analyse(
     p = float(logrank_test(months[no], months[yes], death[no], death[yes]).p_value)
     cox_all = cox_binary(ens.months, ens.death, ens.salvage)
     lr_all = logrank(ens.months, ens.death, ens.salvage)
+    lm_ticks = np.arange(0, end - landmark + 1e-9, AT_RISK_EVERY, dtype=float)
+    km_lm, risk_lm, p_lm, left_out = _landmark(months, death, salvage, landmark, lm_ticks)
+    scenario_curves = tuple(
+        (
+            sc,
+            made,
+            curves if made is rec else km_at(made.ensemble.months, made.ensemble.death, grid)[0],
+        )
+        for sc, made in scenarios
+    )
     return PatientAnalysis(
         ensemble=ens,
         reconstruction=rec,
@@ -181,4 +329,18 @@ def analyse(
         cox=_cox_lifelines(months, death, salvage),
         ensemble_hr=cox_all.hazard_ratio,
         ensemble_p=lr_all.p_value,
+        allowed=study_allowed_range(study, grid, landmark=landmark),
+        scenarios=scenario_curves,
+        landmark=landmark,
+        km_landmark=km_lm,
+        at_risk_landmark=risk_lm,
+        landmark_logrank_p=p_lm,
+        landmark_left_out=left_out,
+        published_p=_published_p(study),
     )
+
+
+def _published_p(study: Study) -> str:
+    fig = study.figure("multivariate_p")
+    assert isinstance(fig, PValueFigure)
+    return f"P {fig.relation} {fig.value:g}"

@@ -14,12 +14,13 @@ import numpy as np
 import pandas as pd
 
 from ..artifact import ChartArtifact, Table
-from ..render.theme import semantic_colour
+from ..render.theme import PALETTE, semantic_colour
 from ..study.tables import SOURCE_ABSTRACT
 from .analysis import PatientAnalysis
-from .charts import envelope_chart, km_chart
+from .charts import bands_chart, km_chart
 from .patients import COLUMNS
-from .reconstruct import ASSUMPTION_NOTES
+from .reconstruct import ASSUMPTION_NOTES, SCENARIOS
+from .rules import RULES, rule_checks, rule_violations
 
 __all__ = [
     "SURVIVAL_CHARTS",
@@ -27,8 +28,16 @@ __all__ = [
     "cohort_table",
     "fidelity_table",
     "models_table",
+    "scenarios_table",
     "survival_values",
 ]
+
+RECONSTRUCTED_PREFIX = "reconstructed-"
+BAND_TIMES = (12.0, 24.0, 36.0)
+DATA_SOURCE_FIELD = (
+    "where the row comes from: reconstructed from published summary numbers (not patient "
+    "data), or the patient file named"
+)
 
 
 def _source(a: PatientAnalysis) -> str:
@@ -38,6 +47,22 @@ def _source(a: PatientAnalysis) -> str:
         else "the patient file named here"
     )
     return f"{a.label}. Data: {how}; published numbers: {SOURCE_ABSTRACT}."
+
+
+def _prefix(a: PatientAnalysis) -> str:
+    """Every file made from reconstructed cohorts starts with 'reconstructed-'."""
+    return RECONSTRUCTED_PREFIX if a.ensemble.reconstructed else ""
+
+
+def _tagged(a: PatientAnalysis, frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with a first column saying where its data come from."""
+    out = frame.copy()
+    out.insert(0, "data_source", a.label)
+    return out
+
+
+def _pct(value: float) -> str:
+    return f"{100 * value:.1f}%"
 
 
 def _num(value: float, decimals: int) -> str:
@@ -66,7 +91,48 @@ def fidelity_table(a: PatientAnalysis) -> Table:
                 "decimals": rule.decimals,
             }
         )
-    data = pd.DataFrame(rows)
+    rules_ok = rule_checks(a.ensemble, landmark=a.landmark)
+    broken = rule_violations(a.ensemble, landmark=a.landmark)
+    for rule in RULES:
+        ok = rules_ok[rule.name].to_numpy()
+        # For real data, name the patients (the loader's warnings go to the build's log only).
+        ids = [] if a.ensemble.reconstructed else np.array(a.ensemble.ids)[broken[rule.name][0]]
+        rows.append(
+            {
+                "measure": f"rule:{rule.name}",
+                "label": f"Clinical rule (this site's): {rule.text}",
+                "published": "—",
+                "precision": f"every patient; landmark {a.landmark:g} months"
+                + (f"; broken by {', '.join(ids)}" if len(ids) else ""),
+                "lower": np.nan,
+                "upper": np.nan,
+                "median": np.nan,
+                "min": np.nan,
+                "max": np.nan,
+                "cohorts_passing": int(ok.sum()),
+                "cohorts": len(ok),
+                "passed": bool(ok.all()),
+                "decimals": 0,
+            }
+        )
+    rows.append(
+        {
+            "measure": "multivariate_p",
+            "label": "No remission after salvage, independent poor prognostic factor",
+            "published": f"{a.published_p}, multivariate (cannot be reproduced from summary numbers)",
+            "precision": "not checked: the model's other covariates are not published",
+            "lower": np.nan,
+            "upper": np.nan,
+            "median": np.nan,
+            "min": np.nan,
+            "max": np.nan,
+            "cohorts_passing": np.nan,
+            "cohorts": len(a.passed),
+            "passed": np.nan,
+            "decimals": 0,
+        }
+    )
+    data = _tagged(a, pd.DataFrame(rows))
     many = a.ensemble.size > 1
     display = pd.DataFrame(
         {
@@ -78,7 +144,9 @@ def fidelity_table(a: PatientAnalysis) -> Table:
             **(
                 {
                     "Range across cohorts": [
-                        f"{_num(r.min, r.decimals)}–{_num(r.max, r.decimals)}"
+                        "—"
+                        if np.isnan(r.min)
+                        else f"{_num(r.min, r.decimals)}–{_num(r.max, r.decimals)}"
                         for r in data.itertuples()
                     ]
                 }
@@ -86,11 +154,7 @@ def fidelity_table(a: PatientAnalysis) -> Table:
                 else {}
             ),
             "Precision": data["precision"],
-            "Result": [
-                f"{'✓ pass' if r.passed else '✗ fail'}"
-                + (f" ({r.cohorts_passing}/{r.cohorts})" if many else "")
-                for r in data.itertuples()
-            ],
+            "Result": [_result(r, many) for r in data.itertuples()],
         }
     )
     return Table(
@@ -100,7 +164,8 @@ def fidelity_table(a: PatientAnalysis) -> Table:
         data.drop(columns=["decimals"]),
         display,
         {
-            "measure": "identifier of the measure",
+            "data_source": DATA_SOURCE_FIELD,
+            "measure": "identifier of the measure ('rule:…' for a clinical rule of this site)",
             "label": "what is compared",
             "published": "the number as printed",
             "precision": "how closely it must be met",
@@ -109,68 +174,45 @@ def fidelity_table(a: PatientAnalysis) -> Table:
             "median": "median across cohorts",
             "min": "smallest across cohorts",
             "max": "largest across cohorts",
-            "cohorts_passing": "cohorts meeting the published number",
+            "cohorts_passing": "cohorts meeting the published number or rule (blank: not checked)",
             "cohorts": "cohorts compared",
-            "passed": "true if every cohort meets it",
+            "passed": "true if every cohort meets it (blank: not checked)",
         },
+        _prefix(a),
+    )
+
+
+def _result(r, many: bool) -> str:
+    if not isinstance(r.passed, bool) and np.isnan(r.passed):
+        return "not checked"
+    return f"{'✓ pass' if r.passed else '✗ fail'}" + (
+        f" ({int(r.cohorts_passing)}/{r.cohorts})" if many else ""
     )
 
 
 def models_table(a: PatientAnalysis) -> Table:
-    hr = np.percentile(a.ensemble_hr, [5, 50, 95])
-    p = np.percentile(a.ensemble_p, [5, 50, 95])
+    """Effect of no remission on survival, computed on synthetic cohorts: illustrations of each
+    scenario, never a finding (real data: the file's own estimates)."""
     many = a.ensemble.size > 1
-    who = "representative cohort" if many else "this data"
+    first = SCENARIOS[0].label if a.ensemble.reconstructed else "this data"
+    who = f"one cohort ({first})" if many else "this data"
+    rows = [
+        ("cox_hr", who, a.cox["hr"], a.cox["lower"], a.cox["upper"], "95% confidence interval"),
+        ("cox_p", who, a.cox["p"], np.nan, np.nan, ""),
+        ("logrank_p", who, a.logrank_p, np.nan, np.nan, ""),
+    ]
+    if many:
+        for r in a.scenario_effects.itertuples():
+            scope = f"all cohorts ({r.scenario})"
+            rows.append(("cox_hr", scope, r.hr_median, r.hr_p5, r.hr_p95, "5th–95th percentile"))
+            rows.append(("logrank_p", scope, r.p_median, r.p_p5, r.p_p95, "5th–95th percentile"))
     data = pd.DataFrame(
-        [
-            {
-                "quantity": "cox_hr",
-                "scope": who,
-                "estimate": a.cox["hr"],
-                "lower": a.cox["lower"],
-                "upper": a.cox["upper"],
-                "interval": "95% confidence interval",
-            },
-            {
-                "quantity": "cox_p",
-                "scope": who,
-                "estimate": a.cox["p"],
-                "lower": np.nan,
-                "upper": np.nan,
-                "interval": "",
-            },
-            {
-                "quantity": "logrank_p",
-                "scope": who,
-                "estimate": a.logrank_p,
-                "lower": np.nan,
-                "upper": np.nan,
-                "interval": "",
-            },
-            {
-                "quantity": "cox_hr",
-                "scope": "all cohorts",
-                "estimate": hr[1],
-                "lower": hr[0],
-                "upper": hr[2],
-                "interval": "5th–95th percentile",
-            },
-            {
-                "quantity": "logrank_p",
-                "scope": "all cohorts",
-                "estimate": p[1],
-                "lower": p[0],
-                "upper": p[2],
-                "interval": "5th–95th percentile",
-            },
-        ]
+        rows, columns=["quantity", "scope", "estimate", "lower", "upper", "interval"]
     )
-    if not many:
-        data = data[data["scope"] != "all cohorts"].reset_index(drop=True)
     names = {
-        "cox_hr": "Hazard ratio of death, no remission vs remission (Cox)",
+        "cox_hr": "Hazard ratio of death, no remission vs remission (Cox, univariate)",
         "cox_p": "Wald P of that hazard ratio",
-        "logrank_p": "Log-rank P, same comparison",
+        "logrank_p": "Univariate log-rank P, same comparison",
     }
     display = pd.DataFrame(
         {
@@ -192,20 +234,70 @@ def models_table(a: PatientAnalysis) -> Table:
             ],
         }
     )
+    caption = (
+        "Effect of no remission after salvage in each scenario: illustrations of what the "
+        "scenario assumes, not findings of the paper (which gives no hazard ratio)"
+        if a.ensemble.reconstructed
+        else "Effect of no remission after salvage on survival"
+    )
     return Table(
         "survival_models",
-        "Effect of no remission after salvage on survival",
+        caption,
         _source(a),
-        data,
+        _tagged(a, data),
         display,
         {
+            "data_source": DATA_SOURCE_FIELD,
             "quantity": "cox_hr, cox_p or logrank_p",
-            "scope": "which cohort(s)",
+            "scope": "which cohort(s), and under which named assumption",
             "estimate": "value (median across cohorts for 'all cohorts')",
             "lower": "lower end of the interval",
             "upper": "upper end of the interval",
             "interval": "kind of interval",
         },
+        _prefix(a),
+    )
+
+
+def scenarios_table(a: PatientAnalysis) -> Table:
+    """Survival at 12, 24 and 36 months: the range the published numbers allow, then each
+    scenario's middle 90% of cohorts."""
+    bands = a.bands(list(BAND_TIMES))
+    data = _tagged(a, bands)
+    wide = bands.pivot_table(
+        index=["band", "assumption"], columns="months", values=["lower", "upper"], sort=False
+    )
+    display = pd.DataFrame(
+        {
+            "Band": [b for b, _ in wide.index],
+            "What it assumes": [x for _, x in wide.index],
+            **{
+                f"{t:g} months": [
+                    f"{_pct(wide.loc[i, ('lower', t)])}–{_pct(wide.loc[i, ('upper', t)])}"
+                    for i in wide.index
+                ]
+                for t in BAND_TIMES
+            },
+        }
+    )
+    return Table(
+        "survival_scenarios",
+        "Overall survival at 12, 24 and 36 months: allowed by the published numbers (exact), "
+        "and the middle 90% of cohorts under each named assumption",
+        _source(a),
+        data,
+        display,
+        {
+            "data_source": DATA_SOURCE_FIELD,
+            "band": "the range allowed by the published numbers, or a named assumption",
+            "kind": "allowed (exact) or scenario (5th–95th percentile of its cohorts)",
+            "assumption": "what the band assumes beyond the published numbers",
+            "months": "time from the start of second-line treatment (months)",
+            "lower": "lowest allowed survival, or 5th percentile across the scenario's cohorts",
+            "median": "median across the scenario's cohorts (blank for the allowed range)",
+            "upper": "highest allowed survival, or 95th percentile across the scenario's cohorts",
+        },
+        _prefix(a),
     )
 
 
@@ -218,7 +310,8 @@ def cohort_table(a: PatientAnalysis) -> Table:
         _source(a),
         frame,
         frame,
-        {c.name: c.description for c in COLUMNS},
+        {c.name: c.description for c in COLUMNS if c.name in frame.columns},
+        _prefix(a),
     )
 
 
@@ -250,6 +343,10 @@ def schema_table(a: PatientAnalysis) -> Table:
                 if c.kind == "id"
                 else "number ≥ 0"
                 if c.kind == "months"
+                else "number ≥ 0, or blank"
+                if c.kind == "optional_months"
+                else "any text"
+                if c.kind == "text"
                 else "0 or 1"
                 if c.kind == "flag"
                 else ", ".join(v if v else "(blank)" for v in c.allowed)
@@ -276,7 +373,11 @@ def schema_table(a: PatientAnalysis) -> Table:
 def _km_os_chart(a: PatientAnalysis) -> ChartArtifact:
     km = a.km
     s5 = km.loc[km["months"] <= 60, "survival"].iloc[-1]
-    who = "the representative cohort" if a.ensemble.reconstructed else "the data"
+    who = (
+        f"one reconstructed cohort ({SCENARIOS[0].label.lower()})"
+        if a.ensemble.reconstructed
+        else "the data"
+    )
     description = (
         f"Kaplan–Meier overall survival of {who} ({a.label}), with its 95% "
         f"confidence band; survival at 60 months is {100 * s5:.1f}%. Numbers at "
@@ -296,8 +397,9 @@ def _km_os_chart(a: PatientAnalysis) -> ChartArtifact:
             label=a.label,
             description=description,
         ),
-        km,
+        _tagged(a, km),
         {
+            "data_source": DATA_SOURCE_FIELD,
             "group": "who the curve is for",
             "months": "time (months)",
             "survival": "Kaplan–Meier estimate",
@@ -306,40 +408,120 @@ def _km_os_chart(a: PatientAnalysis) -> ChartArtifact:
             "censored": "1 if someone was censored at this time",
         },
         _source(a),
+        _prefix(a),
     )
+
+
+ALLOWED_LABEL = "Allowed by the published numbers (exact: lowest to highest possible)"
+_SCENARIO_COLOURS = (PALETTE["blue"], PALETTE["vermillion"], PALETTE["bluish_green"])
+
+
+def _band_frame(a: PatientAnalysis) -> tuple[pd.DataFrame, dict[str, str]]:
+    allowed = a.allowed
+    frames = [
+        pd.DataFrame(
+            {
+                "group": ALLOWED_LABEL,
+                "kind": "allowed",
+                "assumption": "none beyond the stated clinical rules",
+                "months": allowed["months"],
+                "lower": allowed["lowest"],
+                "upper": allowed["highest"],
+            }
+        )
+    ]
+    colours = {ALLOWED_LABEL: PALETTE["sky_blue"]}
+    shapes = [(sc, curves) for sc, made, curves in a.scenarios if not made.assumptions.p_filter]
+    horizon = float(allowed["months"].max())
+    keep = a.grid <= horizon
+    for (scenario, curves), colour in zip(shapes, _SCENARIO_COLOURS, strict=False):
+        name = f"{scenario.label} — middle 90% of its cohorts; line: their median"
+        q = np.percentile(curves[:, keep], [5, 50, 95], axis=0)
+        base = {"group": name, "assumption": scenario.assumption, "months": a.grid[keep]}
+        frames.append(pd.DataFrame({**base, "kind": "scenario", "lower": q[0], "upper": q[2]}))
+        frames.append(pd.DataFrame({**base, "kind": "median", "lower": q[1], "upper": q[1]}))
+        colours[name] = colour
+    if not a.ensemble.reconstructed:
+        name = f"{a.label} (Kaplan–Meier)"
+        curve = a.curves[0, keep]
+        frames.append(
+            pd.DataFrame(
+                {
+                    "group": name,
+                    "kind": "median",
+                    "assumption": "none (real data)",
+                    "months": a.grid[keep],
+                    "lower": curve,
+                    "upper": curve,
+                }
+            )
+        )
+        colours[name] = PALETTE["blue"]
+    return pd.concat(frames, ignore_index=True), colours
 
 
 def _envelope_chart(a: PatientAnalysis) -> ChartArtifact:
-    env = a.envelope()
-    at12 = env.loc[env["months"] == 12].iloc[0]
+    bands, colours = _band_frame(a)
+    at = a.bands(list(BAND_TIMES))
+    allowed = at[at["kind"] == "allowed"].set_index("months")
+    lm = a.allowed.loc[a.allowed["months"] == a.landmark, "lowest"].iloc[0]
     description = (
-        f"Kaplan–Meier curves of all {a.ensemble.size} cohorts ({a.label}): at 12 "
-        f"months the middle 90% lie between {100 * at12['lower']:.1f}% and "
-        f"{100 * at12['upper']:.1f}% survival; all meet at the reported 5-year value."
+        f"Two kinds of band ({a.label}). Allowed by the published numbers, exactly: "
+        + "; ".join(
+            f"at {t:g} months {_pct(allowed.loc[t, 'lower'])}–{_pct(allowed.loc[t, 'upper'])}"
+            for t in BAND_TIMES
+        )
+        + f" (at the {a.landmark:g}-month landmark at least {_pct(lm)}), meeting at the "
+        "reported 5-year value. Added by an assumption, middle 90% of cohorts: "
+        + "; ".join(
+            f"{r.band} at {r.months:g} months {_pct(r.lower)}–{_pct(r.upper)}"
+            for r in at[at["kind"] == "scenario"].itertuples()
+        )
+        + "."
     )
     return ChartArtifact(
         "survival_envelope",
-        f"How much the published numbers leave open: the spread of all "
-        f"{a.ensemble.size} cohorts' survival curves.",
+        "What the published numbers allow (outer band, exact) and what each named assumption "
+        "about the shape of the hazard adds (inner bands: middle 90% of that scenario's "
+        "cohorts), up to 5 years. "
+        + " ".join(
+            f"{sc.label}: {sc.assumption}."
+            for sc, made, _ in a.scenarios
+            if not made.assumptions.p_filter
+        ),
         description,
-        envelope_chart(env, label=a.label, description=description),
-        env,
+        bands_chart(
+            bands.drop(columns=["assumption"]),
+            colours=colours,
+            label=a.label,
+            description=description,
+        ),
+        _tagged(a, bands),
         {
-            "months": "time (months)",
-            "lower": "5th percentile of survival across cohorts",
-            "median": "pointwise median",
-            "upper": "95th percentile",
-            "representative": "the representative cohort's curve",
+            "data_source": DATA_SOURCE_FIELD,
+            "group": "the band: allowed by the published numbers, or a named assumption",
+            "kind": "allowed (exact), scenario (5th–95th percentile) or median (a line)",
+            "assumption": "what the band assumes beyond the published numbers",
+            "months": "time from the start of second-line treatment (months)",
+            "lower": "lowest allowed survival, 5th percentile, or the median line",
+            "upper": "highest allowed survival, 95th percentile, or the median line",
         },
         _source(a),
+        _prefix(a),
     )
 
 
 def _groups_chart(a: PatientAnalysis) -> ChartArtifact:
+    who = (
+        f"one reconstructed cohort ({SCENARIOS[0].label.lower()})"
+        if a.ensemble.reconstructed
+        else "the data"
+    )
     description = (
-        f"Kaplan–Meier overall survival by remission after salvage ({a.label}); "
-        f"log-rank P = {a.logrank_p:.3f}; Cox hazard ratio for no remission "
-        f"{a.cox['hr']:.2f} (95% CI {a.cox['lower']:.2f}–{a.cox['upper']:.2f})."
+        f"Landmark analysis at {a.landmark:g} months of {who} ({a.label}): Kaplan–Meier "
+        f"overall survival from the landmark by remission after salvage, among patients "
+        f"evaluated and alive at it ({a.landmark_left_out} evaluated patients died before it and "
+        f"are left out); log-rank P = {a.landmark_logrank_p:.3f}."
     )
     colours = {
         "remission": semantic_colour("favourable"),
@@ -347,56 +529,116 @@ def _groups_chart(a: PatientAnalysis) -> ChartArtifact:
     }
     return ChartArtifact(
         "survival_by_remission",
-        f"Overall survival by remission after salvage; log-rank "
-        f"P = {a.logrank_p:.3f}. Patients not evaluated for remission are left out.",
+        f"Overall survival by remission after salvage, from the {a.landmark:g}-month landmark "
+        f"({who}); log-rank P = {a.landmark_logrank_p:.3f}. Patients not evaluated for "
+        "remission, and anyone who died before the landmark, are left out.",
         description,
         km_chart(
-            a.km_groups,
-            a.at_risk_groups,
+            a.km_landmark,
+            a.at_risk_landmark,
             colours=colours,
             band=False,
-            title=f"By remission after salvage (log-rank P = {a.logrank_p:.3f})",
+            title=f"Landmark at {a.landmark:g} months: by remission after salvage",
             label=a.label,
             description=description,
+            x_title=f"Months from the landmark ({a.landmark:g} months after second-line "
+            "treatment starts)",
         ),
-        a.km_groups,
+        _tagged(a, a.km_landmark),
         {
+            "data_source": DATA_SOURCE_FIELD,
             "group": "remission after salvage",
-            "months": "time (months)",
+            "months": "time from the landmark (months)",
             "survival": "Kaplan–Meier estimate",
             "lower": "95% lower limit",
             "upper": "95% upper limit",
             "censored": "1 if censored at this time",
         },
         _source(a),
+        _prefix(a),
+    )
+
+
+def rules_table(a: PatientAnalysis) -> Table:
+    frame = pd.DataFrame({"rule": [r.name for r in RULES], "text": [r.text for r in RULES]})
+    return Table(
+        "clinical_rules",
+        f"The clinical rules every patient follows (this site's reading; landmark "
+        f"{a.landmark:g} months)",
+        "This site's rules (analysis/patient_level/rules.py)",
+        frame,
+        frame.rename(columns={"rule": "Rule", "text": "Every patient…"}),
+        {"rule": "identifier of the rule", "text": "what it requires"},
     )
 
 
 def survival_values(a: PatientAnalysis) -> dict[str, str]:
-    """Inline values for the survival pages."""
-    hr = np.percentile(a.ensemble_hr, [5, 95])
+    """Inline values for the survival pages (``landmark_months`` is cited by other pages)."""
     values = {
         "survival_label": a.label,
         "survival_cohorts": f"{a.ensemble.size:,}",
         "survival_rows_passing": str(int(a.passed.all(axis=0).sum())),
         "survival_rows": str(len(a.rules)),
+        "survival_rules": str(len(RULES)),
+        "survival_rules_passing": str(
+            int(rule_checks(a.ensemble, landmark=a.landmark).all().sum())
+        ),
         "survival_logrank_p": f"{a.logrank_p:.3f}",
         "survival_cox_hr": f"{a.cox['hr']:.2f}",
         "survival_cox_ci": f"{a.cox['lower']:.2f}–{a.cox['upper']:.2f}",
-        "survival_hr_spread": f"{hr[0]:.2f}–{hr[1]:.2f}",
+        "survival_published_p": a.published_p,
+        "landmark_months": f"{a.landmark:g}",
+        "survival_landmark_logrank_p": f"{a.landmark_logrank_p:.3f}",
+        "survival_landmark_left_out": str(a.landmark_left_out),
+        "survival_scenarios": str(len(a.scenarios)),
     }
+    n = a.ensemble.months.shape[1]
+    allowed = a.allowed.set_index("months")
+    deaths = int(a.allowed["most_deaths"].max())
+    values["survival_deaths_5y"] = str(deaths)
+    values["survival_alive_5y"] = str(n - deaths)
+    values["survival_alive_at_landmark_min"] = str(n - int(allowed.loc[a.landmark, "most_deaths"]))
+    for t in (a.landmark, *BAND_TIMES):
+        low, high = allowed.loc[t, "lowest"], allowed.loc[t, "highest"]
+        key = "landmark" if t == a.landmark else f"{t:g}"
+        values[f"survival_allowed_{key}"] = f"{_pct(low)}–{_pct(high)}"
+        values[f"survival_allowed_{key}_counts"] = f"{round(low * n)}/{n} to {round(high * n)}/{n}"
+    bands = a.bands(list(BAND_TIMES)).set_index(["band", "months"])
+    effects = a.scenario_effects.set_index("scenario") if a.scenarios else None
+    for scenario in SCENARIOS:  # every key exists for real data too ("—"): pages name them
+        for t in BAND_TIMES:
+            key = f"survival_band_{t:g}_{scenario.key}"
+            if (scenario.label, t) in bands.index:
+                r = bands.loc[(scenario.label, t)]
+                values[key] = f"{_pct(r['lower'])}–{_pct(r['upper'])}"
+            else:
+                values[key] = "—"
+        if effects is None:
+            values[f"survival_hr_spread_{scenario.key}"] = "—"
+            values[f"survival_p_spread_{scenario.key}"] = "—"
+            continue
+        r = effects.loc[scenario.label]
+        values[f"survival_hr_spread_{scenario.key}"] = f"{r['hr_p5']:.2f}–{r['hr_p95']:.2f}"
+        values[f"survival_p_spread_{scenario.key}"] = f"{r['p_p5']:.3f}–{r['p_p95']:.3f}"
     rec = a.reconstruction
     values["survival_candidates"] = f"{rec.candidates:,}" if rec else "—"
     values["survival_acceptance"] = f"{100 * rec.acceptance_rate:.1f}%" if rec else "—"
     values["survival_seed"] = str(rec.seed) if rec else "—"
+    filtered = [m for _, m, _ in a.scenarios if m.assumptions.p_filter]
+    values["survival_filter_candidates"] = f"{filtered[0].candidates:,}" if filtered else "—"
+    values["survival_filter_acceptance"] = (
+        f"{100 * filtered[0].acceptance_rate:.1f}%" if filtered else "—"
+    )
     return values
 
 
 SURVIVAL_TABLES: tuple[Callable[[PatientAnalysis], Table], ...] = (
     fidelity_table,
     models_table,
+    scenarios_table,
     cohort_table,
     assumptions_table,
+    rules_table,
     schema_table,
 )
 SURVIVAL_CHARTS: tuple[Callable[[PatientAnalysis], ChartArtifact], ...] = (

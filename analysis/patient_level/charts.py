@@ -7,19 +7,20 @@ import pandas as pd
 
 from ..render import theme
 
-__all__ = ["envelope_chart", "km_chart"]
+__all__ = ["bands_chart", "envelope_chart", "km_chart"]
 
 _WIDTH = 600
 
 
-def _x(end: float, *, axis: bool = True) -> alt.X:
+_X_TITLE = "Months from the start of second-line treatment"
+
+
+def _x(end: float, *, axis: bool = True, title: str = _X_TITLE) -> alt.X:
     ticks = list(range(0, int(end) + 1, 12))
     return alt.X(
         "months:Q",
         scale=alt.Scale(domain=[0, end], nice=False),
-        axis=alt.Axis(values=ticks, title="Months from the start of second-line treatment")
-        if axis
-        else None,
+        axis=alt.Axis(values=ticks, title=title) if axis else None,
     )
 
 
@@ -39,6 +40,7 @@ def km_chart(
     label: str,
     description: str,
     band: bool = True,
+    x_title: str = _X_TITLE,
 ) -> alt.VConcatChart:
     """Kaplan–Meier step curves (one per ``group``) with censoring ticks, optional 95% band,
     and a number-at-risk row under the time axis.
@@ -61,7 +63,7 @@ def km_chart(
         alt.Tooltip("months:Q", title="Months"),
         alt.Tooltip("survival:Q", title="Survival", format=".1%"),
     ]
-    base = alt.Chart(curves).encode(x=_x(end), color=colour)
+    base = alt.Chart(curves).encode(x=_x(end, title=x_title), color=colour)
     layers = []
     if band:
         layers.append(
@@ -169,6 +171,61 @@ def envelope_chart(envelope: pd.DataFrame, *, label: str, description: str) -> a
         description=description,
         title=alt.TitleParams(
             "Band: 5th–95th percentile of all accepted cohorts",
+            subtitle=label,
+            subtitleFontStyle="italic",
+        ),
+    )
+
+
+def bands_chart(
+    bands: pd.DataFrame, *, colours: dict[str, str], label: str, description: str
+) -> alt.LayerChart:
+    """Survival bands over time, one colour per ``group`` (legend in ``colours`` order): rows of
+    ``kind`` "allowed" or "scenario" are shaded from ``lower`` to ``upper``; rows of ``kind``
+    "median" (``lower`` = ``upper``) are drawn as a line.
+
+    ``bands``: ``group``, ``kind``, ``months``, ``lower``, ``upper``.
+    """
+    end = float(bands["months"].max())
+    domain = list(colours)
+    colour = alt.Color(
+        "group:N",
+        title=None,
+        sort=domain,
+        scale=alt.Scale(domain=domain, range=[colours[b] for b in domain]),
+        legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=560),
+    )
+    tooltip = [
+        alt.Tooltip("group:N", title="Band"),
+        alt.Tooltip("months:Q", title="Months"),
+        alt.Tooltip("lower:Q", title="Lowest", format=".1%"),
+        alt.Tooltip("upper:Q", title="Highest", format=".1%"),
+    ]
+    axis = alt.Axis(format="%", title="Overall survival")
+    areas = (
+        alt.Chart(bands)
+        .transform_filter("datum.kind != 'median'")
+        .mark_area(interpolate="step-after", opacity=0.25, clip=True)
+        .encode(
+            x=_x(end),
+            y=alt.Y("lower:Q", scale=alt.Scale(domain=[0, 1]), axis=axis),
+            y2="upper:Q",
+            color=colour,
+            tooltip=tooltip,
+        )
+    )
+    lines = (
+        alt.Chart(bands)
+        .transform_filter("datum.kind == 'median'")
+        .mark_line(interpolate="step-after", strokeWidth=2, clip=True)
+        .encode(x=_x(end), y=alt.Y("lower:Q", scale=alt.Scale(domain=[0, 1])), color=colour)
+    )
+    return alt.layer(areas, lines).properties(
+        width=_WIDTH,
+        height=320,
+        description=description,
+        title=alt.TitleParams(
+            "Outer band: allowed by the published numbers; inner bands: added by an assumption",
             subtitle=label,
             subtitleFontStyle="italic",
         ),

@@ -80,8 +80,11 @@ class Ensemble:
             for column in self.extra.columns:
                 frame[column] = self.extra[column].to_numpy()
         else:
+            frame["transplant_months"] = ""
             frame["age_under_3_months"] = ""
             frame["cns_involvement"] = ""
+        if self.reconstructed:
+            frame["data_source"] = self.label
         return frame
 
 
@@ -102,5 +105,7 @@ def ensemble_from_patients(frame: pd.DataFrame, *, label: str) -> Ensemble:
         hazard_ratio=np.array([np.nan]),
         label=label,
         reconstructed=False,
-        extra=frame[["age_under_3_months", "cns_involvement"]].reset_index(drop=True),
+        extra=frame[
+            ["transplant_months", "age_under_3_months", "cns_involvement", "data_source"]
+        ].reset_index(drop=True),
     )

@@ -64,8 +64,13 @@ def _fig(study: Study, ident: str, kind: type):
     return fig
 
 
-def constraints(study: Study) -> list[Constraint]:
-    """The published numbers a cohort must reproduce, each with its reported precision."""
+def constraints(study: Study, *, p_filter: bool = False) -> list[Constraint]:
+    """The published numbers a cohort must reproduce, each with its reported precision.
+
+    The published P value comes from a multivariate model that summary numbers cannot
+    reproduce, so it is not a constraint unless ``p_filter`` (a labelled scenario) asks to treat
+    it as a univariate log-rank P, with the direction of the effect.
+    """
     rel = _fig(study, "relapses", CountFigure)
     ind = _fig(study, "induction_failures", CountFigure)
     fr = _fig(study, "first_remission", MedianFigure)
@@ -142,11 +147,13 @@ def constraints(study: Study) -> list[Constraint]:
             2,
         )
     )
+    if not p_filter:
+        return out
     lo, hi, text = _rounded(float(pval.value))
     out.append(
         Constraint(
             "p_value",
-            "Log-rank P, no remission after salvage vs remission",
+            "Univariate log-rank P, no remission vs remission (scenario filter only)",
             f"{pval.value:g}",
             lo,
             hi,

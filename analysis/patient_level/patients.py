@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import csv
 import math
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import DataProblem, PatientDataError
+from ..errors import DataProblem, PatientDataError, PatientRuleWarning
 
 __all__ = [
     "COLUMNS",
@@ -35,7 +36,7 @@ class Column:
     """One column of the patient file: its name, kind, whether required, allowed values."""
 
     name: str
-    kind: str  # "id", "months", "flag", "category"
+    kind: str  # "id", "months", "optional_months", "flag", "category", "text"
     description: str
     required: bool = True
     allowed: tuple[str, ...] = ()
@@ -63,6 +64,12 @@ COLUMNS: tuple[Column, ...] = (
         allowed=TRANSPLANT,
     ),
     Column(
+        "transplant_months",
+        "optional_months",
+        "months from the start of second-line treatment to the transplant (blank = not recorded)",
+        required=False,
+    ),
+    Column(
         "age_under_3_months",
         "category",
         "under 3 months old at first diagnosis (blank = not recorded)",
@@ -76,6 +83,12 @@ COLUMNS: tuple[Column, ...] = (
         required=False,
         allowed=YES_NO,
     ),
+    Column(
+        "data_source",
+        "text",
+        "where the row comes from, e.g. that it is reconstructed (free text, not analysed)",
+        required=False,
+    ),
 )
 _BY_NAME = {c.name: c for c in COLUMNS}
 
@@ -83,6 +96,10 @@ _BY_NAME = {c.name: c for c in COLUMNS}
 def _expected(column: Column) -> str:
     if column.kind == "months":
         return "a number of months, 0 or more"
+    if column.kind == "optional_months":
+        return "a number of months, 0 or more, or blank"
+    if column.kind == "text":
+        return "any text"
     if column.kind == "flag":
         return "0 or 1"
     if column.kind == "id":
@@ -96,7 +113,11 @@ def _check_cell(column: Column, raw: str) -> tuple[object, str | None]:
     text = raw.strip()
     if column.kind == "id":
         return (text, None) if text else (None, "an empty cell")
-    if column.kind == "months":
+    if column.kind == "text":
+        return text, None
+    if column.kind == "optional_months" and not text:
+        return None, None
+    if column.kind in {"months", "optional_months"}:
         try:
             value = float(text)
         except ValueError:
@@ -126,6 +147,12 @@ def load_patients(path: Path | str):  # -> pd.DataFrame (pandas imported lazily)
     ------
     PatientDataError
         Listing every problem: file, line, row, column, what was found and what was expected.
+
+    Warns
+    -----
+    PatientRuleWarning
+        Once per patient and clinical rule of :mod:`analysis.patient_level.rules` broken (for
+        example a transplant before the landmark): legal in a real file, but worth a look.
     """
     import pandas as pd
 
@@ -168,6 +195,7 @@ def load_patients(path: Path | str):  # -> pd.DataFrame (pandas imported lazily)
         raise PatientDataError(problems)
     rows: list[dict[str, object]] = []
     seen: dict[str, int] = {}
+    lines: list[int] = []  # line number of each row, for warnings
     for line_no, cells in enumerate(reader, start=2):
         if not any(c.strip() for c in cells):
             continue
@@ -192,7 +220,7 @@ def load_patients(path: Path | str):  # -> pd.DataFrame (pandas imported lazily)
         parsed: dict[str, object] = {}
         for column in COLUMNS:
             if column.name not in record:
-                parsed[column.name] = ""
+                parsed[column.name] = None if column.kind == "optional_months" else ""
                 continue
             value, wrong = _check_cell(column, record[column.name])
             if wrong is not None:
@@ -228,6 +256,7 @@ def load_patients(path: Path | str):  # -> pd.DataFrame (pandas imported lazily)
                 )
             )
         rows.append(parsed)
+        lines.append(line_no)
     if not rows and not problems:
         problems.append(
             DataProblem(
@@ -238,4 +267,9 @@ def load_patients(path: Path | str):  # -> pd.DataFrame (pandas imported lazily)
         raise PatientDataError(problems)
     frame = pd.DataFrame(rows, columns=[c.name for c in COLUMNS])
     frame["death"] = frame["death"].astype(int)
+    frame["transplant_months"] = frame["transplant_months"].astype(float)
+    from .rules import patient_rule_problems
+
+    for problem in patient_rule_problems(frame, file=shown, lines=lines):
+        warnings.warn(PatientRuleWarning(problem), stacklevel=2)
     return frame

@@ -20,49 +20,113 @@ from ..errors import ReconstructionError
 from ..study.schema import CountFigure, MedianFigure, ProportionFigure, Study, SurvivalFigure
 from .cohorts import RECONSTRUCTED_LABEL, SALVAGE_CODES, TRANSPLANT_CODES, Ensemble
 from .fidelity import MONTHS_PER_YEAR, check, constraints, measure
+from .rules import LANDMARK_MONTHS, rule_checks
 
-__all__ = ["ASSUMPTION_NOTES", "Assumptions", "Reconstruction", "reconstruct"]
+__all__ = [
+    "ASSUMPTION_NOTES",
+    "SCENARIOS",
+    "Assumptions",
+    "Reconstruction",
+    "Scenario",
+    "reconstruct",
+]
 
 DEFAULT_SEED = 20090701  # the paper's publication date
 
 
 @dataclass(frozen=True)
 class Assumptions:
-    """Choices the paper leaves open; every default is explained in :data:`ASSUMPTION_NOTES`."""
+    """Choices the paper leaves open; every default is explained in :data:`ASSUMPTION_NOTES`.
+
+    ``weibull_shape`` is the shape of the hazard after the landmark (1 constant, below 1
+    early-heavy, above 1 late-heavy); ``p_filter`` keeps only cohorts whose univariate log-rank
+    P rounds to the published (multivariate) P, a scenario, never the default.
+    """
 
     weibull_shape: float = 1.0
     hazard_ratio_range: tuple[float, float] = (1.0, 8.0)
     time_decimals: int = 1
     median_gap_months: float = 3.0
+    landmark: float = LANDMARK_MONTHS
+    p_filter: bool = False
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A named hazard-shape assumption: its key, its label (legend, caption, CSV) and what it
+    assumes."""
+
+    key: str
+    label: str
+    assumption: str
+    assumptions: Assumptions
+
+
+SCENARIOS: tuple[Scenario, ...] = (
+    Scenario(
+        "constant",
+        "Assumed: constant hazard",
+        "the risk of death stays the same from the landmark to 5 years (Weibull shape 1)",
+        Assumptions(),
+    ),
+    Scenario(
+        "early",
+        "Assumed: early-heavy hazard",
+        "deaths cluster soon after the landmark (Weibull shape 0.5: the risk falls over time)",
+        Assumptions(weibull_shape=0.5),
+    ),
+    Scenario(
+        "late",
+        "Assumed: late-heavy hazard",
+        "deaths come later, towards 5 years (Weibull shape 2: the risk rises over time)",
+        Assumptions(weibull_shape=2.0),
+    ),
+    Scenario(
+        "p_filtered",
+        "Assumed: constant hazard, univariate P filter",
+        (
+            "constant hazard, and only cohorts whose univariate log-rank P for remission rounds "
+            "to 0.01 are kept, as if the published multivariate P were univariate"
+        ),
+        Assumptions(p_filter=True),
+    ),
+)
 
 
 ASSUMPTION_NOTES: tuple[tuple[str, str, str], ...] = (
     (
         "Shape of the hazard over time",
-        "constant (Weibull shape 1)",
+        "three named scenarios: constant, early-heavy and late-heavy (Weibull shape 1, 0.5, 2)",
         (
-            "The abstract gives one point of the survival curve (5 years). A constant hazard is the "
-            "simplest shape that passes through it and adds no information of its own; "
-            "`Assumptions.weibull_shape` below 1 makes early deaths more common."
+            "The abstract gives one point of the survival curve (5 years). Any shape passes "
+            "through it, and each shape is an assumption that changes survival at every time "
+            "before 5 years; the site shows several, each labelled, and never treats one as data."
         ),
     ),
     (
         "Effect of no remission after salvage",
+        "hazard ratio drawn log-uniformly from 1 to 8; no filter on P",
         (
-            "hazard ratio drawn log-uniformly from 1 to 8, "
-            "then kept only if the log-rank P reproduces the published one"
+            "The abstract gives no hazard ratio, and its P = 0.01 comes from a multivariate model "
+            "that cannot be reproduced from summary numbers, so cohorts are not filtered on it. "
+            "One separate, labelled scenario keeps only cohorts whose univariate P rounds to 0.01."
         ),
+    ),
+    (
+        "When remission after salvage was assessed",
+        f"at a landmark {LANDMARK_MONTHS:g} months after second-line treatment starts",
         (
-            "The abstract gives a P value but no hazard ratio; a wide range lets the P value, not the "
-            "prior, decide which effects are plausible."
+            "The abstract gives no time. It is this site's choice; the 37 evaluated patients are "
+            "then alive at the landmark, and a transplant comes after it."
         ),
     ),
     (
         "The two patients not evaluated for remission",
-        "same hazard as no remission",
+        "died before the landmark",
         (
-            "The abstract does not say why they are missing from the denominator; they are left out "
-            "of every comparison by remission, as in the paper's 15/37."
+            "A hypothesis only: two early deaths would explain 37 evaluated of 39; the abstract "
+            "does not say why two are missing. They are left out of every comparison by remission, "
+            "as in the paper's 15/37."
         ),
     ),
     (
@@ -76,8 +140,11 @@ ASSUMPTION_NOTES: tuple[tuple[str, str, str], ...] = (
     ),
     (
         "Deaths after 5 years",
-        "none",
-        ("The abstract reports none; survivors at 5 years are followed until their last contact."),
+        "assumed none",
+        (
+            "The abstract is silent; survivors at 5 years are followed until their last contact. "
+            "The published numbers therefore bound survival only up to 5 years."
+        ),
     ),
     (
         "Follow-up of survivors",
@@ -104,10 +171,14 @@ ASSUMPTION_NOTES: tuple[tuple[str, str, str], ...] = (
     (
         "Who was transplanted",
         (
-            "in remission: drawn from the 15 remissions; without remission: "
-            "from the 22 without; status unknown: from everyone else, all independent of survival"
+            "in remission: drawn from the 15 remissions; without remission: from the 22 without, "
+            "survivors first; status unknown: from the other patients alive at the landmark"
         ),
-        "The abstract gives the split but not who; transplant is therefore not analysed.",
+        (
+            "The abstract gives the split but not who. A transplant comes after the landmark, and "
+            "a patient alive at 5 years without remission after salvage must have had one (this "
+            "site's rule); otherwise it is independent of survival and is not analysed."
+        ),
     ),
     (
         "Which patients reached remission",
@@ -237,11 +308,13 @@ def _candidates(tg: _Targets, a: Assumptions, rng: np.random.Generator, batch: i
     salvage = np.repeat(np.array([0, 1, 2], np.int8), [tg.yes, tg.no, tg.not_evaluable])
     salvage = salvage[_permuted(rng, batch, n)]
     yes = salvage == SALVAGE_CODES["yes"]
-    # Proportional hazards, Weibull baseline; cumulative hazard H (remission group) at the
-    # horizon solved so that the expected number of survivors is the reported one.
+    evaluated = salvage != SALVAGE_CODES["not_evaluable"]
+    # Proportional hazards after the landmark, Weibull baseline; cumulative hazard H (remission
+    # group) from the landmark to the horizon solved so that the expected number of survivors
+    # among the evaluated patients is the reported one (the not evaluable die before it).
     lo, hi = np.log(a.hazard_ratio_range[0]), np.log(a.hazard_ratio_range[1])
     hr = np.exp(rng.uniform(lo, hi, batch))
-    n_yes, n_other = tg.yes, n - tg.yes
+    n_yes, n_other = tg.yes, tg.no
     h_lo, h_hi = np.full(batch, 1e-9), np.full(batch, 50.0)
     for _ in range(80):
         mid = (h_lo + h_hi) / 2
@@ -259,16 +332,27 @@ def _candidates(tg: _Targets, a: Assumptions, rng: np.random.Generator, batch: i
     )
     s_yes = np.argmax(logp + rng.gumbel(size=logp.shape), axis=1)
     # Pick which patients survive: ranks within each group, random.
+    no = salvage == SALVAGE_CODES["no"]
     rank = np.argsort(np.argsort(rng.random((batch, n)) + 2.0 * ~yes, axis=1), axis=1)
-    rank_other = np.argsort(np.argsort(rng.random((batch, n)) + 2.0 * yes, axis=1), axis=1)
-    survivor = np.where(yes, rank < s_yes[:, None], rank_other < (tg.survivors - s_yes)[:, None])
-    # Death times: the group's Weibull, truncated to before the horizon.
+    rank_no = np.argsort(np.argsort(rng.random((batch, n)) + 2.0 * ~no, axis=1), axis=1)
+    survivor = np.where(
+        yes, rank < s_yes[:, None], no & (rank_no < (tg.survivors - s_yes)[:, None])
+    )
+    # Death times of the evaluated: the group's Weibull from the landmark, truncated to before
+    # the horizon; the not evaluable die before the landmark (uniformly).
+    step = 10.0**-a.time_decimals
+    span = tg.horizon - a.landmark
     group_hr = np.where(yes, 1.0, hr[:, None])
     total = group_hr * cum[:, None]
     u = rng.random((batch, n)) * -np.expm1(-total)
-    t = tg.horizon * (-np.log1p(-u) / total) ** (1 / a.weibull_shape)
-    step = 10.0**-a.time_decimals
-    t = np.clip(np.round(t, a.time_decimals), step, tg.horizon - step)
+    t = a.landmark + span * (-np.log1p(-u) / total) ** (1 / a.weibull_shape)
+    t = np.clip(np.round(t, a.time_decimals), a.landmark + step, tg.horizon - step)
+    early = np.clip(
+        np.round(rng.uniform(0, a.landmark, (batch, n)), a.time_decimals),
+        step,
+        a.landmark - step,
+    )
+    t = np.where(evaluated, t, early)
     # Follow-up of survivors: median placed inside the reported rounding interval.
     fu = _follow_up(tg, a, rng, batch)
     fu_rank = np.argsort(np.argsort(rng.random((batch, n)) + 2.0 * ~survivor, axis=1), axis=1)
@@ -276,7 +360,7 @@ def _candidates(tg: _Targets, a: Assumptions, rng: np.random.Generator, batch: i
         survivor, np.take_along_axis(fu, np.minimum(fu_rank, fu.shape[1] - 1), axis=1), t
     )
     death = (~survivor).astype(np.int8)
-    transplant = _transplants(tg, rng, salvage, batch, n)
+    transplant = _transplants(tg, rng, salvage, survivor, batch, n)
     return Ensemble(
         ids=tuple(f"R{i + 1:02d}" for i in range(n)),
         months=months,
@@ -310,16 +394,21 @@ def _follow_up(tg: _Targets, a: Assumptions, rng: np.random.Generator, batch: in
     return np.round(np.concatenate([low, middle, high], axis=1), a.time_decimals)
 
 
-def _transplants(tg: _Targets, rng: np.random.Generator, salvage, batch: int, n: int):
+def _transplants(tg: _Targets, rng: np.random.Generator, salvage, survivor, batch: int, n: int):
+    """Transplant codes: in remission from the remissions, without remission from the others
+    (survivors first: no one lives 5 years with neither), status unknown from the remaining
+    patients alive at the landmark (the evaluated ones)."""
     codes = np.full((batch, n), TRANSPLANT_CODES["none"], np.int8)
     noise = rng.random((batch, n))
     for group, count, code in (
         (SALVAGE_CODES["yes"], tg.hsct[0], "in_remission"),
         (SALVAGE_CODES["no"], tg.hsct[1], "not_in_remission"),
     ):
-        rank = np.argsort(np.argsort(noise + 2.0 * (salvage != group), axis=1), axis=1)
+        first = survivor if group == SALVAGE_CODES["no"] else np.zeros_like(survivor)
+        key = noise + 2.0 * (salvage != group) - 1.0 * first
+        rank = np.argsort(np.argsort(key, axis=1), axis=1)
         codes[rank < count] = TRANSPLANT_CODES[code]
-    free = codes == TRANSPLANT_CODES["none"]
+    free = (codes == TRANSPLANT_CODES["none"]) & (salvage != SALVAGE_CODES["not_evaluable"])
     rank = np.argsort(np.argsort(rng.random((batch, n)) + 2.0 * ~free, axis=1), axis=1)
     codes[rank < tg.hsct[2]] = TRANSPLANT_CODES["status_unknown"]
     return codes
@@ -331,10 +420,14 @@ def reconstruct(
     cohorts: int = 1000,
     seed: int = DEFAULT_SEED,
     assumptions: Assumptions | None = None,
-    batch: int = 4000,
+    batch: int | None = None,
     max_candidates: int = 2_000_000,
 ) -> Reconstruction:
     """Generate ``cohorts`` accepted pseudo-patient cohorts.
+
+    Every accepted cohort meets every published number (:func:`~.fidelity.constraints`) and
+    every clinical rule (:func:`~.rules.rule_checks`). ``batch`` candidates are drawn at a time
+    (default: 4000 with the P filter, which rejects most, else a quarter more than needed).
 
     Raises
     ------
@@ -343,8 +436,9 @@ def reconstruct(
     """
     a = assumptions or Assumptions()
     tg = _targets(study, a)
-    rules = constraints(study)
+    rules = constraints(study, p_filter=a.p_filter)
     rng = np.random.default_rng(seed)
+    batch = batch or (4000 if a.p_filter else cohorts + cohorts // 4 + 16)
     kept: list[Ensemble] = []
     accepted = tried = 0
     while accepted < cohorts:
@@ -355,12 +449,29 @@ def reconstruct(
             )
             raise ReconstructionError(msg)
         candidates = _candidates(tg, a, rng, batch)
-        ok = check(measure(candidates, study), rules).all(axis=1).to_numpy()
+        ok = np.ones(batch, bool)
+        if a.p_filter:  # the cheap test first: most candidates fail it
+            ok = _p_passes(candidates, rules)
+        rows = np.flatnonzero(ok)
+        subset = candidates.take(rows)
+        passed = check(measure(subset, study), rules).all(axis=1).to_numpy()
+        passed &= rule_checks(subset, landmark=a.landmark).all(axis=1).to_numpy()
+        ok[rows] = passed
         index = np.flatnonzero(ok)[: cohorts - accepted]
         tried += batch if accepted + ok.sum() < cohorts else int(index[-1]) + 1
         kept.append(candidates.take(index))
         accepted += len(index)
     return Reconstruction(_concat(kept), tried, seed, a)
+
+
+def _p_passes(candidates: Ensemble, rules) -> np.ndarray:
+    """Whether each candidate's univariate log-rank P (and direction) meets its constraints."""
+    from ..stats.survival import logrank
+
+    test = logrank(candidates.months, candidates.death, candidates.salvage)
+    by_name = {r.measure: r for r in rules}
+    worse = (test.observed > test.expected).astype(float)
+    return by_name["p_value"].holds(test.p_value) & by_name["worse_without_remission"].holds(worse)
 
 
 def _concat(parts: list[Ensemble]) -> Ensemble:

@@ -68,8 +68,8 @@ def table_html(table: Table) -> str:
     """A table as a ``<figure>``: caption, real HTML table, source line and downloads."""
     links = _download_links(
         [
-            ("CSV", f"downloads/tables/{table.name}.csv"),
-            ("JSON", f"downloads/tables/{table.name}.json"),
+            ("CSV", f"downloads/tables/{table.file_stem}.csv"),
+            ("JSON", f"downloads/tables/{table.file_stem}.json"),
         ]
     )
     return (
@@ -138,7 +138,7 @@ def chart_html(chart: ChartArtifact, svg: str) -> str:
     ``data-spec`` tells the site's chart script where the Vega-Lite spec is; the page itself
     carries no script.
     """
-    base = f"downloads/charts/{chart.name}"
+    base = f"downloads/charts/{chart.file_stem}"
     links = _download_links(
         [
             ("data (CSV)", f"{base}.csv"),
@@ -178,14 +178,16 @@ def _catalogue(artifacts: Artifacts) -> tuple[Table, Table]:
         )
     for table in artifacts.tables.values():
         for fmt in ("csv", "json"):
-            files.append((f"downloads/tables/{table.name}.{fmt}", fmt.upper(), table.caption))
-        fields += [(f"tables/{table.name}", f, d) for f, d in table.fields.items()]
+            files.append((f"downloads/tables/{table.file_stem}.{fmt}", fmt.upper(), table.caption))
+        fields += [(f"tables/{table.file_stem}", f, d) for f, d in table.fields.items()]
     for chart in artifacts.charts.values():
-        files.append((f"downloads/charts/{chart.name}.csv", "CSV", f"data of: {chart.caption}"))
-        files.append((f"downloads/charts/{chart.name}.svg", "SVG", "the chart as an image"))
-        files.append((f"downloads/charts/{chart.name}.png", "PNG", "the chart as a picture"))
-        files.append((f"downloads/charts/{chart.name}.vl.json", "JSON", "Vega-Lite spec"))
-        fields += [(f"charts/{chart.name}", f, d) for f, d in chart.fields.items()]
+        files.append(
+            (f"downloads/charts/{chart.file_stem}.csv", "CSV", f"data of: {chart.caption}")
+        )
+        files.append((f"downloads/charts/{chart.file_stem}.svg", "SVG", "the chart as an image"))
+        files.append((f"downloads/charts/{chart.file_stem}.png", "PNG", "the chart as a picture"))
+        files.append((f"downloads/charts/{chart.file_stem}.vl.json", "JSON", "Vega-Lite spec"))
+        fields += [(f"charts/{chart.file_stem}", f, d) for f, d in chart.fields.items()]
     files_frame = pd.DataFrame(files, columns=["file", "format", "contents"])
     fields_frame = pd.DataFrame(fields, columns=["dataset", "field", "description"])
     source = "This site's build"
@@ -270,12 +272,12 @@ def render_bundle(
         tables[extra.name] = extra
     for table in tables.values():
         blocks[f"table:{table.name}"] = table_html(table)
-        files[f"downloads/tables/{table.name}.csv"] = _csv(table.data)
-        files[f"downloads/tables/{table.name}.json"] = _json(table.data)
+        files[f"downloads/tables/{table.file_stem}.csv"] = _csv(table.data)
+        files[f"downloads/tables/{table.file_stem}.json"] = _json(table.data)
     for chart in artifacts.charts.values():
         spec, svg, vega, png = drawings.files(chart)
         blocks[f"chart:{chart.name}"] = chart_html(chart, svg)
-        base = f"downloads/charts/{chart.name}"
+        base = f"downloads/charts/{chart.file_stem}"
         files[f"{base}.csv"] = _csv(chart.data)
         files[f"{base}.svg"] = svg
         files[f"{base}.vl.json"] = json.dumps(spec, indent=1, sort_keys=True, ensure_ascii=False)
