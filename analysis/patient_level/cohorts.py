@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from .patients import FIRST_EVENTS, SALVAGE, TRANSPLANT
+from .vocabulary import FIRST_EVENTS, SALVAGE, TRANSPLANT
 
 __all__ = ["RECONSTRUCTED_LABEL", "Ensemble", "ensemble_from_patients"]
 

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import DataProblem, PatientDataError, PatientRuleWarning
+from .rules import patient_rule_problems
+from .vocabulary import FIRST_EVENTS, SALVAGE, TRANSPLANT, YES_NO
 
 __all__ = [
     "COLUMNS",
@@ -24,11 +26,6 @@ __all__ = [
     "Column",
     "load_patients",
 ]
-
-FIRST_EVENTS = ("relapse", "induction_failure")
-SALVAGE = ("yes", "no", "not_evaluable")
-TRANSPLANT = ("none", "in_remission", "not_in_remission", "status_unknown")
-YES_NO = ("yes", "no", "")
 
 
 @dataclass(frozen=True)
@@ -268,7 +265,6 @@ def load_patients(path: Path | str):  # -> pd.DataFrame (pandas imported lazily)
     frame = pd.DataFrame(rows, columns=[c.name for c in COLUMNS])
     frame["death"] = frame["death"].astype(int)
     frame["transplant_months"] = frame["transplant_months"].astype(float)
-    from .rules import patient_rule_problems
 
     for problem in patient_rule_problems(frame, file=shown, lines=lines):
         warnings.warn(PatientRuleWarning(problem), stacklevel=2)

@@ -27,6 +27,7 @@ import pandas as pd
 
 from ..errors import DataProblem
 from .cohorts import FIRST_EVENT_CODES, SALVAGE_CODES, TRANSPLANT_CODES, Ensemble
+from .vocabulary import FIRST_EVENTS, SALVAGE, TRANSPLANT
 
 __all__ = [
     "HORIZON_MONTHS",
@@ -143,7 +144,6 @@ def patient_rule_problems(
     file line of each row (default: header + row number). A ``transplant_months`` value at or before the landmark, or
     after the patient's last time, is reported too.
     """
-    from .patients import FIRST_EVENTS, SALVAGE, TRANSPLANT
 
     def codes(column: str, names: tuple[str, ...]) -> np.ndarray:
         return frame[column].map({n: i for i, n in enumerate(names)}).to_numpy(dtype=np.int8)
