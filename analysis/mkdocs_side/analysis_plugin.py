@@ -3,9 +3,7 @@ and :mod:`analysis.mkdocs_side.inject`; nothing in the analysis imports this mod
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import re
 from pathlib import Path
 
 import jinja2
@@ -23,6 +21,7 @@ from ..publish.edition import current_edition
 from .bundle import PACKAGE_DIR, Bundle, BundleJob, start_bundle
 from .inject import Stash, inject, restore_blocks
 from .notebook import NotebookJob
+from .notebook_page import clean_notebook_html
 from .runtime import RuntimeJob
 
 __all__ = ["AnalysisPlugin", "AnalysisPluginConfig"]
@@ -39,16 +38,6 @@ class AnalysisPluginConfig(base.Config):
     )  # real patient-level CSV replacing the reconstruction
     notebooks = c.ListOfItems(c.Type(str), default=[])  # docs-relative notebooks to execute
     notebook_cache_dir = c.Type(str, default=".cache/notebooks")
-
-
-_STYLE = re.compile(r'<style type="text/css">(.*?)</style>', re.DOTALL)
-# Scripts nbconvert's template adds that would load MathJax or Mermaid from a CDN (or, with an
-# empty MathJax URL, the page itself); the site's notebooks use neither.
-_CDN_SCRIPTS = (
-    re.compile(r'<!-- Load mathjax -->\s*<script src="[^"]*">\s*</script>'),
-    re.compile(r'<script type="text/x-mathjax-config">.*?</script>', re.DOTALL),
-    re.compile(r'<script type="module">(?:(?!</script>).)*?mermaid.*?</script>', re.DOTALL),
-)
 
 
 class AnalysisPlugin(BasePlugin[AnalysisPluginConfig]):
@@ -192,15 +181,11 @@ class AnalysisPlugin(BasePlugin[AnalysisPluginConfig]):
 
     def _external_styles(self, html: str, root: str) -> str:
         """Move a rendered notebook's inline styles (~600 KB) into one cacheable CSS file."""
-        for pattern in _CDN_SCRIPTS:
-            html = pattern.sub("", html)
-        css = "\n".join(m.group(1) for m in _STYLE.finditer(html))
-        if not css:
-            return html
-        name = f"assets/notebook-{hashlib.sha256(css.encode()).hexdigest()[:12]}.css"
-        self._notebook_css[name] = css
-        html = _STYLE.sub("", html)
-        return f'<link rel="stylesheet" href="{root}{name}">\n{html}'
+        page = clean_notebook_html(html)
+        if not page.css:
+            return page.html
+        self._notebook_css[page.css_name] = page.css
+        return f'<link rel="stylesheet" href="{root}{page.css_name}">\n{page.html}'
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         for name, css in self._notebook_css.items():
