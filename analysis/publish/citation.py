@@ -60,12 +60,17 @@ class Summary:
 
     @property
     def version(self) -> str:
-        """The edition name, or the project version for a build that is not an edition."""
-        return self.edition.name if self.edition.kind == "edition" else self.edition.version
+        """The edition name (``2026.1``); ``dev (after 2026.1)`` or ``preview of 2026.1`` for a
+        build that is not a numbered edition."""
+        if self.edition.kind == "edition":
+            return str(self.edition.name)
+        if self.edition.kind == "dev":
+            return f"dev (after {self.edition.version})"
+        return f"preview of {self.edition.version}"
 
     @property
     def year(self) -> str:
-        return (self.edition.date or self.version)[:4]
+        return (self.edition.date or self.edition.version)[:4]
 
     @property
     def note(self) -> str:
@@ -82,7 +87,6 @@ def edition_jsonld(s: Summary) -> dict[str, object]:
         "description": s.description,
         "url": s.url,
         "version": s.version,
-        "bookEdition": s.edition.label,
         "license": SUMMARY_LICENSE_URL,
         "inLanguage": "en",
         "about": {"@id": s.about},
