@@ -9,6 +9,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+from analysis.errors import ReconstructionError
+from analysis.patient_level.reconstruct import reconstruct
 from analysis.stats.intervals import clopper_pearson, wilson
 from analysis.study.artifacts import proportions_chart, study_values
 from analysis.study.checks import run_checks
@@ -17,13 +21,16 @@ from analysis.study.tables import proportions_table
 from tests.conftest import STUDY_FILE
 
 # (text in the shipped file, its synthetic replacement); each must occur exactly once.
+REMISSION_EDITS = (
+    ("numerator: 15\n", "numerator: 515\n"),
+    ("denominator: 37\n", "denominator: 1270\n"),
+    ("percent: 40.5\n", "percent: 40.6\n"),  # 515/1270 = 40.55%
+)
 SYNTHETIC_EDITS = (
     ("value: 80\n", "value: 2600\n"),  # cohort
     ("value: 34\n", "value: 1201\n"),  # relapses
     ("value: 5\n    of: cohort", "value: 70\n    of: cohort"),  # induction failures
-    ("numerator: 15\n", "numerator: 515\n"),
-    ("denominator: 37\n", "denominator: 1270\n"),
-    ("percent: 40.5\n", "percent: 40.6\n"),  # 515/1270 = 40.55%
+    *REMISSION_EDITS,
     ("value: 23\n", "value: 600\n"),  # transplants
     ("value: 9\n", "value: 250\n"),
     ("value: 12\n", "value: 330\n"),
@@ -74,3 +81,20 @@ def test_a_study_file_reporting_515_of_1270_builds_its_proportion_artifacts(
     values = study_values(study)
     assert values["salvage_remission"] == "40.6% (515/1270)"
     assert values["salvage_remission_ci"] == f"{100 * exact.lower:.1f}–{100 * exact.upper:.1f}%"
+
+
+def test_a_remission_denominator_beyond_the_relapsed_patients_stops_the_reconstruction_by_name(
+    tmp_path: Path,
+) -> None:
+    # 515/1270 in the shipped file's 39 patients: the load only warns (as for 37 of 39), and the
+    # reconstruction used to fail inside numpy; it now names the entry, field and limit.
+    text = STUDY_FILE.read_text(encoding="utf-8")
+    for old, new in REMISSION_EDITS:
+        text = text.replace(old, new)
+    path = tmp_path / "study_synthetic_denominator.yaml"
+    path.write_text("# SYNTHETIC: remission denominator larger than the cohort.\n" + text, "utf-8")
+    with pytest.raises(ReconstructionError) as info:
+        reconstruct(load_study(path))
+    message = str(info.value)
+    assert "entry 'salvage_remission', field 'denominator': found 1270" in message
+    assert "expected at most 39" in message
