@@ -1,7 +1,8 @@
 # Two entry points for a fresh machine with only Python 3.11+, git and make:
 #   make serve   build the site and serve it on http://127.0.0.1:8000
-#   make test    run every test (unit, data, site build)
-# Both bootstrap a pinned uv into .tools/ and the locked environment into .venv/.
+#   make test    run every test (unit, data, site build, HTML validity)
+# Both bootstrap a pinned uv into .tools/ and the locked environment into .venv/; make test
+# also installs the npm tools in package-lock.json into node_modules/ (needs npm and Java 17).
 
 PYTHON ?= python3
 UV_VERSION := 0.13.9
@@ -27,13 +28,21 @@ $(UV):
 	$(UV) run --no-sync python -m analysis runtime >/dev/null  # self-hosted Vega runtime, once per env
 	touch $@
 
+# Node tools the tests run (the W3C Nu HTML Checker), at the versions in package-lock.json.
+# --ignore-scripts: vnu-jar's install script would download a Java runtime; the machine's Java
+# 17 runs the checker (CI's .ci/run installs it with apt-get where it is missing).
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo "npm not found: make test runs the W3C HTML checker from npm; install Node.js 18+ (Debian: apt-get install npm)" >&2; exit 1; }
+	npm ci --ignore-scripts --no-audit --no-fund --silent
+	touch $@
+
 serve: .venv/.synced
 	$(UV) run --no-sync mkdocs serve --dev-addr 127.0.0.1:8000
 
 build: .venv/.synced
 	$(UV) run --no-sync mkdocs build --strict
 
-test: .venv/.synced
+test: .venv/.synced node_modules/.installed
 	$(UV) run --no-sync pytest
 
 lint: .venv/.synced

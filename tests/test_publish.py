@@ -34,7 +34,7 @@ SITE_URL = "https://study.example.org/relapse/"
 REPO_URL = "https://github.com/example/relapse-study"
 OLD, NEW = "2031.1", "2031.2"
 _SKIP = {".git", ".venv", ".tools", ".cache", "site", "__pycache__", ".pytest_cache"}
-_SKIP |= {".ruff_cache", ".hypothesis"}
+_SKIP |= {".ruff_cache", ".hypothesis", "node_modules"}
 
 
 def git(repo: Path, *args: str) -> str:
@@ -164,6 +164,28 @@ def test_home_names_its_edition_in_the_cite_block(published: Published) -> None:
     assert published.commits[OLD][:7] in old
     dev = pages_file(published.remote, "dev/index.html")
     assert f'data-edition="dev">development edition (after {NEW})</strong>' in dev
+
+
+def test_a_published_edition_offers_its_own_bibtex_and_ris_with_its_address(
+    published: Published,
+) -> None:
+    import bibtexparser
+    import rispy
+
+    home = pages_file(published.remote, f"{OLD}/index.html")
+    assert f'href="cite/edition.bib" download="summary-{OLD}.bib"' in home
+    assert f'href="cite/edition.ris" download="summary-{OLD}.ris"' in home
+    (entry,) = bibtexparser.parse_string(
+        pages_file(published.remote, f"{OLD}/cite/edition.bib")
+    ).entries
+    assert entry["edition"] == OLD
+    assert entry["url"] == f"{SITE_URL}{OLD}/"
+    assert entry["note"].startswith(f"Edition {OLD}.")
+    (record,) = rispy.loads(pages_file(published.remote, f"{OLD}/cite/edition.ris"))
+    assert (record["edition"], record["urls"]) == (OLD, [f"{SITE_URL}{OLD}/"])
+    dev = pages_file(published.remote, "dev/index.html")
+    assert "cite/paper.bib" in dev
+    assert "cite/edition.bib" not in dev  # the moving edition is not offered for citing
 
 
 def test_pages_carry_edit_links_but_no_github_api_widget(published: Published) -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from statistics import NormalDist
 
 import numpy as np
 import pytest
@@ -18,29 +20,99 @@ from analysis.stats.intervals import (
     z_value,
 )
 
-counts = st.integers(min_value=1, max_value=400).flatmap(
-    lambda n: st.tuples(st.integers(min_value=0, max_value=n), st.just(n))
-)
+
+# The hand-written formulas this module used before it called scipy, kept as the reference the
+# library must reproduce where they worked (they overflow a float once n passes about 1000).
+def _reference_tail_at_least(k: int, n: int, p: float) -> float:
+    return math.fsum(math.comb(n, i) * p**i * (1 - p) ** (n - i) for i in range(k, n + 1))
+
+
+def _reference_bisect(f: Callable[[float], float], target: float) -> float:
+    lo, hi = 0.0, 1.0
+    for _ in range(100):
+        mid = (lo + hi) / 2
+        if f(mid) < target:
+            lo = mid
+        else:
+            hi = mid
+        if hi - lo < 1e-15:
+            break
+    return (lo + hi) / 2
+
+
+def _reference_clopper_pearson(k: int, n: int, alpha: float = 0.05) -> tuple[float, float]:
+    lower = (
+        0.0 if k == 0 else _reference_bisect(lambda p: _reference_tail_at_least(k, n, p), alpha / 2)
+    )
+    upper = (
+        1.0
+        if k == n
+        else _reference_bisect(lambda p: _reference_tail_at_least(k + 1, n, p), 1 - alpha / 2)
+    )
+    return lower, upper
+
+
+def _reference_wilson(k: int, n: int, alpha: float = 0.05) -> tuple[float, float]:
+    z = NormalDist().inv_cdf(1 - alpha / 2)
+    p = k / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z / (1 + z * z / n) * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def _counts(max_n: int) -> st.SearchStrategy[tuple[int, int]]:
+    return st.integers(min_value=1, max_value=max_n).flatmap(
+        lambda n: st.tuples(st.integers(min_value=0, max_value=n), st.just(n))
+    )
 
 
 @settings(max_examples=200, deadline=None)
-@given(counts)
-def test_clopper_pearson_matches_scipy_exact_binomial_interval(kn: tuple[int, int]) -> None:
+@given(_counts(300))
+def test_exact_interval_from_scipy_equals_the_former_hand_written_one(kn: tuple[int, int]) -> None:
     k, n = kn
     ours = clopper_pearson(k, n)
-    ref = sps.binomtest(k, n).proportion_ci(confidence_level=0.95, method="exact")
-    assert ours.lower == pytest.approx(ref.low, abs=1e-10)
-    assert ours.upper == pytest.approx(ref.high, abs=1e-10)
+    lower, upper = _reference_clopper_pearson(k, n)
+    assert ours.lower == pytest.approx(lower, abs=1e-10)
+    assert ours.upper == pytest.approx(upper, abs=1e-10)
 
 
 @settings(max_examples=200, deadline=None)
-@given(counts)
-def test_wilson_matches_scipy_score_interval(kn: tuple[int, int]) -> None:
+@given(_counts(300))
+def test_wilson_interval_from_scipy_equals_the_former_hand_written_one(kn: tuple[int, int]) -> None:
     k, n = kn
     ours = wilson(k, n)
-    ref = sps.binomtest(k, n).proportion_ci(confidence_level=0.95, method="wilson")
-    assert ours.lower == pytest.approx(ref.low, abs=1e-10)
-    assert ours.upper == pytest.approx(ref.high, abs=1e-10)
+    lower, upper = _reference_wilson(k, n)
+    assert ours.lower == pytest.approx(lower, abs=1e-10)
+    assert ours.upper == pytest.approx(upper, abs=1e-10)
+
+
+def test_the_former_exact_interval_overflowed_at_515_of_1030() -> None:
+    # Why the library replaced it: the reference raises where clopper_pearson now answers.
+    with pytest.raises(OverflowError):
+        _reference_clopper_pearson(515, 1030)
+    ci = clopper_pearson(515, 1030)
+    assert 0.46 < ci.lower < 0.5 < ci.upper < 0.54
+
+
+@settings(max_examples=300, deadline=None)
+@given(_counts(10**6))
+def test_intervals_for_any_count_up_to_a_million_solve_their_defining_equations(
+    kn: tuple[int, int],
+) -> None:
+    """Exact limits are where a binomial tail equals 2.5%; Wilson's are the roots of the score
+    equation |p̂ − p| = z·√(p(1 − p)/n). Both hold at every n, with no overflow."""
+    k, n = kn
+    exact, score = clopper_pearson(k, n), wilson(k, n)
+    for ci in (exact, score):
+        assert 0.0 <= ci.lower <= k / n <= ci.upper <= 1.0
+    if k > 0:
+        assert sps.binom.sf(k - 1, n, exact.lower) == pytest.approx(0.025, rel=1e-6)
+    if k < n:
+        assert sps.binom.cdf(k, n, exact.upper) == pytest.approx(0.025, rel=1e-6)
+    z = sps.norm.ppf(0.975)
+    for p in (score.lower, score.upper):
+        if 0.0 < p < 1.0:
+            assert abs(k / n - p) == pytest.approx(z * math.sqrt(p * (1 - p) / n), rel=1e-6)
 
 
 def test_remission_after_salvage_15_of_37_has_the_published_style_exact_interval() -> None:

@@ -5,7 +5,7 @@ nothing in the analysis imports this module."""
 
 from __future__ import annotations
 
-import hashlib
+import html as html_lib
 import logging
 import re
 from pathlib import Path
@@ -21,10 +21,19 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
 from ..errors import AnalysisError
-from ..publish.edition import current_edition
+from ..publish.citation import (
+    Summary,
+    edition_bibtex,
+    edition_jsonld,
+    edition_ris,
+    jsonld_script_text,
+    social_tags,
+)
+from ..publish.edition import Edition, current_edition
 from .bundle import PACKAGE_DIR, Bundle, BundleJob, start_bundle
 from .inject import Stash, inject, restore_blocks
 from .notebook import NotebookJob
+from .notebook_page import clean_notebook_html
 from .runtime import RuntimeJob
 
 __all__ = ["AnalysisPlugin", "AnalysisPluginConfig"]
@@ -41,16 +50,18 @@ class AnalysisPluginConfig(base.Config):
     )  # real patient-level CSV replacing the reconstruction
     notebooks = c.ListOfItems(c.Type(str), default=[])  # docs-relative notebooks to execute
     notebook_cache_dir = c.Type(str, default=".cache/notebooks")
+    # The chart whose build-time PNG previews a page that has no chart of its own.
+    preview_chart = c.Type(str, default="patient_flow")
 
 
-_STYLE = re.compile(r'<style type="text/css">(.*?)</style>', re.DOTALL)
-# Scripts nbconvert's template adds that would load MathJax or Mermaid from a CDN (or, with an
-# empty MathJax URL, the page itself); the site's notebooks use neither.
-_CDN_SCRIPTS = (
-    re.compile(r'<!-- Load mathjax -->\s*<script src="[^"]*">\s*</script>'),
-    re.compile(r'<script type="text/x-mathjax-config">.*?</script>', re.DOTALL),
-    re.compile(r'<script type="module">(?:(?!</script>).)*?mermaid.*?</script>', re.DOTALL),
-)
+# The reference downloads "Cite this edition" offers (site paths), and the names they save as.
+CITE_FILES = {
+    "paper_bib": "cite/paper.bib",
+    "paper_ris": "cite/paper.ris",
+    "edition_bib": "cite/edition.bib",
+    "edition_ris": "cite/edition.ris",
+}
+_CHART_ON_PAGE = re.compile(r'data-chart="([^"]+)"[^>]*>.*?aria-label="([^"]*)"', re.DOTALL)
 
 
 class AnalysisPlugin(BasePlugin[AnalysisPluginConfig]):
@@ -63,14 +74,18 @@ class AnalysisPlugin(BasePlugin[AnalysisPluginConfig]):
         self._site_values: dict[str, str] = {}
         self._notebooks: dict[str, NotebookJob] = {}
         self._notebook_css: dict[str, str] = {}
+        self._cite_texts: dict[str, str] = {}
+        self._head: dict[str, object] = {}
+        self._previews: dict[str, tuple[str, str]] = {}
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         # Resolved: mike passes a relative config path, and the bundle child runs elsewhere.
         project = Path(config.config_file_path).resolve().parent
-        _set_edition(config, project)
+        edition = _set_edition(config, project)
         if not self.config.enabled:
             return config
         study = Path(self.config.study) if self.config.study else None
+        self._citation_metadata(config, project, edition, study)
         # Facts only the site generator knows, placeable like any value (e.g. on the handout).
         self._site_values = {"site_url": config.site_url or "(site_url not set in mkdocs.yml)"}
         self._runtime_job = RuntimeJob()
@@ -93,6 +108,48 @@ class AnalysisPlugin(BasePlugin[AnalysisPluginConfig]):
             "cached" if self._job.cached else "computing in a child process",
         )
         return config
+
+    def _citation_metadata(
+        self, config: MkDocsConfig, project: Path, edition: Edition, study: Path | None
+    ) -> None:
+        """The paper's and this edition's references, from study.yaml and the build's edition."""
+        from ..study.citation import (
+            doi_url,
+            paper_bibtex,
+            paper_highwire_tags,
+            paper_jsonld,
+            paper_ris,
+        )
+        from ..study.load import STUDY_FILE, load_study
+
+        try:
+            paper = load_study(study or STUDY_FILE).citation
+        except AnalysisError as exc:
+            raise PluginError(f"analysis failed:\n{exc}") from None
+        summary = Summary(
+            title=config.site_name,
+            description=config.site_description or "",
+            url=config.extra["edition"]["url"],
+            edition=edition,
+            authors=_cff_authors(project / "CITATION.cff"),
+            about=doi_url(paper),
+        )
+        self._cite_texts = {
+            CITE_FILES["paper_bib"]: paper_bibtex(paper),
+            CITE_FILES["paper_ris"]: paper_ris(paper),
+            CITE_FILES["edition_bib"]: edition_bibtex(summary),
+            CITE_FILES["edition_ris"]: edition_ris(summary),
+        }
+        first_author = paper.authors[0].split()[-1]
+        config.extra["cite"] = {
+            **CITE_FILES,
+            "paper_name": f"{first_author}{paper.date.year}",
+            "edition_name": f"summary-{summary.version}",
+        }
+        self._head = {
+            "highwire": paper_highwire_tags(paper),
+            "jsonld": jsonld_script_text(paper_jsonld(paper), edition_jsonld(summary)),
+        }
 
     def _result(self) -> Bundle:
         if self._bundle is None:
@@ -124,6 +181,15 @@ class AnalysisPlugin(BasePlugin[AnalysisPluginConfig]):
         files.append(
             File.generated(config, "javascripts/vega-runtime.js", abs_src_path=str(self._runtime()))
         )
+        for path, text in self._cite_texts.items():
+            files.append(File.generated(config, path, content=text))
+        if _preview_png(self.config.preview_chart) not in bundle.external:
+            charts = sorted(p for p in bundle.external if p.endswith(".png"))
+            msg = (
+                f"study-analysis: preview_chart {self.config.preview_chart!r} has no PNG; "
+                f"expected one of the charts drawn: {charts}"
+            )
+            raise PluginError(msg)
         for uri, job in self._notebooks.items():
             file = files.get_file_from_path(uri)
             if file is None:
@@ -188,21 +254,50 @@ class AnalysisPlugin(BasePlugin[AnalysisPluginConfig]):
         if stash is None or not stash.blocks:
             return html
         try:
-            return restore_blocks(html, stash, root=root, where=f"docs/{page.file.src_uri}")
+            html = restore_blocks(html, stash, root=root, where=f"docs/{page.file.src_uri}")
         except AnalysisError as exc:
             raise PluginError(str(exc)) from None
+        chart = _CHART_ON_PAGE.search(html)
+        if chart is not None:  # the page's first chart previews it when a link is shared
+            self._previews[page.file.src_uri] = (chart.group(1), html_lib.unescape(chart.group(2)))
+        return html
+
+    def on_page_context(
+        self, context: dict, *, page: Page, config: MkDocsConfig, nav: object
+    ) -> dict | None:
+        """Per-page head metadata for overrides/main.html: the paper's Highwire tags, JSON-LD,
+        and Open Graph / Twitter tags with the page's description and chart preview."""
+        if not self.config.enabled or not self._head:
+            return context
+        site = config.extra["edition"]["url"]
+        name, alt = self._previews.get(
+            page.file.src_uri,
+            (self.config.preview_chart, f"Chart from {config.site_name}"),
+        )
+        title = config.site_name if page.is_homepage else f"{page.title} — {config.site_name}"
+        description = (page.meta or {}).get("description") or (
+            f"{page.title}: {config.site_description or config.site_name}"
+        )
+        context["study_head"] = {
+            **self._head,
+            "social": social_tags(
+                title=title,
+                description=" ".join(str(description).split()),
+                url=page.canonical_url or f"{site}{page.url}",
+                image=f"{site}{_preview_png(name)}",
+                image_alt=alt,
+                site_name=config.site_name,
+            ),
+        }
+        return context
 
     def _external_styles(self, html: str, root: str) -> str:
         """Move a rendered notebook's inline styles (~600 KB) into one cacheable CSS file."""
-        for pattern in _CDN_SCRIPTS:
-            html = pattern.sub("", html)
-        css = "\n".join(m.group(1) for m in _STYLE.finditer(html))
-        if not css:
-            return html
-        name = f"assets/notebook-{hashlib.sha256(css.encode()).hexdigest()[:12]}.css"
-        self._notebook_css[name] = css
-        html = _STYLE.sub("", html)
-        return f'<link rel="stylesheet" href="{root}{name}">\n{html}'
+        page = clean_notebook_html(html)
+        if not page.css:
+            return page.html
+        self._notebook_css[page.css_name] = page.css
+        return f'<link rel="stylesheet" href="{root}{page.css_name}">\n{page.html}'
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         for name, css in self._notebook_css.items():
@@ -220,7 +315,25 @@ class AnalysisPlugin(BasePlugin[AnalysisPluginConfig]):
         return server
 
 
-def _set_edition(config: MkDocsConfig, project: Path) -> None:
+def _preview_png(chart: str) -> str:
+    return f"downloads/charts/{chart}.png"
+
+
+def _cff_authors(path: Path) -> tuple[str, ...]:
+    """The authors CITATION.cff credits (``name``, or given and family names); none if absent."""
+    import yaml
+
+    if not path.is_file():
+        return ()
+    authors = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("authors") or []
+    names = (
+        a.get("name") or " ".join(p for p in (a.get("given-names"), a.get("family-names")) if p)
+        for a in authors
+    )
+    return tuple(n for n in names if n)
+
+
+def _set_edition(config: MkDocsConfig, project: Path) -> Edition:
     """Expose the build's edition to templates as ``config.extra.edition``."""
     try:
         edition = current_edition(project_dir=project)
@@ -233,3 +346,4 @@ def _set_edition(config: MkDocsConfig, project: Path) -> None:
     if edition.name is None:
         # Not built by mike: there is no versions.json beside the site for a selector to fetch.
         config.extra.pop("version", None)
+    return edition

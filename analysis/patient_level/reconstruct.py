@@ -243,6 +243,13 @@ def _targets(study: Study, assumptions: Assumptions) -> _Targets:
     assert isinstance(fu, MedianFigure)
     assert all(isinstance(h, CountFigure) for h in hsct)
     n = rel.value + ind.value
+    if sal.denominator > n:  # the data check only warns: the abstract's own 37 of 39 is legal
+        msg = (
+            f"study.yaml: entry 'salvage_remission', field 'denominator': found "
+            f"{sal.denominator}; expected at most {n}, the relapsed or refractory patients "
+            f"(relapses + induction failures) the reconstruction draws the evaluated from"
+        )
+        raise ReconstructionError(msg)
     if fr.min is None or fr.max is None or n % 2 == 0 or (ind.value and fr.min != 0):
         msg = (
             "the first-remission construction needs an odd number of patients, a reported "

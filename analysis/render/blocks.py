@@ -132,8 +132,9 @@ def svg_for(chart: ChartArtifact) -> str:
 
 
 def chart_html(chart: ChartArtifact, svg: str) -> str:
-    """A chart as a ``<figure>``: build-time SVG, an empty slot for the interactive view, caption,
-    keyboard-reachable downloads and a collapsible text description with the data table.
+    """A chart as a ``<figure>``: build-time SVG, an empty slot for the interactive view, and a
+    caption holding the source, keyboard-reachable downloads and a collapsible text description
+    with the data table.
 
     ``data-spec`` tells the site's chart script where the Vega-Lite spec is; the page itself
     carries no script.
@@ -154,9 +155,11 @@ def chart_html(chart: ChartArtifact, svg: str) -> str:
         f'<div class="study-chart__svg">{svg}</div>'
         '<div class="study-chart__view" hidden></div>'
         f"<figcaption>{_e(chart.caption)} "
-        f'<span class="study-source">Source: {_e(chart.source)}</span> {links}</figcaption>'
+        f'<span class="study-source">Source: {_e(chart.source)}</span> {links}'
+        # Inside the caption: a figure may hold flow content and then one figcaption, and
+        # nothing after it (the W3C checker rejects a <details> that follows the caption).
         '<details class="study-chart__data"><summary>Text description and data</summary>'
-        f"<p>{_e(chart.description)}</p>{data_table}</details>"
+        f"<p>{_e(chart.description)}</p>{data_table}</details></figcaption>"
         "</figure>"
     )
 

@@ -1,12 +1,13 @@
-"""Confidence intervals for proportions and survival estimates, from first principles."""
+"""Confidence intervals for proportions (scipy's binomial test) and survival estimates."""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from dataclasses import dataclass
 from statistics import NormalDist
 from typing import Literal
+
+from scipy.stats import binomtest
 
 __all__ = [
     "Interval",
@@ -46,49 +47,60 @@ def _check_counts(successes: int, trials: int) -> None:
         raise ValueError(msg)
 
 
-def _binomial_tail_at_least(k: int, n: int, p: float) -> float:
-    """P(X ≥ k) for X ~ Binomial(n, p), summed exactly in floating point."""
-    return math.fsum(math.comb(n, i) * p**i * (1 - p) ** (n - i) for i in range(k, n + 1))
-
-
-def _bisect(f: Callable[[float], float], target: float) -> float:
-    """The p in (0, 1) where the increasing function f(p) crosses target (to ~1e-15)."""
-    lo, hi = 0.0, 1.0
-    for _ in range(100):
-        mid = (lo + hi) / 2
-        if f(mid) < target:
-            lo = mid
-        else:
-            hi = mid
-        if hi - lo < 1e-15:
-            break
-    return (lo + hi) / 2
+def _binomial_ci(successes: int, trials: int, alpha: float, method: str) -> tuple[float, float]:
+    """Limits of scipy's binomial-test interval, checked as they enter (scipy refuses bad counts
+    with a message that does not say which count was wrong)."""
+    _check_counts(successes, trials)
+    if not 0 < alpha < 1:
+        msg = f"alpha must lie strictly between 0 and 1; found {alpha}"
+        raise ValueError(msg)
+    ci = binomtest(successes, trials).proportion_ci(confidence_level=1 - alpha, method=method)
+    return float(ci.low), float(ci.high)
 
 
 def clopper_pearson(successes: int, trials: int, *, alpha: float = 0.05) -> Interval:
     """Exact (Clopper–Pearson) interval for a binomial proportion.
 
     The limits are the p at which the binomial tails equal alpha/2:
-    P(X ≥ k | p_lower) = alpha/2 and P(X ≤ k | p_upper) = alpha/2. They are found by bisection
-    on exact tail sums, which needs no special functions (and no scipy import on the build path).
+    P(X ≥ k | p_lower) = alpha/2 and P(X ≤ k | p_upper) = alpha/2, computed by scipy
+    (``binomtest(k, n).proportion_ci(method="exact")``, from beta quantiles), so any
+    denominator works.
+
+    Parameters
+    ----------
+    successes, trials
+        The count with the outcome and the count it is taken among (0 ≤ successes ≤ trials).
+    alpha
+        One minus the confidence level.
+
+    Returns
+    -------
+    Interval
+        Estimate ``successes / trials`` with its limits on the 0–1 scale.
     """
-    _check_counts(successes, trials)
-    k, n = successes, trials
-    lower = 0.0 if k == 0 else _bisect(lambda p: _binomial_tail_at_least(k, n, p), alpha / 2)
-    upper = (
-        1.0 if k == n else _bisect(lambda p: _binomial_tail_at_least(k + 1, n, p), 1 - alpha / 2)
-    )
-    return Interval(k / n, lower, upper, "Clopper–Pearson (exact)", 1 - alpha)
+    lower, upper = _binomial_ci(successes, trials, alpha, "exact")
+    return Interval(successes / trials, lower, upper, "Clopper–Pearson (exact)", 1 - alpha)
 
 
 def wilson(successes: int, trials: int, *, alpha: float = 0.05) -> Interval:
-    """Wilson score interval (no continuity correction) for a binomial proportion."""
-    _check_counts(successes, trials)
-    z = z_value(alpha)
-    n, p = trials, successes / trials
-    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-    half = z / (1 + z * z / n) * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
-    return Interval(p, max(0.0, centre - half), min(1.0, centre + half), "Wilson score", 1 - alpha)
+    """Wilson score interval (no continuity correction) for a binomial proportion.
+
+    Computed by scipy (``binomtest(k, n).proportion_ci(method="wilson")``).
+
+    Parameters
+    ----------
+    successes, trials
+        The count with the outcome and the count it is taken among (0 ≤ successes ≤ trials).
+    alpha
+        One minus the confidence level.
+
+    Returns
+    -------
+    Interval
+        Estimate ``successes / trials`` with its limits on the 0–1 scale.
+    """
+    lower, upper = _binomial_ci(successes, trials, alpha, "wilson")
+    return Interval(successes / trials, lower, upper, "Wilson score", 1 - alpha)
 
 
 def survival_interval(
