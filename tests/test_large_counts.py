@@ -17,6 +17,7 @@ from analysis.stats.intervals import clopper_pearson, wilson
 from analysis.study.artifacts import proportions_chart, study_values
 from analysis.study.checks import run_checks
 from analysis.study.load import load_study
+from analysis.study.results import StudyResults
 from analysis.study.tables import proportions_table
 from tests.conftest import STUDY_FILE
 
@@ -65,7 +66,7 @@ def test_a_study_file_reporting_515_of_1270_loads_with_only_the_shipped_files_wa
 def test_a_study_file_reporting_515_of_1270_builds_its_proportion_artifacts(
     tmp_path: Path,
 ) -> None:
-    study = load_study(_synthetic_large_study(tmp_path))
+    study = StudyResults(load_study(_synthetic_large_study(tmp_path)))
     exact, score = clopper_pearson(515, 1270), wilson(515, 1270)
 
     table = proportions_table(study).data.set_index("id").loc["salvage_remission"]
