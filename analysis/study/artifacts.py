@@ -130,9 +130,9 @@ def survival_chart(results: StudyResults) -> ChartArtifact:
     )
     return ChartArtifact(
         "os_5y",
-        f"{os5.time:g}-year overall survival after second-line treatment, with "
-        f"{len(rows)} 95% confidence intervals computed from the reported standard error "
-        "(read as SE).",
+        f"{os5.time:g}-year overall survival after second-line treatment, with 95% "
+        "confidence intervals by each method, computed from the reported ± read as a standard "
+        "error.",
         description,
         charts.interval_chart(
             frame, title="", description=description, x_title="Overall survival (%)"

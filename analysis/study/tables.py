@@ -102,8 +102,8 @@ def proportions_table(results: StudyResults) -> Table:
 
 
 INTERVAL_METHODS = {
-    "log-log": 'log–log (lifelines\' default; R survfit with conf.type = "log-log")',
-    "log": 'log (R survfit\'s default, conf.type = "log")',
+    "log-log": "log–log (lifelines' default)",
+    "log": "log (R survfit's default)",
     "plain": "plain (± 1.96 SE)",
 }
 """Each survival interval method, named with the software it is the default of."""
@@ -114,8 +114,9 @@ SURVIVAL_FIELDS = {
     "unit": "unit of the time point",
     "estimate": "reported overall survival at the time point (0–1)",
     "se": "reported standard error (0–1)",
-    "method": "interval: 'log-log' (complementary log–log; lifelines' default), 'log' "
-    "(R survfit's default) or 'plain' (estimate ± 1.96·SE)",
+    "method": "interval: 'log-log' (complementary log–log; lifelines' default, R survfit with "
+    "conf.type = 'log-log'), 'log' (R survfit's default, conf.type = 'log') or 'plain' "
+    "(estimate ± 1.96·SE)",
     "lower": "95% lower limit (0–1)",
     "upper": "95% upper limit (0–1)",
 }
