@@ -52,10 +52,7 @@ def proportion_rows(study: Study, *, flow: Flow | None = None) -> pd.DataFrame:
             2,
             (
                 "salvage_remission_worst_case",
-                (
-                    f"Remission after salvage, worst case: the {missing} patients missing from "
-                    "the denominator counted as not in remission"
-                ),
+                f"Remission after salvage, worst case ({missing} missing counted as failures)",
                 salvage.numerator,
                 flow.relapsed_or_refractory,
                 f"derived: reported count over all {flow.relapsed_or_refractory} patients",
