@@ -89,6 +89,17 @@ def beyond_follow_up(est: Estimate, cohort: Cohort) -> str:
     return f"beyond the reported follow-up, {cohort.follow_up}"
 
 
+def _time_span(estimates: list[Estimate]) -> str:
+    """The time points of ``estimates`` from the earliest to the latest, e.g. '2–5 years'."""
+    ordered = sorted(estimates, key=lambda e: _months(e.time, e.unit))
+    first, last = ordered[0], ordered[-1]
+    if (first.time, first.unit) == (last.time, last.unit):
+        return time_text(first.time, first.unit)
+    if first.unit == last.unit:
+        return f"{number_text(first.time)}–{time_text(last.time, last.unit)}"
+    return f"{time_text(first.time, first.unit)} to {time_text(last.time, last.unit)}"
+
+
 def _disagreement_keys(data: Comparators) -> dict[str, str]:
     """Estimate id → a short description, for estimates another source reports differently."""
     groups: dict[tuple[Any, ...], list[Estimate]] = {}
@@ -235,18 +246,9 @@ def context_values(data: Comparators) -> dict[str, str]:
         if est.endpoint == "OS" and not data.cohort(est.cohort).this_study
     ]
     if others:
-        low = min(others, key=lambda e: e.percent).percent
-        high = max(others, key=lambda e: e.percent).percent
-        times = sorted({(_months(e.time, e.unit), e.time, e.unit) for e in others})
+        low, high = min(e.percent for e in others), max(e.percent for e in others)
         values["cmp_others_os_range"] = f"{number_text(low)}–{number_text(high)}%"
-        first, last = times[0], times[-1]
-        values["cmp_others_os_times"] = (
-            time_text(first[1], first[2])
-            if first == last
-            else f"{number_text(first[1])}–{time_text(last[1], last[2])}"
-            if first[2] == last[2]
-            else f"{time_text(first[1], first[2])} to {time_text(last[1], last[2])}"
-        )
+        values["cmp_others_os_times"] = _time_span(others)
     for era in data.eras:
         values[f"era_{era.id}_ref"] = f"[{numbers[era.source]}]"
         if era.n is not None:
