@@ -117,14 +117,24 @@ def test_charts_are_handed_on_as_soon_as_they_are_built_before_any_table(monkeyp
 
 def test_a_chart_with_missing_values_fails_naming_chart_and_field(artifacts) -> None:
     chart = artifacts.charts["os_5y"]
-    broken = type(chart)(**{**chart.__dict__, "data": chart.data.assign(lower=[None, 1.0])})
+    broken = type(chart)(
+        **{
+            **chart.__dict__,
+            "data": chart.data.assign(lower=[None] + [1.0] * (len(chart.data) - 1)),
+        }
+    )
     with pytest.raises(ChartError, match=r"chart 'os_5y', field 'lower': found a missing value"):
         svg_for(broken)
 
 
 def test_a_chart_with_non_finite_numbers_fails_naming_chart_and_field(artifacts) -> None:
     chart = artifacts.charts["os_5y"]
-    broken = type(chart)(**{**chart.__dict__, "data": chart.data.assign(upper=[float("inf"), 1.0])})
+    broken = type(chart)(
+        **{
+            **chart.__dict__,
+            "data": chart.data.assign(upper=[float("inf")] + [1.0] * (len(chart.data) - 1)),
+        }
+    )
     with pytest.raises(ChartError, match=r"chart 'os_5y', field 'upper': found a non-finite"):
         svg_for(broken)
 

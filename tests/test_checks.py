@@ -86,3 +86,35 @@ def test_derived_flow_counts_follow_from_reported_counts() -> None:
     assert flow.salvage_no_remission == 22
     assert flow.salvage_not_evaluable == 2
     assert flow.no_hsct == 16
+
+
+def test_remissions_not_transplanted_in_remission_are_an_open_question(checks) -> None:
+    c = checks["hsct_in_remission_accounted"]
+    assert c.status == "warn"
+    assert c.computed == (
+        "15 remissions after salvage, 9 transplanted in remission (6 unaccounted for)"
+    )
+    assert "second remissions" not in c.computed
+    assert "up to 5 of the 15 may not be second remissions" in c.explanation
+
+
+def test_transplants_in_remission_equal_to_remissions_settle_the_question(tmp_path: Path) -> None:
+    path = tmp_path / "study.yaml"
+    text = STUDY_FILE.read_text()
+    text = text.replace("value: 9\n", "value: 15\n").replace("value: 12\n", "value: 6\n")
+    path.write_text(text)
+    c = {c.id: c for c in run_checks(load_study(path))}["hsct_in_remission_accounted"]
+    assert c.status == "ok"
+
+
+def test_factors_named_without_a_p_value_are_an_open_question(checks) -> None:
+    c = checks["prognostic_factors_reported"]
+    assert c.status == "warn"
+    assert c.computed.startswith("1 of 3 factors with a P value; none for: age under 3 months")
+    assert "central nervous system involvement" in c.open_question
+
+
+def test_every_open_check_states_its_question() -> None:
+    for c in run_checks(load_study()):
+        if c.status == "warn":
+            assert c.open_question.endswith("?"), c.id

@@ -377,3 +377,171 @@ def test_context_page_shows_chart_eras_disagreement_and_sources(built_site: Path
     index = (built_site / "index.html").read_text(encoding="utf-8")
     nav = [index.index(f'href="{page}/"') for page in ("prognosis", "context", "checks")]
     assert nav == sorted(nav), "Context should follow Prognostic factors in the navigation"
+
+
+# --- issue 14: what the Context page may claim ------------------------------------------
+
+
+def test_the_plus_minus_of_this_study_and_the_mll03_survey_is_marked_as_read_as_se() -> None:
+    rows = survival_comparison_rows(load_comparators()).set_index("estimate_id")
+    for est in ("jilsg_os_5y", "mll03_os_3y", "mll03_os_4y", "mll03_os_5y"):
+        assert rows.loc[est, "se_assumed"], est
+        assert "read as SE by this site" in rows.loc[est, "reported"], est
+        assert "± read as an SE" in rows.loc[est, "interval_basis"], est
+
+
+def test_a_time_point_beyond_the_reported_follow_up_is_flagged() -> None:
+    rows = survival_comparison_rows(load_comparators()).set_index("estimate_id")
+    # MLL03: mean follow-up 31.8 months, so 3, 4 and 5 years all lie beyond it.
+    for est in ("mll03_os_3y", "mll03_os_4y", "mll03_os_5y"):
+        assert (
+            rows.loc[est, "beyond_follow_up"] == "beyond the reported follow-up, mean 31.8 months"
+        )
+    # This study: 5 years within a median follow-up of 5.5 years.
+    assert rows.loc["jilsg_os_5y", "beyond_follow_up"] == ""
+    table = survival_comparison_table(load_comparators()).display
+    assert table["Endpoint, time point"].str.contains("beyond the reported follow-up").sum() == 3
+
+
+def test_every_cohort_names_its_treatment_era_with_a_source() -> None:
+    data = load_comparators()
+    for cohort in data.cohorts:
+        assert cohort.era, cohort.id
+        assert cohort.era_sources, cohort.id
+    from analysis.context.tables import cohorts_table
+
+    display = cohorts_table(data).display
+    assert display["Treatment era"].str.match(r".+ \[\d+(, \d+)*\]$").all()
+
+
+def test_other_cohorts_os_range_is_computed_from_the_file() -> None:
+    data = load_comparators()
+    others = [
+        e for e in data.estimates if e.endpoint == "OS" and not data.cohort(e.cohort).this_study
+    ]
+    values = context_values(data)
+    low, high = min(e.percent for e in others), max(e.percent for e in others)
+    assert values["cmp_others_os_range"] == f"{low:g}–{high:g}%" == "20.9–62%"
+    assert values["cmp_others_os_times"] == "2–5 years"
+
+
+def test_interfant99_trial_size_is_given_by_both_of_its_sources() -> None:
+    values = context_values(load_comparators())
+    assert values["cmp_interfant99_relapses_n_of"] == "478"
+    assert values["era_interfant99_n"] == "482"
+
+
+def test_revumenib_says_who_the_trial_and_the_approval_cover_and_gives_the_childrens_figures() -> (
+    None
+):
+    data = load_comparators()
+    table = options_table(data)
+    rows = table.data.set_index("option_id")
+    assert rows.loc["revumenib", "status"].startswith("approved by the US FDA for ages 1 year")
+    assert "adults and children" in rows.loc["revumenib", "evidence"]
+    children = rows.loc["revumenib_children"]
+    assert "23% (95% CI 5–53.8)" in children["results"]
+    assert "3/13" in children["results"]
+    assert "median overall survival 6.9 months" in children["results"]
+    source = data.source(data.options[1].source)
+    assert source.id == "syndax_pediatric_2024"
+    assert source.url
+
+
+def test_se_assumed_without_an_se_is_rejected(tmp_path: Path) -> None:
+    i = _index("estimates", "interfant99_os_3y_bestbits")
+    path = _write(tmp_path, lambda raw: raw["estimates"][i].update(se_assumed=True))
+    (problem,) = _problems(path)
+    assert problem.field == "se_assumed"
+    assert "interfant99_os_3y_bestbits" in problem.entry
+
+
+def test_a_follow_up_time_that_disagrees_with_the_follow_up_text_is_rejected(
+    tmp_path: Path,
+) -> None:
+    i = _index("cohorts", "mll03_relapses")
+    path = _write(tmp_path, lambda raw: raw["cohorts"][i].update(follow_up_time=13.8))
+    (problem,) = _problems(path)
+    assert problem.field == "follow_up_time"
+    assert problem.found == "13.8 months"
+    assert "mean 31.8 months" in problem.expected
+
+
+def test_an_era_size_missing_from_its_population_text_is_rejected(tmp_path: Path) -> None:
+    i = _index("eras", "interfant99")
+    path = _write(tmp_path, lambda raw: raw["eras"][i].update(n=478))
+    (problem,) = _problems(path)
+    assert (problem.field, problem.found) == ("n", "478")
+
+
+def test_an_unknown_era_source_is_rejected(tmp_path: Path) -> None:
+    i = _index("cohorts", "cart_kmt2a_infant")
+    path = _write(tmp_path, lambda raw: raw["cohorts"][i].update(era_sources=["nowhere"]))
+    (problem,) = _problems(path)
+    assert problem.field == "era_sources.0"
+    assert problem.found == "'nowhere'"
+
+
+@pytest.mark.slow
+def test_context_page_says_the_other_figures_range_widely_and_are_not_comparable(
+    built_site: Path,
+) -> None:
+    text = " ".join(_article_text(_context_html(built_site)).split())
+    assert "similar order" not in text
+    assert "ranges widely (20.9–62% at 2–5 years)" in text
+    assert "These figures are not comparable" in text
+
+
+@pytest.mark.slow
+def test_context_page_points_at_the_first_line_table_in_the_right_direction(
+    built_site: Path,
+) -> None:
+    page = _context_html(built_site)
+    text = " ".join(_article_text(page).split())
+    assert "row below" not in text
+    first_line = page.index('id="first-line-treatment"')
+    cannot_say = page.index('id="what-this-comparison-cannot-say"')
+    assert first_line < cannot_say
+    assert re.search(r"MLL ?-10 row of the first-line table above", text)
+    disagree = page.index('id="where-the-sources-disagree"')
+    assert disagree < first_line
+    assert "(in the first-line table below)" in text
+
+
+@pytest.mark.slow
+def test_context_page_explains_the_two_sizes_of_interfant99_and_states_no_inference(
+    built_site: Path,
+) -> None:
+    text = " ".join(_article_text(_context_html(built_site)).split())
+    assert re.search(
+        r"counts 478 infants \[\d+\], the trial's own report 482 \[\d+\].{0,60}"
+        r"The sources checked here do not explain the difference",
+        text,
+    )
+    assert "no induction failures" not in text
+    assert "Relapses only" not in text
+    assert "whether it included infants who never reached remission is not stated" in text
+
+
+@pytest.mark.slow
+def test_context_page_marks_the_se_reading_the_follow_up_and_the_treatment_era(
+    built_site: Path,
+) -> None:
+    page = _context_html(built_site)
+    table = page[page.index('id="table-comparator_survival"') :]
+    table = table[: table.index("</figure>")]
+    assert table.count("read as SE by this site") == 4
+    assert table.count("beyond the reported follow-up, mean 31.8 months") == 3
+    cohorts = page[page.index('id="table-comparator_cohorts"') :]
+    assert '<th scope="col">Treatment era</th>' in cohorts[: cohorts.index("</thead>")]
+
+
+@pytest.mark.slow
+def test_context_page_gives_revumenibs_approval_age_and_the_childrens_figures(
+    built_site: Path,
+) -> None:
+    text = " ".join(_article_text(_context_html(built_site)).split())
+    assert "approved by the US FDA for ages 1 year and older" in text
+    assert "adults and children with several kinds of acute leukaemia" in text
+    assert "CR/CRh, children under 18 (3/13): 23%" in text
+    assert "median overall survival 6.9 months" in text

@@ -82,14 +82,25 @@ def test_handout_prints_on_at_most_two_pages_with_key_numbers_and_citation(
     pages, text = _pdf_text(pdf)
 
     assert pages <= MAX_HANDOUT_PAGES, f"{paper}: {pages} pages"
-    key_numbers = ("os_5y", "os_5y_ci", "salvage_remission", "relapsed_or_refractory", "hsct")
+    key_numbers = (
+        "os_5y",
+        "os_5y_ci",
+        "salvage_remission",
+        "relapsed_or_refractory",
+        "hsct",
+        "first_remission",
+        "salvage_remission_worst_case_count",
+    )
     for name in key_numbers:
         assert values[name] in text, f"{name} = {values[name]!r} missing from the printed handout"
     study = load_study()
     assert " ".join(study.citation.title.split()) in text
     assert f"doi:{study.citation.doi}" in text
     assert f"Edition {values['edition']}" in text
-    assert _configured_site_url() in text
+    # An unpublished build has no address to return to: not the local preview's.
+    assert _configured_site_url() not in text
+    assert "online at" not in text
+    assert " ".join(values["univariate_factors"].split()) in text
     assert " ".join(values["appraisal_bottom_line"].split()) in text
     for chrome in ("Skip to content", "Search", "Checks & methods", "Study design", "Download:"):
         assert chrome not in text, f"screen chrome {chrome!r} printed"

@@ -188,6 +188,15 @@ def test_a_published_edition_offers_its_own_bibtex_and_ris_with_its_address(
     assert "cite/edition.bib" not in dev  # the moving edition is not offered for citing
 
 
+def test_the_handout_of_each_published_edition_prints_that_editions_address(
+    published: Published,
+) -> None:
+    for version in (OLD, NEW, "dev"):
+        page = pages_file(published.remote, f"{version}/handout/index.html")
+        assert f"online at {SITE_URL}{version}/" in page, version
+        assert "127.0.0.1" not in page, version
+
+
 def test_pages_carry_edit_links_but_no_github_api_widget(published: Published) -> None:
     page = pages_file(published.remote, f"{NEW}/results/index.html")
     assert f'href="{REPO_URL}/edit/main/docs/results.md"' in page

@@ -175,6 +175,39 @@ def test_greenwood_without_censoring_equals_lifelines_for_10_survivors_of_39() -
     assert km_se_without_censoring(s, 39) == pytest.approx(s * math.sqrt(greenwood), rel=1e-12)
 
 
+def test_log_interval_is_r_survfits_default_formula_on_the_log_survival_scale() -> None:
+    """R's survfit (conf.type = "log") bounds exp(log S ± z·SE(log S)), SE(log S) = SE/S; computed
+    here from a Kaplan–Meier fit's Greenwood sum, which is the variance of log S directly."""
+    from lifelines import KaplanMeierFitter
+
+    rng = np.random.default_rng(11)
+    durations = rng.exponential(30, size=39)
+    observed = rng.random(39) < 0.8
+    kmf = KaplanMeierFitter().fit(durations, observed)
+    t = float(np.quantile(durations, 0.4))
+    s = float(kmf.survival_function_at_times(t).iloc[0])
+    table = kmf.event_table.loc[kmf.event_table.index <= t]
+    var_log_s = float(
+        (table["observed"] / (table["at_risk"] * (table["at_risk"] - table["observed"]))).sum()
+    )
+    z = sps.norm.ppf(0.975)
+    ours = survival_interval(s, s * math.sqrt(var_log_s), method="log")
+    assert ours.lower == pytest.approx(math.exp(math.log(s) - z * math.sqrt(var_log_s)))
+    assert ours.upper == pytest.approx(min(1.0, math.exp(math.log(s) + z * math.sqrt(var_log_s))))
+
+
+def test_the_reported_5_year_os_has_log_interval_15_1_to_43_4_percent() -> None:
+    assert survival_interval(0.256, 0.069, method="log").as_percent() == "15.1–43.4%"
+    assert survival_interval(0.256, 0.069, method="log-log").as_percent() == "13.4–39.7%"
+
+
+def test_worst_case_remission_15_of_39_has_exact_and_wilson_intervals_as_shown() -> None:
+    exact, score = clopper_pearson(15, 39), wilson(15, 39)
+    assert (exact.as_percent(), score.as_percent()) == ("23.4–55.4%", "24.9–54.1%")
+    low, high = sps.binomtest(15, 39).proportion_ci(method="exact")
+    assert (exact.lower, exact.upper) == (pytest.approx(low), pytest.approx(high))
+
+
 @pytest.mark.parametrize(("k", "n"), [(-1, 5), (6, 5), (0, 0)])
 def test_impossible_counts_are_refused(k: int, n: int) -> None:
     with pytest.raises(ValueError, match="successes"):

@@ -9,10 +9,11 @@ from typing import Any
 import pandas as pd
 
 from ..stats.intervals import survival_interval
-from .schema import Comparators, Estimate, Result
+from .schema import Cohort, Comparators, Estimate, Result
 
 __all__ = [
     "CONTEXT_SOURCE",
+    "beyond_follow_up",
     "context_values",
     "disagreement_rows",
     "era_rows",
@@ -51,7 +52,9 @@ def time_text(time: float | None, unit: str | None) -> str:
 def reported_text(item: Estimate | Result) -> str:
     """The percentage with its SE or CI, written the way the source gives it."""
     text = f"{number_text(item.percent)}%"
-    if item.se is not None:
+    if item.se is not None and getattr(item, "se_assumed", False):
+        text += f" ± {number_text(item.se)} (read as SE by this site)"
+    elif item.se is not None:
         text += f" (SE {number_text(item.se)})"
     if item.ci is not None:
         text += f" (95% CI {number_text(item.ci[0])}–{number_text(item.ci[1])})"
@@ -64,12 +67,37 @@ def estimate_interval(est: Estimate) -> tuple[float, float, str]:
         return float(est.ci[0]), float(est.ci[1]), "reported 95% CI"
     if est.se is not None:
         ci = survival_interval(est.percent / 100, est.se / 100, method="log-log")
+        what = "the reported ± read as an SE" if est.se_assumed else "the reported SE"
         return (
             round(100 * ci.lower, 1),
             round(100 * ci.upper, 1),
-            "95% CI computed from the reported SE (log–log)",
+            f"95% CI computed from {what} (log–log)",
         )
     return math.nan, math.nan, "no SE or CI reported"
+
+
+def _months(time: float, unit: str) -> float:
+    return time * {"days": 12 / 365.25, "weeks": 12 / 52.18, "months": 1, "years": 12}[unit]
+
+
+def beyond_follow_up(est: Estimate, cohort: Cohort) -> str:
+    """A note when the estimate's time point lies beyond the cohort's reported follow-up."""
+    if cohort.follow_up_time is None or cohort.follow_up_unit is None:
+        return ""
+    if _months(est.time, est.unit) <= _months(cohort.follow_up_time, cohort.follow_up_unit):
+        return ""
+    return f"beyond the reported follow-up, {cohort.follow_up}"
+
+
+def _time_span(estimates: list[Estimate]) -> str:
+    """The time points of ``estimates`` from the earliest to the latest, e.g. '2–5 years'."""
+    ordered = sorted(estimates, key=lambda e: _months(e.time, e.unit))
+    first, last = ordered[0], ordered[-1]
+    if (first.time, first.unit) == (last.time, last.unit):
+        return time_text(first.time, first.unit)
+    if first.unit == last.unit:
+        return f"{number_text(first.time)}–{time_text(last.time, last.unit)}"
+    return f"{time_text(first.time, first.unit)} to {time_text(last.time, last.unit)}"
 
 
 def _disagreement_keys(data: Comparators) -> dict[str, str]:
@@ -121,6 +149,9 @@ def survival_comparison_rows(data: Comparators) -> pd.DataFrame:
                 "interval_basis": basis,
                 "reported": reported_text(est),
                 "follow_up": cohort.follow_up,
+                "beyond_follow_up": beyond_follow_up(est, cohort),
+                "se_assumed": est.se_assumed,
+                "era": cohort.era or "",
                 "caveat": cohort.caveat,
                 "disagreement": disagree.get(est.id, ""),
                 "source_id": est.source,
@@ -206,8 +237,22 @@ def context_values(data: Comparators) -> dict[str, str]:
         values[f"cmp_{est.id}_ref"] = f"[{numbers[est.source]}]"
     for cohort in data.cohorts:
         values[f"cmp_{cohort.id}_n"] = str(cohort.n)
+        if cohort.n_of is not None:
+            values[f"cmp_{cohort.id}_n_of"] = str(cohort.n_of)
+        values[f"cmp_{cohort.id}_ref"] = f"[{numbers[cohort.source]}]"
+    others = [
+        est
+        for est in data.estimates
+        if est.endpoint == "OS" and not data.cohort(est.cohort).this_study
+    ]
+    if others:
+        low, high = min(e.percent for e in others), max(e.percent for e in others)
+        values["cmp_others_os_range"] = f"{number_text(low)}–{number_text(high)}%"
+        values["cmp_others_os_times"] = _time_span(others)
     for era in data.eras:
         values[f"era_{era.id}_ref"] = f"[{numbers[era.source]}]"
+        if era.n is not None:
+            values[f"era_{era.id}_n"] = str(era.n)
     for opt in data.options:
         values[f"option_{opt.id}_ref"] = f"[{numbers[opt.source]}]"
         values[f"option_{opt.id}_status"] = opt.status

@@ -83,6 +83,12 @@ class Cohort(Model):
     n_of: Annotated[StrictInt, Field(gt=0)] | None = None
     years: Text | None = None
     follow_up: Text
+    follow_up_time: Annotated[Number, Field(gt=0)] | None = None
+    """The follow-up figure of ``follow_up`` as a number, to compare time points with."""
+    follow_up_unit: Unit | None = None
+    era: Text | None = None
+    """When and after which first-line treatment the cohort was treated, as far as sources say."""
+    era_sources: list[Id] = Field(default_factory=list)
     this_study: StrictBool = False
     caveat: Text
     source: Id
@@ -100,6 +106,8 @@ class Estimate(_Reported):
     source: Id
     quote: Text | None = None
     note: Text | None = None
+    se_assumed: StrictBool = False
+    """True when the source prints "±" without naming it and this site reads it as an SE."""
 
 
 class Era(Model):
@@ -111,6 +119,8 @@ class Era(Model):
     published: Annotated[StrictInt, Field(ge=1950, le=2100)] | None = None
     years: Text | None = None
     years_source: Id | None = None
+    n: Annotated[StrictInt, Field(gt=0)] | None = None
+    """Patients in the trial, when a page needs the number (it must appear in ``population``)."""
     population: Text
     what_changed: Text
     results: list[Result]
@@ -241,9 +251,54 @@ def _consistency_problems(data: Comparators, loc: Locator) -> list[DataProblem]:
             check_ref((section, i), "source", entry.source, "sources")
     for i, era in enumerate(data.eras):
         check_ref(("eras", i), "years_source", era.years_source, "sources")
+        if era.n is not None and str(era.n) not in era.population:
+            problems.append(
+                _problem(
+                    loc,
+                    ("eras", i, "n"),
+                    "n",
+                    str(era.n),
+                    f"the number of patients written in 'population' ({era.population!r})",
+                )
+            )
+    for i, cohort in enumerate(data.cohorts):
+        for j, ref in enumerate(cohort.era_sources):
+            check_ref(("cohorts", i, "era_sources", j), f"era_sources.{j}", ref, "sources")
+        if (cohort.follow_up_time is None) != (cohort.follow_up_unit is None):
+            problems.append(
+                _problem(
+                    loc,
+                    ("cohorts", i),
+                    "follow_up_time/follow_up_unit",
+                    f"time={cohort.follow_up_time}, unit={cohort.follow_up_unit}",
+                    "both a follow-up time and its unit, or neither",
+                )
+            )
+        elif cohort.follow_up_time is not None:
+            written = f"{cohort.follow_up_time:g} {cohort.follow_up_unit}"
+            if written not in cohort.follow_up:
+                problems.append(
+                    _problem(
+                        loc,
+                        ("cohorts", i, "follow_up_time"),
+                        "follow_up_time",
+                        written,
+                        f"the follow-up written in 'follow_up' ({cohort.follow_up!r})",
+                    )
+                )
     for i, est in enumerate(data.estimates):
         check_ref(("estimates", i), "cohort", est.cohort, "cohorts")
         problems += _reported_problems(est, ("estimates", i), "", loc)
+        if est.se_assumed and est.se is None:
+            problems.append(
+                _problem(
+                    loc,
+                    ("estimates", i, "se_assumed"),
+                    "se_assumed",
+                    "true without an se",
+                    "an se (the ± value the source prints) when se_assumed is true",
+                )
+            )
     for section in ("eras", "options"):
         for i, entry in enumerate(getattr(data, section)):
             for j, result in enumerate(entry.results):

@@ -18,7 +18,7 @@ from .rows import (
     survival_comparison_rows,
     time_text,
 )
-from .schema import Comparators
+from .schema import Cohort, Comparators, Estimate
 
 __all__ = [
     "COMPARISON_FIELDS",
@@ -52,6 +52,9 @@ COMPARISON_FIELDS = {
     "interval_basis": "where the interval comes from",
     "reported": "the estimate as the source writes it",
     "follow_up": "follow-up as reported",
+    "beyond_follow_up": "non-empty when the time point lies beyond the reported follow-up",
+    "se_assumed": "true when the source prints ± without naming it and this site reads it as SE",
+    "era": "when, and after which first-line treatment, the cohort was treated",
     "caveat": "what limits the comparison",
     "disagreement": "non-empty when another source reports this figure differently",
     "source_id": "identifier of the source",
@@ -67,6 +70,16 @@ def _ci_text(lower: float, upper: float, basis: str) -> str:
     return f"{number_text(lower)}–{number_text(upper)}%"
 
 
+def _estimate_text(est: Estimate) -> str:
+    """The estimate with its SE (the CI has its own column)."""
+    text = f"{number_text(est.percent)}%"
+    if est.se is None:
+        return text
+    if est.se_assumed:
+        return text + f" ± {number_text(est.se)} (read as SE by this site)"
+    return text + f" (SE {number_text(est.se)})"
+
+
 def survival_comparison_table(data: Comparators) -> Table:
     """Survival after relapse or refractory disease, one row per reported estimate."""
     rows = survival_comparison_rows(data)
@@ -74,13 +87,12 @@ def survival_comparison_table(data: Comparators) -> Table:
         {
             "Cohort": rows["cohort"],
             "Endpoint, time point": [
-                f"{r.endpoint} at {time_text(r.time, r.unit)}" for r in rows.itertuples()
+                f"{r.endpoint} at {time_text(r.time, r.unit)}"
+                + (f" ({r.beyond_follow_up})" if r.beyond_follow_up else "")
+                for r in rows.itertuples()
             ],
             "Time origin": rows["origin"],
-            "Estimate as reported": [
-                f"{number_text(p)}%" + (f" (SE {number_text(s)})" if pd.notna(s) else "")
-                for p, s in zip(rows["percent"], rows["se"], strict=True)
-            ],
+            "Estimate as reported": [_estimate_text(e) for e in data.estimates],
             "95% CI": [
                 _ci_text(lo, hi, b)
                 for lo, hi, b in zip(
@@ -100,6 +112,13 @@ def survival_comparison_table(data: Comparators) -> Table:
     )
 
 
+def _era_text(cohort: Cohort, numbers: dict[str, int]) -> str:
+    if not cohort.era:
+        return "not stated in the sources checked here"
+    refs = ", ".join(str(numbers[s]) for s in cohort.era_sources)
+    return cohort.era + (f" [{refs}]" if refs else "")
+
+
 def cohorts_table(data: Comparators) -> Table:
     """Who each comparator cohort is: population, KMT2A share, size, follow-up and caveat."""
     numbers = source_numbers(data)
@@ -113,6 +132,7 @@ def cohorts_table(data: Comparators) -> Table:
                 "n": c.n,
                 "n_of": c.n_of,
                 "years": c.years or "",
+                "era": c.era or "",
                 "follow_up": c.follow_up,
                 "caveat": c.caveat,
                 "source_number": numbers[c.source],
@@ -129,6 +149,7 @@ def cohorts_table(data: Comparators) -> Table:
                 f"{n} of {int(m)}" if pd.notna(m) else str(n)
                 for n, m in zip(frame["n"], frame["n_of"], strict=True)
             ],
+            "Treatment era": [_era_text(c, numbers) for c in data.cohorts],
             "Follow-up": frame["follow_up"],
             "Caveat": frame["caveat"],
             "Source": [f"[{n}]" for n in frame["source_number"]],
@@ -148,6 +169,7 @@ def cohorts_table(data: Comparators) -> Table:
             "n": "patients in the cohort",
             "n_of": "patients in the trial or series the cohort comes from (empty if not stated)",
             "years": "treatment years, where stated",
+            "era": "when, and after which first-line treatment, the cohort was treated",
             "follow_up": "follow-up as reported",
             "caveat": "what limits the comparison",
             "source_number": "number of the source in the Sources list",
@@ -328,6 +350,9 @@ def sources_table(data: Comparators) -> Table:
     for era in data.eras:
         if era.years_source:
             used[era.years_source].append(f"{era.id} (enrolment years)")
+    for cohort in data.cohorts:
+        for ref in cohort.era_sources:
+            used[ref].append(f"{cohort.id} (treatment era)")
     frame = pd.DataFrame(
         [
             {

@@ -87,7 +87,10 @@ class AnalysisPlugin(BasePlugin[AnalysisPluginConfig]):
         study = Path(self.config.study) if self.config.study else None
         self._citation_metadata(config, project, edition, study)
         # Facts only the site generator knows, placeable like any value (e.g. on the handout).
-        self._site_values = {"site_url": config.site_url or "(site_url not set in mkdocs.yml)"}
+        self._site_values = {
+            "site_url": config.site_url or "(site_url not set in mkdocs.yml)",
+            "published_address": _published_address(config.extra["edition"]),
+        }
         self._runtime_job = RuntimeJob()
         patients = Path(self.config.patients).resolve() if self.config.patients else None
         self._job = start_bundle(
@@ -331,6 +334,17 @@ def _cff_authors(path: Path) -> tuple[str, ...]:
         for a in authors
     )
     return tuple(n for n in names if n)
+
+
+def _published_address(edition: dict[str, str | None]) -> str:
+    """ " · online at URL" for a build the publish command made (an edition or dev), else "".
+
+    An unpublished preview has no address a reader could return to: its ``site_url`` is the
+    local default (``http://127.0.0.1:8000/``) or wherever it happens to be served.
+    """
+    if edition["kind"] == "preview" or not edition["url"]:
+        return ""
+    return f" · online at {edition['url']}"
 
 
 def _set_edition(config: MkDocsConfig, project: Path) -> Edition:

@@ -108,13 +108,14 @@ def survival_interval(
     se: float,
     *,
     alpha: float = 0.05,
-    method: Literal["log-log", "plain"] = "log-log",
+    method: Literal["log-log", "log", "plain"] = "log-log",
 ) -> Interval:
     """Pointwise interval for a survival probability from its (Greenwood) standard error.
 
-    ``log-log`` is the complementary log–log transform that survival software such as
-    lifelines and R's ``survfit(conf.type = "log-log")`` report; it stays inside (0, 1).
-    ``plain`` is estimate ± z·SE, clipped to [0, 1].
+    ``log-log`` is the complementary log–log transform, lifelines' default (its "exponential
+    Greenwood" interval) and R's ``survfit(conf.type = "log-log")``; it stays inside (0, 1).
+    ``log`` is S·exp(±z·SE/S), the default of R's ``survfit`` (``conf.type = "log"``); its upper
+    limit is clipped to 1. ``plain`` is estimate ± z·SE, clipped to [0, 1].
     """
     if not 0 < estimate < 1 or se <= 0:
         msg = f"need 0 < estimate < 1 and se > 0; found estimate={estimate}, se={se}"
@@ -123,13 +124,17 @@ def survival_interval(
     if method == "plain":
         lower, upper = max(0.0, estimate - z * se), min(1.0, estimate + z * se)
         return Interval(estimate, lower, upper, "plain (estimate ± z·SE)", 1 - alpha)
+    if method == "log":
+        spread = z * se / estimate
+        lower, upper = estimate * math.exp(-spread), min(1.0, estimate * math.exp(spread))
+        return Interval(estimate, lower, upper, "log", 1 - alpha)
     if method == "log-log":
         log_s = math.log(estimate)
         spread = z * se / (estimate * abs(log_s))
         lower = math.exp(-math.exp(math.log(-log_s) + spread))
         upper = math.exp(-math.exp(math.log(-log_s) - spread))
         return Interval(estimate, lower, upper, "log–log", 1 - alpha)
-    msg = f"method must be 'log-log' or 'plain'; found {method!r}"
+    msg = f"method must be 'log-log', 'log' or 'plain'; found {method!r}"
     raise ValueError(msg)
 
 

@@ -12,6 +12,7 @@ from . import charts
 from .results import StudyResults
 from .schema import ProportionFigure, SurvivalFigure
 from .tables import (
+    INTERVAL_METHODS,
     SOURCE_ABSTRACT,
     checks_table,
     figures_table,
@@ -105,10 +106,9 @@ def survival_chart(results: StudyResults) -> ChartArtifact:
     rows = results.survival
     os5 = results.study.figure("os_5y")
     assert isinstance(os5, SurvivalFigure)
-    names = {"log-log": "log–log interval", "plain": "plain interval (± 1.96 SE)"}
     frame = pd.DataFrame(
         {
-            "label": [f"{os5.time:g}-year OS, {names[m]}" for m in rows["method"]],
+            "label": [f"{os5.time:g}-year OS, {INTERVAL_METHODS[m]}" for m in rows["method"]],
             "percent": 100 * rows["estimate"],
             "lower": 100 * rows["lower"],
             "upper": 100 * rows["upper"],
@@ -117,16 +117,22 @@ def survival_chart(results: StudyResults) -> ChartArtifact:
             "annotation": [f"{os5.percent:g}% ± {os5.se:g}% (SE)"] * len(rows),
         }
     )
-    ll = frame[frame["method"] == "log-log"].iloc[0]
+    by_method = frame.set_index("method")
     description = (
         f"Overall survival {os5.time:g} {os5.unit} after second-line treatment was "
         f"{os5.percent:g}% (SE {os5.se:g}%); the 95% confidence interval is "
-        f"{ll['lower']:.1f}–{ll['upper']:.1f}% on the log–log scale."
+        + "; ".join(
+            f"{by_method.loc[m, 'lower']:.1f}–{by_method.loc[m, 'upper']:.1f}% "
+            f"by the {INTERVAL_METHODS[m]} method"
+            for m in rows["method"]
+        )
+        + "."
     )
     return ChartArtifact(
         "os_5y",
-        f"{os5.time:g}-year overall survival after second-line treatment, with two 95% "
-        "confidence intervals computed from the reported standard error.",
+        f"{os5.time:g}-year overall survival after second-line treatment, with 95% "
+        "confidence intervals by each method, computed from the reported ± read as a standard "
+        "error.",
         description,
         charts.interval_chart(
             frame, title="", description=description, x_title="Overall survival (%)"
@@ -137,7 +143,7 @@ def survival_chart(results: StudyResults) -> ChartArtifact:
             "percent": "reported estimate (%)",
             "lower": "95% lower limit (%)",
             "upper": "95% upper limit (%)",
-            "method": "'log-log' or 'plain'",
+            "method": "'log-log', 'log' or 'plain'",
         },
         f"Estimate and SE: {SOURCE_ABSTRACT}. Intervals computed by this site.",
     )
@@ -156,15 +162,24 @@ def study_values(results: StudyResults) -> dict[str, str]:
         values[name] = str(getattr(flow, name))
     props = results.proportions.set_index("id")
     for ident, row in props.iterrows():
+        values[f"{ident}_count"] = f"{row['numerator']}/{row['denominator']}"
         values[f"{ident}_share"] = f"{100 * row['proportion']:.1f}%"
         values[f"{ident}_ci"] = f"{100 * row['exact_lower']:.1f}–{100 * row['exact_upper']:.1f}%"
+        values[f"{ident}_wilson_ci"] = (
+            f"{100 * row['wilson_lower']:.1f}–{100 * row['wilson_upper']:.1f}%"
+        )
     surv = results.survival.set_index("method")
     values["os_5y_ci"] = f"{100 * surv.loc['log-log', 'lower']:.1f}–" + (
         f"{100 * surv.loc['log-log', 'upper']:.1f}%"
     )
-    values["os_5y_ci_plain"] = f"{100 * surv.loc['plain', 'lower']:.1f}–" + (
-        f"{100 * surv.loc['plain', 'upper']:.1f}%"
-    )
+    for method, suffix in (("plain", "plain"), ("log", "log")):
+        values[f"os_5y_ci_{suffix}"] = (
+            f"{100 * surv.loc[method, 'lower']:.1f}–{100 * surv.loc[method, 'upper']:.1f}%"
+        )
+    values["os_5y_ci_log_software"] = INTERVAL_METHODS["log"]
+    values["os_5y_ci_software"] = INTERVAL_METHODS["log-log"]
+    univariate = [f.factor for f in study.findings if f.analysis == "univariate"]
+    values["univariate_factors"] = " and ".join(f[0].lower() + f[1:] for f in univariate)
     c = study.citation
     surnames = [a.split()[-1] + " " + "".join(p[0] for p in a.split()[:-1]) for a in c.authors]
     authors = ", ".join(surnames[:3]) + (", et al." if len(surnames) > 3 else "")
@@ -183,6 +198,12 @@ def study_values(results: StudyResults) -> dict[str, str]:
     open_questions = sum(ch.status == "warn" for ch in checks)
     values["checks_consistent"] = str(len(checks) - open_questions)
     values["checks_open"] = str(open_questions)
+    # The Checks page's list of open questions: one per ⚠ check, so its length is checks_open.
+    values["open_questions_list"] = "\n".join(
+        f"- **{ch.open_question or ch.title}** {ch.explanation}"
+        for ch in checks
+        if ch.status == "warn"
+    )
     return values
 
 

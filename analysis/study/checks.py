@@ -25,6 +25,8 @@ class Check:
     status: Status
     computed: str
     explanation: str
+    open_question: str = ""
+    """The question left open, as a reader would ask it (shown when the status is 'warn')."""
 
     @property
     def symbol(self) -> str:
@@ -106,19 +108,34 @@ def run_checks(study: Study, *, flow: Flow | None = None) -> list[Check]:
             "The abstract says every patient received salvage, so a denominator below "
             f"{flow.relapsed_or_refractory} leaves {missing} patient(s) unexplained "
             "(early death or missing data are possible; the abstract does not say).",
+            open_question=f"Why are {missing} patients missing from the remission denominator?",
         )
     )
 
+    remissions, in_remission = flow.salvage_remission, flow.hsct_in_remission
+    unaccounted = remissions - in_remission
     checks.append(
         Check(
-            "hsct_in_remission_within_remissions",
-            "Transplants in remission do not exceed remissions after salvage",
-            "ok" if flow.hsct_in_remission <= flow.salvage_remission else "warn",
-            f"{flow.hsct_in_remission} transplanted in remission ≤ "
-            f"{flow.salvage_remission} remissions",
-            f"If the {flow.hsct_in_remission} are among the {flow.salvage_remission} second "
-            f"remissions, {flow.salvage_remission - flow.hsct_in_remission} remissions did not go "
-            "to transplant in remission; the abstract does not say what they received.",
+            "hsct_in_remission_accounted",
+            "Every remission after salvage is accounted for by the transplant counts",
+            "ok" if unaccounted == 0 else "warn",
+            f"{remissions} remissions after salvage, {in_remission} transplanted in remission "
+            f"({abs(unaccounted)} {'unaccounted for' if unaccounted >= 0 else 'too many'})",
+            (
+                f"If the {in_remission} are among the {remissions} remissions after salvage, "
+                f"{unaccounted} remissions did not go to transplant in remission; the abstract "
+                "does not say what they received. "
+                if unaccounted > 0
+                else f"More transplants in remission than remissions after salvage: "
+                f"{-unaccounted} reached remission some other way, which the abstract does not "
+                "describe. "
+                if unaccounted < 0
+                else "Every remission after salvage went to transplant in remission. "
+            )
+            + f"For the {flow.induction_failures} induction failures a remission after salvage "
+            f"is a first remission, so up to {min(flow.induction_failures, remissions)} of the "
+            f"{remissions} may not be second remissions.",
+            open_question="Which remissions after salvage went to transplant in remission?",
         )
     )
 
@@ -137,6 +154,7 @@ def run_checks(study: Study, *, flow: Flow | None = None) -> list[Check]:
             f"({first.value:g} {first.unit}) includes them."
             if ambiguous_zero
             else "The range does not start at 0, so induction failures were not counted as 0.",
+            open_question="Are the induction failures counted as 0 months of first remission?",
         )
     )
 
@@ -184,6 +202,27 @@ def run_checks(study: Study, *, flow: Flow | None = None) -> list[Check]:
             status,
             f"√(S(1−S)/n) with S = {os5.percent}%, n = {n}: {floor:.2f}% (reported {os5.se}%)",
             meaning,
+            open_question=f"Is the reported ± {os5.se:g}% a truncated standard error?",
+        )
+    )
+
+    unsized = [f for f in study.findings if f.p_value is None]
+    names = ", ".join(f.factor[0].lower() + f.factor[1:] for f in unsized)
+    checks.append(
+        Check(
+            "prognostic_factors_reported",
+            "Every prognostic factor is reported with a P value",
+            "ok" if not unsized else "warn",
+            f"{len(study.findings) - len(unsized)} of {len(study.findings)} factors with a "
+            "P value" + (f"; none for: {names}" if unsized else ""),
+            (
+                f"{len(unsized)} factor(s) are named as associated with outcome without a P "
+                "value; the abstract also gives no group sizes or hazard ratios for them."
+                if unsized
+                else "Every factor named in the abstract comes with its P value."
+            ),
+            open_question=f"How many infants had each of these factors ({names}), and how "
+            "large were the effects?",
         )
     )
 
@@ -198,8 +237,13 @@ def run_checks(study: Study, *, flow: Flow | None = None) -> list[Check]:
             "ok" if follow_years >= os_years else "warn",
             f"median follow-up {follow_up.value:g} {follow_up.unit} vs time point "
             f"{os5.time:g} {os5.unit}",
-            "The median follow-up lies beyond the time point, so the estimate is not read off "
-            "the thin tail of follow-up."
+            (
+                "The median follow-up lies beyond the time point, so the estimate is not read "
+                "off the thin tail of follow-up."
+                if follow_years >= 1.2 * os_years
+                else "The median follow-up reaches the time point, but only just: the estimate "
+                "sits near the end of follow-up, where few patients are still observed."
+            )
             if follow_years >= os_years
             else "The time point lies beyond the median follow-up: the estimate is fragile.",
         )

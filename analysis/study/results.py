@@ -15,7 +15,11 @@ __all__ = ["StudyResults", "proportion_rows", "survival_rows"]
 
 
 def proportion_rows(study: Study, *, flow: Flow | None = None) -> pd.DataFrame:
-    """Key proportions with exact and Wilson 95% intervals (proportions on the 0–1 scale)."""
+    """Key proportions with exact and Wilson 95% intervals (proportions on the 0–1 scale).
+
+    When the remission denominator leaves patients out, a worst-case row counts them as not in
+    remission (the reported numerator over every relapsed or refractory patient).
+    """
     flow = flow if flow is not None else patient_flow(study)
     salvage = study.figure("salvage_remission")
     assert isinstance(salvage, ProportionFigure)
@@ -42,6 +46,18 @@ def proportion_rows(study: Study, *, flow: Flow | None = None) -> pd.DataFrame:
             "derived from reported counts",
         ),
     ]
+    missing = flow.relapsed_or_refractory - salvage.denominator
+    if missing > 0:
+        specs.insert(
+            2,
+            (
+                "salvage_remission_worst_case",
+                f"Remission after salvage, worst case ({missing} missing counted as failures)",
+                salvage.numerator,
+                flow.relapsed_or_refractory,
+                f"derived: reported count over all {flow.relapsed_or_refractory} patients",
+            ),
+        )
     rows = []
     for ident, label, k, n, basis in specs:
         exact, score = clopper_pearson(k, n), wilson(k, n)
@@ -63,11 +79,11 @@ def proportion_rows(study: Study, *, flow: Flow | None = None) -> pd.DataFrame:
 
 
 def survival_rows(study: Study) -> pd.DataFrame:
-    """The reported survival estimate with log–log and plain 95% intervals (0–1 scale)."""
+    """The reported survival estimate with log–log, log and plain 95% intervals (0–1 scale)."""
     os5 = study.figure("os_5y")
     assert isinstance(os5, SurvivalFigure)
     rows = []
-    for method in ("log-log", "plain"):
+    for method in ("log-log", "log", "plain"):
         interval = survival_interval(os5.percent / 100, os5.se / 100, method=method)
         rows.append(
             {

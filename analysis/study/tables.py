@@ -17,6 +17,7 @@ from .schema import (
 )
 
 __all__ = [
+    "INTERVAL_METHODS",
     "checks_table",
     "figures_table",
     "key_numbers_table",
@@ -100,14 +101,22 @@ def proportions_table(results: StudyResults) -> Table:
     )
 
 
+INTERVAL_METHODS = {
+    "log-log": "log–log (lifelines' default)",
+    "log": "log (R survfit's default)",
+    "plain": "plain (± 1.96 SE)",
+}
+"""Each survival interval method, named with the software it is the default of."""
+
 SURVIVAL_FIELDS = {
     "id": "identifier of the reported figure",
     "time": "time point",
     "unit": "unit of the time point",
     "estimate": "reported overall survival at the time point (0–1)",
     "se": "reported standard error (0–1)",
-    "method": "interval: 'log-log' (complementary log–log, as survival software reports) "
-    "or 'plain' (estimate ± 1.96·SE)",
+    "method": "interval: 'log-log' (complementary log–log; lifelines' default, R survfit with "
+    "conf.type = 'log-log'), 'log' (R survfit's default, conf.type = 'log') or 'plain' "
+    "(estimate ± 1.96·SE)",
     "lower": "95% lower limit (0–1)",
     "upper": "95% upper limit (0–1)",
 }
@@ -121,10 +130,7 @@ def survival_table(results: StudyResults) -> Table:
         {
             "Estimate": [f"{os5.time:g}-year OS after second-line treatment"] * len(data),
             "Reported": [reported_text(os5)] * len(data),
-            "Interval method": [
-                "log–log (as survival software reports)" if m == "log-log" else "plain (± 1.96 SE)"
-                for m in data["method"]
-            ],
+            "Interval method": [INTERVAL_METHODS[m] for m in data["method"]],
             "95% CI": [
                 f"{100 * lo:.1f}–{100 * hi:.1f}%"
                 for lo, hi in zip(data["lower"], data["upper"], strict=False)
