@@ -276,3 +276,18 @@ def test_an_event_file_with_a_malformed_number_is_refused_before_any_request(
     assert result.returncode == 2
     assert "is malformed: expected a positive integer" in result.stderr
     assert seen == []
+
+
+@pytest.mark.slow
+def test_a_git_folder_smuggled_into_an_uploaded_site_is_not_published(
+    pages: Pages, built_site: Path, tmp_path: Path
+) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(built_site, site)
+    git(tmp_path, "init", "-q", str(site / "about"))  # would be committed as a submodule entry
+    result = preview(pages.work, "publish", "--pr", "5", "--branch", "b", "--site", str(site))
+    assert result.returncode == 0, result.stderr
+    listing = git(pages.remote, "ls-tree", "-r", "gh-pages", "pr/5/about")
+    assert "160000" not in listing, "no submodule (gitlink) entry"
+    assert "pr/5/about/index.html" in listing
+    assert ".git/" not in listing

@@ -155,7 +155,8 @@ def _git(project: Path, *args: str, env: dict[str, str] | None = None) -> str:
         ["git", *args], cwd=project, env=env, capture_output=True, text=True, check=False
     )
     if result.returncode != 0:
-        msg = f"git {' '.join(args[:3])} failed: {(result.stderr or result.stdout).strip()}"
+        command = " ".join(a for a in args[:4] if not a.startswith("--work-tree"))
+        msg = f"git {command} failed: {(result.stderr or result.stdout).strip()}"
         raise PublishError(msg)
     return result.stdout.strip()
 
@@ -190,8 +191,7 @@ def _commit_folder(
         if content is not None:
             stage = Path(tmp) / "stage"
             shutil.copytree(content, stage / path, symlinks=True)
-            worktree = [f"--work-tree={stage}", "-c", "core.autocrlf=false"]
-            _git(project, *worktree, "add", "-f", "-A", "--", path, env=env)
+            _git(project, f"--work-tree={stage}", "add", "-f", "-A", "--", path, env=env)
         tree = _git(project, "write-tree", env=env)
         if tip is not None and tree == _git(project, "rev-parse", f"{tip}^{{tree}}"):
             return None
@@ -246,8 +246,8 @@ def publish_preview(
         elif not site.is_dir():
             msg = f"--site {site}: no such folder; expected a built site"
             raise PublishError(msg)
-        else:
-            shutil.copytree(site, copy, symlinks=True)
+        else:  # an uploaded artifact: a nested .git would become a submodule entry, never a page
+            shutil.copytree(site, copy, symlinks=True, ignore=shutil.ignore_patterns(".git"))
         pages = stamp_preview(copy, pr, pr_url=pr_url)
         message = f"Preview of pull request #{pr.number} (branch {pr.branch})"
         commit = _commit_folder(project, remote, path, copy, message)
