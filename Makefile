@@ -16,6 +16,8 @@ export UV_PYTHON := $(PYTHON)
 export UV_COMPILE_BYTECODE := 1
 export NO_MKDOCS_2_WARNING := 1
 export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
+SERVE_ADDR ?= 127.0.0.1:8000
+BENCH_ARGS ?=
 
 .PHONY: serve build test lint lint-repo bench clean publish
 
@@ -37,7 +39,7 @@ node_modules/.installed: package.json package-lock.json
 	touch $@
 
 serve: .venv/.synced
-	$(UV) run --no-sync mkdocs serve --dev-addr 127.0.0.1:8000
+	$(UV) run --no-sync mkdocs serve --dev-addr $(SERVE_ADDR)
 
 build: .venv/.synced
 	$(UV) run --no-sync mkdocs build --strict
@@ -59,7 +61,7 @@ lint-repo: .venv/.synced
 	$(UV) run --no-sync check-jsonschema --builtin-schema vendor.citation-file-format CITATION.cff
 
 bench: .venv/.synced
-	$(UV) run --no-sync python benchmarks/build_time.py
+	$(UV) run --no-sync python benchmarks/build_time.py $(BENCH_ARGS)
 
 # Publish an edition to gh-pages (the same command CI runs), e.g.
 #   make publish VERSION=2026.2 ALIAS=latest     a numbered edition, shown by default

@@ -64,7 +64,27 @@ def _parser() -> argparse.ArgumentParser:
     comment.add_argument("--marker", required=True, help="names the comment, e.g. number-diff")
     comment.add_argument("--body-file", type=Path, required=True, help="the comment's Markdown")
     comment.add_argument("--head-sha", default=None, help="the pull request's expected head")
+    _preview_parser(sub)
     return parser
+
+
+def _preview_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    preview = sub.add_parser("preview", help="a pull request's site at pr/<N>/ on gh-pages")
+    preview.add_argument("action", choices=["publish", "remove"], help="publish or remove it")
+    preview.add_argument("--pr", type=int, default=None, help="the pull request's number")
+    preview.add_argument("--branch", default=None, help="its branch, shown in the banner")
+    preview.add_argument("--event", type=Path, default=None, help="a pull_request event file")
+    preview.add_argument("--head-sha", default=None, help="with --event: the commit built")
+    preview.add_argument("--site", type=Path, default=None, help="a built site (else build)")
+    preview.add_argument("--remote", default="origin", help="git remote holding gh-pages")
+
+
+def _preview(args: argparse.Namespace) -> int:
+    from .publish.preview import run_preview_command
+
+    options = {k: getattr(args, k) for k in ("pr", "branch", "event", "head_sha", "site")}
+    print(run_preview_command(args.action, remote=args.remote, project=Path.cwd(), **options))
+    return 0
 
 
 def _publish(args: argparse.Namespace) -> int:
@@ -149,6 +169,8 @@ def main(argv: list[str] | None = None) -> int:
             from .review.trees import diff_command
 
             return diff_command(args.base, args.cache_dir, args.cohorts, args.out)
+        if args.command == "preview":
+            return _preview(args)
         return _bundle(args)
     except AnalysisError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -35,7 +35,7 @@ from .edition import (
     project_version,
 )
 
-__all__ = ["PublishPlan", "plan_publish", "publish", "repository_urls"]
+__all__ = ["PublishPlan", "plan_publish", "publish", "repository_urls", "strict_build"]
 
 BRANCH = "gh-pages"
 LATEST = "latest"
@@ -220,7 +220,18 @@ def _build_env(project: Path, plan: PublishPlan) -> dict[str, str]:
     return env
 
 
-def _strict_build(project: Path, env: dict[str, str], site: Path) -> None:
+def strict_build(project: Path, env: dict[str, str], site: Path) -> None:
+    """Build ``project`` with ``mkdocs build --strict`` into ``site``; raise PublishError if not.
+
+    Parameters
+    ----------
+    project
+        The repository's working tree (holds ``mkdocs.yml``).
+    env
+        The whole environment of the build (edition variables, ``SOURCE_DATE_EPOCH`` …).
+    site
+        The folder to build into.
+    """
     command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-d", str(site)]
     result = subprocess.run(
         command, cwd=project, env=env, capture_output=True, text=True, check=False
@@ -283,7 +294,7 @@ def publish(
     remote_tip = _rev(project, f"refs/remotes/{remote}/{BRANCH}")
     with tempfile.TemporaryDirectory(prefix="publish-") as tmp:
         site = Path(tmp) / "site"
-        _strict_build(project, env, site)
+        strict_build(project, env, site)
         try:
             if remote_tip is not None:  # start from what is published
                 _git(project, "update-ref", f"refs/heads/{BRANCH}", remote_tip)
