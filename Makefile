@@ -76,5 +76,10 @@ clean:
 #   make diff BASE=main                   against the main branch
 #   make diff BASE=v2026.1 OUT=diff.md    against an edition, also written to diff.md
 .PHONY: diff
+# The computed numbers a change moves, against BASE (e.g. make diff BASE=main). In CI, also
+# appended to the job summary ($$GITHUB_STEP_SUMMARY) and, with PR=N, the pull request's number
+# is written beside OUT for the comment job.
 diff: .venv/.synced
 	$(UV) run --no-sync python -m analysis diff --base "$(BASE)" $(if $(OUT),--out "$(OUT)")
+	$(if $(and $(OUT),$(GITHUB_STEP_SUMMARY)),cat "$(OUT)" >> "$(GITHUB_STEP_SUMMARY)")
+	$(if $(and $(OUT),$(PR)),echo "$(PR)" > "$(dir $(OUT))pr-number")

@@ -9,6 +9,7 @@ the same either way.
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -198,8 +199,11 @@ def test_identical_snapshots_say_no_computed_number_changes() -> None:
 @pytest.mark.slow
 def test_make_diff_writes_the_markdown_ci_puts_in_the_job_summary(tmp_path: Path) -> None:
     out = tmp_path / "number-diff" / "diff.md"
+    summary = tmp_path / "step-summary.md"
+    summary.write_text("earlier steps' summary\n", encoding="utf-8")
     result = subprocess.run(
-        ["make", "diff", "BASE=HEAD", f"OUT={out}"],
+        ["make", "diff", "BASE=HEAD", f"OUT={out}", "PR=42"],
+        env={**os.environ, "GITHUB_STEP_SUMMARY": str(summary)},
         cwd=PROJECT,
         capture_output=True,
         text=True,
@@ -210,3 +214,5 @@ def test_make_diff_writes_the_markdown_ci_puts_in_the_job_summary(tmp_path: Path
     text = out.read_text(encoding="utf-8")
     assert text.startswith("## Computed numbers: `HEAD` (")
     assert text in result.stdout
+    assert summary.read_text(encoding="utf-8") == "earlier steps' summary\n" + text
+    assert (out.parent / "pr-number").read_text(encoding="utf-8").strip() == "42"

@@ -26,8 +26,7 @@ def test_the_pull_requests_run_writes_the_diff_to_the_job_summary_and_an_artifac
     (job,) = workflow["jobs"].values()
     assert job["permissions"] == {"contents": "read"}
     runs = "\n".join(s.get("run", "") for s in job["steps"])
-    assert 'make diff BASE="$BASE_SHA" OUT=number-diff/diff.md' in runs
-    assert 'cat number-diff/diff.md >> "$GITHUB_STEP_SUMMARY"' in runs
+    assert 'make diff BASE="$BASE_SHA" OUT=number-diff/diff.md PR="$PR_NUMBER"' in runs
     upload = next(s for s in job["steps"] if "upload-artifact@" in s.get("uses", ""))
     assert (upload["with"]["name"], upload["with"]["path"]) == ("number-diff", "number-diff/")
 

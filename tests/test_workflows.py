@@ -262,9 +262,11 @@ def test_changelog_has_a_section_for_the_current_version() -> None:
     )
 
 
+# `python -m analysis comment` runs on the runner's own Python: it needs only the standard
+# library, so the trusted job that posts comments installs nothing (tests/test_pr_comment.py).
 RUN_COMMAND = re.compile(
     r"^(make [\w./-]+|\.venv/bin/python -m analysis [a-z-]+|\.venv/bin/python scripts/\S+\.py"
-    r"|\.ci/[\w-]+)( |$)"
+    r"|python -m analysis comment|scripts/[\w-]+\.sh|\.ci/[\w-]+)( |$)"
 )
 
 
