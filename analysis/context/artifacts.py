@@ -6,6 +6,7 @@ import math
 from collections.abc import Callable
 
 from ..artifact import ChartArtifact, Table
+from ..render.theme import NARROW
 from ..study.schema import Study
 from .charts import comparison_frame, survival_comparison_chart
 from .rows import (
@@ -102,6 +103,7 @@ def comparator_chart(study: Study) -> ChartArtifact:
         data,
         fields,
         CONTEXT_SOURCE + "; intervals from an SE computed by this site (log–log).",
+        narrow=survival_comparison_chart(frame, description=description, layout=NARROW),
     )
 
 

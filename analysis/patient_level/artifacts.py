@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ..artifact import ChartArtifact, Table
-from ..render.theme import semantic_colour
+from ..render.theme import NARROW, semantic_colour
 from ..study.schema import Study
 from ..study.tables import SOURCE_ABSTRACT
 from .analysis import PatientAnalysis, analyse
@@ -321,6 +321,15 @@ def _km_os_chart(study: Study) -> ChartArtifact:
             "censored": "1 if someone was censored at this time",
         },
         _source(a),
+        narrow=km_chart(
+            km,
+            a.at_risk,
+            colours={"all patients": semantic_colour("estimate")},
+            title="Overall survival",
+            label=a.label,
+            description=description,
+            layout=NARROW,
+        ),
     )
 
 
@@ -349,6 +358,7 @@ def _envelope_chart(study: Study) -> ChartArtifact:
             "representative": "the representative cohort's curve",
         },
         _source(a),
+        narrow=envelope_chart(env, label=a.label, description=description, layout=NARROW),
     )
 
 
@@ -388,6 +398,16 @@ def _groups_chart(study: Study) -> ChartArtifact:
             "censored": "1 if censored at this time",
         },
         _source(a),
+        narrow=km_chart(
+            a.km_groups,
+            a.at_risk_groups,
+            colours=colours,
+            band=False,
+            title=f"By remission after salvage (log-rank P = {a.logrank_p:.3f})",
+            label=a.label,
+            description=description,
+            layout=NARROW,
+        ),
     )
 
 

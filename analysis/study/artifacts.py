@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..artifact import ChartArtifact
-from ..render.theme import semantic_colour
+from ..render.theme import NARROW, semantic_colour
 from . import charts
 from .checks import run_checks
 from .flow import patient_flow
@@ -46,6 +46,7 @@ def flow_chart(study: Study) -> ChartArtifact:
             "derived": "true if the count is arithmetic on reported counts",
         },
         SOURCE_ABSTRACT,
+        narrow=charts.flow_chart(boxes, description=description, layout=NARROW),
     )
 
 
@@ -88,6 +89,9 @@ def proportions_chart(study: Study) -> ChartArtifact:
             "method": "interval method",
         },
         f"Counts: {SOURCE_ABSTRACT}. Intervals computed by this site.",
+        narrow=charts.interval_chart(
+            frame, title="", description=description, x_title="Percent of patients", layout=NARROW
+        ),
     )
 
 
@@ -130,6 +134,9 @@ def survival_chart(study: Study) -> ChartArtifact:
             "method": "'log-log' or 'plain'",
         },
         f"Estimate and SE: {SOURCE_ABSTRACT}. Intervals computed by this site.",
+        narrow=charts.interval_chart(
+            frame, title="", description=description, x_title="Overall survival (%)", layout=NARROW
+        ),
     )
 
 
