@@ -123,7 +123,7 @@ def km_chart(
     )
     risk = alt.layer(
         risk_base.transform_filter("datum.kind == 'name'").mark_text(
-            fontSize=12, align="left", dx=-4
+            fontSize=12, align="left", dx=-8
         ),
         risk_base.transform_filter("datum.kind == 'number'").mark_text(fontSize=12),
     ).properties(

@@ -57,8 +57,8 @@ def flow_boxes(flow: Flow) -> pd.DataFrame:
             "not part of this study",
             "outside",
             True,
-            82,
-            16,
+            81,
+            18,
             "cohort",
         ),
         (
@@ -264,13 +264,17 @@ def flow_chart(
         width, height = 620, 330
         x_scale = alt.Scale(domain=[0, 100])
         y_scale = alt.Scale(domain=[100, 0])
-        text_x, text_y, text_align, text_baseline = "x", "y", "center", "middle"
+        text_x, text_y, text_align, text_baseline = "x", "text_y", "center", "top"
         connectors = _connectors(boxes)
+        # Vega does not centre multi-line text on its baseline: start it half the block
+        # (lines 16 px apart, 12 px letters) above the box centre, in % of the height.
+        block = (boxes["text"].str.count("\n") * _TREE_LINE + 12) * 100 / height
         frame = boxes.assign(
             x1=boxes["x"] - boxes["half_width"],
             x2=boxes["x"] + boxes["half_width"],
             y1=boxes["y"] - _BOX_HALF_HEIGHT,
             y2=boxes["y"] + _BOX_HALF_HEIGHT,
+            text_y=boxes["y"] - block / 2,
         )
         stage_rows = None
     frame["basis"] = frame["derived"].map({True: "derived from reported counts", False: "reported"})
