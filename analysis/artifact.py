@@ -40,7 +40,12 @@ class Table:
 
 @dataclass(frozen=True)
 class ChartArtifact:
-    """A chart with what a reader needs beside it: caption, text alternative, data, source."""
+    """A chart with what a reader needs beside it: caption, text alternative, data, source.
+
+    ``chart`` is drawn for a wide column; ``narrow``, the same chart laid out for a phone's
+    column (see :class:`analysis.render.theme.Layout`), is shown instead where the column is
+    narrower. Without it the wide chart is shown everywhere, scaled down.
+    """
 
     name: str
     caption: str
@@ -49,6 +54,7 @@ class ChartArtifact:
     data: pd.DataFrame
     fields: dict[str, str]
     source: str
+    narrow: alt.TopLevelMixin | None = None
     file_prefix: str = ""  # e.g. "reconstructed-": starts the downloaded files' names
 
     @property

@@ -121,12 +121,16 @@ def test_every_chart_is_an_svg_with_javascript_disabled(
     counted = 0
     for path in _chart_pages(folder):
         page.goto(url + path)
-        for svg in page.locator("figure.study-chart .study-chart__svg > svg").all():
-            svg.scroll_into_view_if_needed()
-            box = svg.bounding_box()
-            if box is None:  # inside a collapsed block or an inactive tab: present, not shown
-                assert svg.get_attribute("role") == "img"
+        for figure in page.locator("figure.study-chart").all():
+            drawings = figure.locator(".study-chart__svg > svg")  # the wide and narrow layouts
+            assert all(svg.get_attribute("role") == "img" for svg in drawings.all())
+            shown = figure.locator(".study-chart__svg > svg:visible")
+            if shown.count() == 0:  # inside a collapsed block or an inactive tab: not shown
                 continue
+            assert shown.count() == 1  # one layout at a time
+            shown.scroll_into_view_if_needed()
+            box = shown.bounding_box()
+            assert box is not None
             assert box["width"] > 200
             assert box["height"] > 50
             counted += 1
@@ -266,7 +270,7 @@ def test_a_chart_that_cannot_become_interactive_keeps_its_svg_and_says_why_once(
     _touch(page)
     page.locator("#chart-proportions").scroll_into_view_if_needed()
     _wait_state(page, "#chart-proportions", "static")
-    assert page.locator("#chart-proportions .study-chart__svg > svg").is_visible()
+    assert page.locator("#chart-proportions .study-chart__svg > svg:visible").count() == 1
     messages = [m for m in record.console if "study-charts" in m]
     assert len(messages) == 1
     assert "chart 'proportions' stays a static image: its spec answered HTTP 404" in messages[0]

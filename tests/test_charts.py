@@ -9,9 +9,12 @@ import pandas as pd
 import pytest
 
 from analysis.errors import ChartError
+from analysis.mkdocs_side.bundle import ROOT_TOKEN
 from analysis.registry import build_artifacts
-from analysis.render.blocks import svg_for
-from analysis.render.theme import PALETTE, config
+from analysis.render import draw
+from analysis.render.blocks import chart_html, inline_svg, svg_for, vegalite_version
+from analysis.render.theme import LAYOUTS, PALETTE, WIDE, Layout, config
+from tests.conftest import PROJECT
 
 
 @pytest.fixture(scope="module")
@@ -153,3 +156,54 @@ def test_an_invalid_spec_fails_naming_the_chart(artifacts) -> None:
 def test_chart_data_downloads_round_trip_as_json(artifacts) -> None:
     spec = json.loads(artifacts.charts["proportions"].chart.to_json())
     assert spec["description"] == artifacts.charts["proportions"].description
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("layout", LAYOUTS, ids=lambda layout: layout.name)
+def test_every_chart_is_drawn_no_wider_than_its_layout_with_text_of_at_least_12_px(
+    artifacts, layout: Layout
+) -> None:
+    """Shown in a column at least ``layout.width`` wide, a chart is never scaled down, so its
+    text keeps the size it is drawn at (the page switches layout below WIDE.width)."""
+    version = vegalite_version()
+    for chart in artifacts.charts.values():
+        drawing = chart.chart if layout == WIDE else chart.narrow
+        assert drawing is not None, f"chart '{chart.name}' has no {layout.name} layout"
+        svg = draw.svg(drawing.to_dict(), version)
+        width = float(re.search(r'<svg[^>]*\swidth="([\d.]+)"', svg).group(1))
+        assert width <= layout.width, (chart.name, width)
+        sizes = [float(s) for s in re.findall(r'font-size="([\d.]+)px"', svg)]
+        assert min(sizes) >= 12, (chart.name, min(sizes))
+
+
+def test_the_stylesheet_switches_to_the_narrow_layout_below_the_wide_width() -> None:
+    css = (PROJECT / "docs" / "stylesheets" / "study.css").read_text(encoding="utf-8")
+    queries = re.findall(r"@container \(max-width: ([\d.]+)px\)", css)
+    assert queries == [f"{WIDE.width - 0.02:.2f}"]
+
+
+@pytest.mark.slow
+def test_the_inline_svg_keeps_every_mark_and_text_and_only_its_root_is_labelled(
+    artifacts,
+) -> None:
+    svg = svg_for(artifacts.charts["survival_km"])
+    inline = inline_svg(svg)
+    assert len(inline) < 0.7 * len(svg)
+    for element in ("<text", "<path", "<line", "clip-path="):
+        assert inline.count(element) == svg.count(element), element
+    assert re.findall(r">([^<]+)</(?:text|tspan)>", inline) == re.findall(
+        r">([^<]+)</(?:text|tspan)>", svg
+    )
+    assert inline.startswith('<svg role="img" aria-label="Kaplan')
+    assert "role=" not in inline[inline.index(">") :]
+    assert "font-family" not in inline[inline.index(">") :]
+
+
+def test_a_chart_page_carries_both_layouts_and_both_compiled_specs(artifacts) -> None:
+    chart = artifacts.charts["os_5y"]
+    wide, narrow = (f'<svg role="img" width="1"><text>{n}</text></svg>' for n in "wn")
+    html = chart_html(chart, wide, narrow)
+    assert '<svg data-layout="wide" role="img" width="1"><text>w' in html
+    assert '<svg data-layout="narrow" role="img" width="1"><text>n' in html
+    assert f'data-spec="{ROOT_TOKEN}downloads/charts/os_5y.vg.json"' in html
+    assert f'data-spec-narrow="{ROOT_TOKEN}downloads/charts/os_5y.narrow.vg.json"' in html

@@ -99,7 +99,12 @@ def test_tables_are_real_html_tables_with_caption_and_source(built_site: Path) -
 
 def test_charts_are_inline_svg_with_a_text_alternative_and_csv_download(built_site: Path) -> None:
     html = (built_site / "design/index.html").read_text(encoding="utf-8")
-    assert '<svg role="img" aria-label="Patient flow. Of 80 infants' in html
+    for layout in ("wide", "narrow"):  # the stylesheet shows the one that fits the column
+        label = f'<svg data-layout="{layout}" role="img" aria-label="Patient flow. Of 80 infants'
+        assert label in html
+    for spec in re.findall(r'data-spec(?:-narrow)?="([^"]+)"', html):
+        assert (built_site / "design" / spec).resolve().is_file(), spec
+    assert 'data-spec-narrow="../downloads/charts/patient_flow.narrow.vg.json"' in html
     assert 'href="../downloads/charts/patient_flow.csv"' in html
     csv = (built_site / "downloads/charts/patient_flow.csv").read_text(encoding="utf-8")
     assert csv.splitlines()[0] == "box,level,stage,count,label,detail,derived"

@@ -6,6 +6,7 @@ import math
 from collections.abc import Callable
 
 from ..artifact import ChartArtifact, Table
+from ..render.theme import NARROW
 from .charts import comparison_frame, survival_comparison_chart
 from .rows import CONTEXT_SOURCE, context_values, survival_comparison_rows
 from .schema import Comparators
@@ -65,6 +66,7 @@ def comparator_chart(data: Comparators) -> ChartArtifact:
         rows,
         fields,
         CONTEXT_SOURCE + "; intervals from an SE computed by this site (log–log).",
+        narrow=survival_comparison_chart(frame, description=description, layout=NARROW),
     )
 
 

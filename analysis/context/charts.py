@@ -56,11 +56,15 @@ def comparison_frame(rows: pd.DataFrame) -> pd.DataFrame:
     return frame.sort_values(["panel_order", "this_study"], ascending=[True, False], kind="stable")
 
 
-def survival_comparison_chart(frame: pd.DataFrame, *, description: str) -> alt.FacetChart:
+def survival_comparison_chart(
+    frame: pd.DataFrame, *, description: str, layout: theme.Layout = theme.WIDE
+) -> alt.FacetChart:
     """Estimates with their 95% intervals where one exists, one panel per endpoint and time.
 
     ``frame`` comes from :func:`comparison_frame`. Nothing is pooled or averaged: every mark is
     one estimate as one source reports it. Estimates without an SE or CI have no interval line.
+    The wide layout names each cohort beside its row; the narrow one writes the name and the
+    value above the row, so the plot can take the whole width.
     """
     columns = [
         "panel",
@@ -84,6 +88,9 @@ def survival_comparison_chart(frame: pd.DataFrame, *, description: str) -> alt.F
         {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in row.items()}
         for row in frame[columns].to_dict(orient="records")
     ]
+    narrow = layout == theme.NARROW
+    for record in records:
+        record["heading"] = [record["label"], record["annotation"]]
     data = alt.Data(values=records)
     x_scale = alt.Scale(domain=[0, 100])
     tooltip = [
@@ -95,13 +102,24 @@ def survival_comparison_chart(frame: pd.DataFrame, *, description: str) -> alt.F
         alt.Tooltip("origin:N", title="Time origin"),
         alt.Tooltip("n:Q", title="Patients"),
     ]
-    y = alt.Y("label:N", title=None, sort=None, axis=alt.Axis(labelLimit=300))
+    y = alt.Y(
+        "label:N",
+        title=None,
+        sort=None,
+        axis=None if narrow else alt.Axis(labelLimit=300),
+        bandPosition=0.79 if narrow else 0.5,
+    )
     base = alt.Chart().encode(y=y, tooltip=tooltip)
     ci = (
         base.transform_filter("isValid(datum.lower)")
         .mark_rule(strokeWidth=2.5)
         .encode(
-            x=alt.X("lower:Q", scale=x_scale, title="Survival (%) at the panel's time point"),
+            x=alt.X(
+                "lower:Q",
+                scale=x_scale,
+                title=theme.wrap("Survival (%) at the panel's time point", layout, chars=30),
+                axis=alt.Axis(values=list(range(0, 101, 20 if narrow else 10))),
+            ),
             x2="upper:Q",
             color=alt.Color("colour:N", scale=None),
         )
@@ -110,10 +128,19 @@ def survival_comparison_chart(frame: pd.DataFrame, *, description: str) -> alt.F
         x=alt.X("percent:Q", scale=x_scale),
         color=alt.Color("colour:N", scale=None),
     )
-    text = base.mark_text(align="left", dx=8, dy=-11).encode(
-        x=alt.X("percent:Q", scale=x_scale), text="annotation:N"
+    if narrow:  # name and value written from the top of the row down, the interval under them
+        text = base.mark_text(align="left", baseline="top", dy=2, lineHeight=16).encode(
+            x=alt.datum(0),
+            y=alt.Y("label:N", title=None, sort=None, axis=None, bandPosition=0),
+            text="heading:N",
+        )
+    else:
+        text = base.mark_text(align="left", dx=8, dy=-11).encode(
+            x=alt.X("percent:Q", scale=x_scale), text="annotation:N"
+        )
+    layered = alt.layer(ci, point, text, data=data).properties(
+        width=300 if narrow else 330, height=alt.Step(56 if narrow else 40)
     )
-    layered = alt.layer(ci, point, text, data=data).properties(width=520, height=alt.Step(40))
     return (
         layered.facet(
             row=alt.Row(
@@ -136,6 +163,7 @@ def survival_comparison_chart(frame: pd.DataFrame, *, description: str) -> alt.F
         # Room on the left: browsers may draw the labels in a wider font than the renderer
         # measured them with.
         .properties(
-            description=description, padding={"left": 40, "top": 5, "right": 5, "bottom": 5}
+            description=description,
+            padding={"left": 5 if narrow else 40, "top": 5, "right": 5, "bottom": 5},
         )
     )

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from ..artifact import ChartArtifact, Table
-from ..render.theme import PALETTE, semantic_colour
+from ..render.theme import NARROW, PALETTE, semantic_colour
 from ..study.tables import SOURCE_ABSTRACT
 from .analysis import PatientAnalysis
 from .charts import bands_chart, km_chart
@@ -408,7 +408,16 @@ def _km_os_chart(a: PatientAnalysis) -> ChartArtifact:
             "censored": "1 if someone was censored at this time",
         },
         _source(a),
-        _prefix(a),
+        file_prefix=_prefix(a),
+        narrow=km_chart(
+            km,
+            a.at_risk,
+            colours={"all patients": semantic_colour("estimate")},
+            title="Overall survival",
+            label=a.label,
+            description=description,
+            layout=NARROW,
+        ),
     )
 
 
@@ -507,7 +516,14 @@ def _envelope_chart(a: PatientAnalysis) -> ChartArtifact:
             "upper": "highest allowed survival, 95th percentile, or the median line",
         },
         _source(a),
-        _prefix(a),
+        file_prefix=_prefix(a),
+        narrow=bands_chart(
+            bands.drop(columns=["assumption"]),
+            colours=colours,
+            label=a.label,
+            description=description,
+            layout=NARROW,
+        ),
     )
 
 
@@ -555,7 +571,17 @@ def _groups_chart(a: PatientAnalysis) -> ChartArtifact:
             "censored": "1 if censored at this time",
         },
         _source(a),
-        _prefix(a),
+        file_prefix=_prefix(a),
+        narrow=km_chart(
+            a.km_groups,
+            a.at_risk_groups,
+            colours=colours,
+            band=False,
+            title=f"By remission after salvage (log-rank P = {a.logrank_p:.3f})",
+            label=a.label,
+            description=description,
+            layout=NARROW,
+        ),
     )
 
 

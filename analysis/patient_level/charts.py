@@ -9,18 +9,26 @@ from ..render import theme
 
 __all__ = ["bands_chart", "envelope_chart", "km_chart"]
 
-_WIDTH = 600
-
-
+# Plot width (px) and months between ticks, per layout; the y axis and padding take ~70 px.
+_WIDTH = {"wide": 520, "narrow": 245}
+_TICK_MONTHS = {"wide": 12, "narrow": 24}
 _X_TITLE = "Months from the start of second-line treatment"
 
 
-def _x(end: float, *, axis: bool = True, title: str = _X_TITLE) -> alt.X:
-    ticks = list(range(0, int(end) + 1, 12))
+def _x(end: float, layout: theme.Layout, *, axis: bool = True, title: str = _X_TITLE) -> alt.X:
+    ticks = list(range(0, int(end) + 1, _TICK_MONTHS[layout.name]))
     return alt.X(
         "months:Q",
         scale=alt.Scale(domain=[0, end], nice=False),
-        axis=alt.Axis(values=ticks, title=title) if axis else None,
+        axis=alt.Axis(values=ticks, title=theme.wrap(title, layout, chars=30)) if axis else None,
+    )
+
+
+def _title(title: str, label: str, layout: theme.Layout) -> alt.TitleParams:
+    return alt.TitleParams(
+        theme.wrap(title, layout, chars=32),
+        subtitle=theme.wrap(label, layout, chars=38),
+        subtitleFontStyle="italic",
     )
 
 
@@ -41,13 +49,17 @@ def km_chart(
     description: str,
     band: bool = True,
     x_title: str = _X_TITLE,
+    layout: theme.Layout = theme.WIDE,
 ) -> alt.VConcatChart:
     """Kaplan–Meier step curves (one per ``group``) with censoring ticks, optional 95% band,
-    and a number-at-risk row under the time axis.
+    and a number-at-risk table under the time axis.
 
     ``curves``: ``group``, ``months``, ``survival``, ``lower``, ``upper``, ``censored``;
     ``at_risk``: ``group``, ``months``, ``at_risk``. ``label`` (the data source) is shown as
-    the subtitle.
+    the subtitle. In the number-at-risk table each group's name is a line of its own above its
+    numbers, inside the drawing: a name beside the numbers, outside the plot, was clipped
+    where the browser's font is wider than the one the SVG was laid out with. The narrow
+    layout numbers every 24 months instead of 12.
     """
     end = float(at_risk["months"].max())
     groups = list(colours)
@@ -63,7 +75,8 @@ def km_chart(
         alt.Tooltip("months:Q", title="Months"),
         alt.Tooltip("survival:Q", title="Survival", format=".1%"),
     ]
-    base = alt.Chart(curves).encode(x=_x(end, title=x_title), color=colour)
+    width = _WIDTH[layout.name]
+    base = alt.Chart(curves).encode(x=_x(end, layout, title=x_title), color=colour)
     layers = []
     if band:
         layers.append(
@@ -82,38 +95,58 @@ def km_chart(
         .encode(y=_Y, tooltip=tooltip)
     )
     plot = alt.layer(*layers).properties(
-        width=_WIDTH,
-        height=300,
-        title=alt.TitleParams(title, subtitle=label, subtitleFontStyle="italic"),
+        width=width, height=300 if layout == theme.WIDE else 240, title=_title(title, label, layout)
     )
-    risk = (
-        alt.Chart(at_risk)
-        .mark_text(fontSize=11)
-        .encode(
-            x=_x(end, axis=False),
-            y=alt.Y(
-                "group:N",
-                sort=groups,
-                title=None,
-                axis=alt.Axis(domain=False, ticks=False, labelLimit=120, offset=14),
-            ),
-            text="at_risk:Q",
-            color=colour.legend(None),
-        )
-        .properties(
-            width=_WIDTH,
-            height=18 * len(groups),
-            title=alt.TitleParams("Number at risk", fontSize=12, fontWeight="normal"),
-        )
+    step = _TICK_MONTHS[layout.name]
+    shown = at_risk[at_risk["months"] % step == 0]
+    order = {g: i for i, g in enumerate(groups)}
+    table = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "group": groups,
+                    "months": 0.0,
+                    "text": groups,
+                    "row": [2 * i for i in range(len(groups))],
+                }
+            ).assign(kind="name"),
+            shown.assign(
+                text=shown["at_risk"].astype(str),
+                row=[2 * order[g] + 1 for g in shown["group"]],
+                kind="number",
+            )[["group", "months", "text", "row", "kind"]],
+        ],
+        ignore_index=True,
+    )
+    rows = alt.Y("row:O", axis=None)
+    risk_base = alt.Chart(table).encode(
+        x=_x(end, layout, axis=False), y=rows, text="text:N", color=colour.legend(None)
+    )
+    risk = alt.layer(
+        risk_base.transform_filter("datum.kind == 'name'").mark_text(
+            fontSize=12, align="left", dx=-8
+        ),
+        risk_base.transform_filter("datum.kind == 'number'").mark_text(fontSize=12),
+    ).properties(
+        width=width,
+        height=17 * 2 * len(groups),
+        title=alt.TitleParams("Number at risk", fontSize=12, fontWeight="bold"),
     )
     return alt.vconcat(plot, risk, spacing=6).properties(description=description)
 
 
-def envelope_chart(envelope: pd.DataFrame, *, label: str, description: str) -> alt.LayerChart:
+def envelope_chart(
+    envelope: pd.DataFrame,
+    *,
+    label: str,
+    description: str,
+    layout: theme.Layout = theme.WIDE,
+) -> alt.LayerChart:
     """The 5th–95th percentile band of all cohorts' curves, their median, and the
     representative cohort's curve.
 
-    ``envelope``: ``months``, ``lower``, ``median``, ``upper``, ``representative``.
+    ``envelope``: ``months``, ``lower``, ``median``, ``upper``, ``representative``. On the
+    narrow layout the legend goes under the plot, where it hides no curve.
     """
     end = float(envelope["months"].max())
     long = envelope.melt(
@@ -132,7 +165,9 @@ def envelope_chart(envelope: pd.DataFrame, *, label: str, description: str) -> a
         scale=alt.Scale(
             domain=domain, range=[theme.semantic_colour("cohort"), theme.semantic_colour("unknown")]
         ),
-        legend=alt.Legend(orient="top-right", labelLimit=300),
+        legend=alt.Legend(orient="top-right", labelLimit=300)
+        if layout == theme.WIDE
+        else alt.Legend(orient="bottom", direction="vertical", labelLimit=300),
     )
     band = (
         alt.Chart(envelope)
@@ -140,7 +175,7 @@ def envelope_chart(envelope: pd.DataFrame, *, label: str, description: str) -> a
             interpolate="step-after", opacity=0.25, color=theme.semantic_colour("cohort"), clip=True
         )
         .encode(
-            x=_x(end),
+            x=_x(end, layout),
             y=alt.Y("lower:Q", scale=alt.Scale(domain=[0, 1])),
             y2="upper:Q",
             tooltip=[
@@ -154,7 +189,7 @@ def envelope_chart(envelope: pd.DataFrame, *, label: str, description: str) -> a
         alt.Chart(long)
         .mark_line(interpolate="step-after", strokeWidth=2, clip=True)
         .encode(
-            x=_x(end),
+            x=_x(end, layout),
             y=_Y,
             color=colour,
             strokeDash=alt.StrokeDash(
@@ -166,19 +201,20 @@ def envelope_chart(envelope: pd.DataFrame, *, label: str, description: str) -> a
         )
     )
     return alt.layer(band, lines).properties(
-        width=_WIDTH,
-        height=300,
+        width=_WIDTH[layout.name],
+        height=300 if layout == theme.WIDE else 240,
         description=description,
-        title=alt.TitleParams(
-            "Band: 5th–95th percentile of all accepted cohorts",
-            subtitle=label,
-            subtitleFontStyle="italic",
-        ),
+        title=_title("Band: 5th–95th percentile of all accepted cohorts", label, layout),
     )
 
 
 def bands_chart(
-    bands: pd.DataFrame, *, colours: dict[str, str], label: str, description: str
+    bands: pd.DataFrame,
+    *,
+    colours: dict[str, str],
+    label: str,
+    description: str,
+    layout: theme.Layout = theme.WIDE,
 ) -> alt.LayerChart:
     """Survival bands over time, one colour per ``group`` (legend in ``colours`` order): rows of
     ``kind`` "allowed" or "scenario" are shaded from ``lower`` to ``upper``; rows of ``kind``
@@ -193,7 +229,9 @@ def bands_chart(
         title=None,
         sort=domain,
         scale=alt.Scale(domain=domain, range=[colours[b] for b in domain]),
-        legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=560),
+        legend=alt.Legend(
+            orient="bottom", direction="vertical", labelLimit=_WIDTH[layout.name] + 40
+        ),
     )
     tooltip = [
         alt.Tooltip("group:N", title="Band"),
@@ -207,7 +245,7 @@ def bands_chart(
         .transform_filter("datum.kind != 'median'")
         .mark_area(interpolate="step-after", opacity=0.25, clip=True)
         .encode(
-            x=_x(end),
+            x=_x(end, layout),
             y=alt.Y("lower:Q", scale=alt.Scale(domain=[0, 1]), axis=axis),
             y2="upper:Q",
             color=colour,
@@ -218,15 +256,15 @@ def bands_chart(
         alt.Chart(bands)
         .transform_filter("datum.kind == 'median'")
         .mark_line(interpolate="step-after", strokeWidth=2, clip=True)
-        .encode(x=_x(end), y=alt.Y("lower:Q", scale=alt.Scale(domain=[0, 1])), color=colour)
+        .encode(x=_x(end, layout), y=alt.Y("lower:Q", scale=alt.Scale(domain=[0, 1])), color=colour)
     )
     return alt.layer(areas, lines).properties(
-        width=_WIDTH,
-        height=320,
+        width=_WIDTH[layout.name],
+        height=320 if layout == theme.WIDE else 260,
         description=description,
-        title=alt.TitleParams(
+        title=_title(
             "Outer band: allowed by the published numbers; inner bands: added by an assumption",
-            subtitle=label,
-            subtitleFontStyle="italic",
+            label,
+            layout,
         ),
     )

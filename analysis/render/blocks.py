@@ -9,6 +9,8 @@ import math
 import re
 from collections.abc import Callable
 from concurrent.futures import Future
+from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
@@ -20,6 +22,9 @@ from .draw import Drawer
 
 __all__ = [
     "ChartDrawings",
+    "ChartFiles",
+    "chart_html",
+    "inline_svg",
     "render_bundle",
     "svg_for",
     "table_html",
@@ -93,11 +98,16 @@ def _check_finite(chart: ChartArtifact) -> None:
             raise ChartError(msg)
 
 
-def _spec(chart: ChartArtifact) -> dict:
+def _layouts(chart: ChartArtifact) -> dict[str, Any]:
+    """The chart's drawings by layout name: always ``wide``, and ``narrow`` if it has one."""
+    return {"wide": chart.chart} | ({"narrow": chart.narrow} if chart.narrow is not None else {})
+
+
+def _spec(chart: ChartArtifact, drawing: Any = None) -> dict:
     from altair.utils.schemapi import SchemaValidationError
 
     try:
-        return chart.chart.to_dict(validate=True)
+        return (chart.chart if drawing is None else drawing).to_dict(validate=True)
     except SchemaValidationError as exc:
         first = str(exc).strip().splitlines()[0]
         msg = f"chart '{chart.name}': the Vega-Lite spec is invalid: {first}"
@@ -107,22 +117,53 @@ def _spec(chart: ChartArtifact) -> dict:
 _CLIP_ID = re.compile(r'(?<=id=")clip(\d+)(?=")|(?<=url\(#)clip(\d+)(?=\))')
 
 
-def _labelled(chart: ChartArtifact, svg: str) -> str:
+def _labelled(chart: ChartArtifact, svg: str, layout: str = "wide") -> str:
     """The SVG labelled for assistive technology, its clip-path ids named after the chart.
 
     vl-convert numbers clip paths with a counter that runs across every chart it draws, so
     the numbers depend on what was drawn before; renamed, they are the same in every build and
-    unique on a page that shows several charts.
+    unique on a page that shows several charts (and both layouts of one).
     """
     numbers: dict[str, int] = {}
+    prefix = f"clip-{chart.name}-" + ("" if layout == "wide" else f"{layout}-")
 
     def rename(match: re.Match[str]) -> str:
         number = match.group(1) or match.group(2)
-        return f"clip-{chart.name}-{numbers.setdefault(number, len(numbers) + 1)}"
+        return f"{prefix}{numbers.setdefault(number, len(numbers) + 1)}"
 
     svg = _CLIP_ID.sub(rename, svg)
     label = _e(chart.description)
     return svg.replace("<svg ", f'<svg role="img" aria-label="{label}" focusable="false" ', 1)
+
+
+_TAG = re.compile(r"<[^>]+>")
+# Attributes of the SVG's inner elements that a page does not need: the SVG is one labelled
+# image (role="img"), so the roles and labels vl-convert gives each mark are never read, and no
+# style or script on the site selects its classes.
+_UNUSED = re.compile(r'\s(?:role|aria-[a-z]+|class|pointer-events)="[^"]*"|\sopacity="1"(?=[\s/>])')
+_FONT_FAMILY = re.compile(r'\sfont-family="([^"]*)"')
+_NUMBER = re.compile(r"(-?\d+\.\d\d)\d+")
+_GEOMETRY = re.compile(r'(\s(?:d|transform|x|y|x1|x2|y1|y2|width|height)=")([^"]*)"')
+
+
+def inline_svg(svg: str) -> str:
+    """A labelled chart SVG made smaller for placing in a page, drawn the same.
+
+    Each chart is in a page twice (wide and narrow layout), so its bytes count twice: inner
+    roles, ARIA labels and classes go (the root keeps ``role="img"`` and its label), the font
+    family is said once on the root instead of on every text, and coordinates keep two
+    decimals (1/100 px).
+    """
+    root_end = svg.index(">") + 1
+    root, body = svg[:root_end], svg[root_end:]
+    families = set(_FONT_FAMILY.findall(body))
+    body = _TAG.sub(lambda tag: _UNUSED.sub("", tag.group(0)), body)
+    if len(families) == 1:
+        body = _FONT_FAMILY.sub("", body)
+        root = root.replace(' class="marks"', "")
+        root = root[:-1] + f' font-family="{families.pop()}">'
+    body = _GEOMETRY.sub(lambda m: m.group(1) + _NUMBER.sub(r"\1", m.group(2)) + '"', body)
+    return root + body
 
 
 def svg_for(chart: ChartArtifact) -> str:
@@ -131,13 +172,14 @@ def svg_for(chart: ChartArtifact) -> str:
     return _labelled(chart, draw.svg(_spec(chart), vegalite_version()))
 
 
-def chart_html(chart: ChartArtifact, svg: str) -> str:
-    """A chart as a ``<figure>``: build-time SVG, an empty slot for the interactive view, and a
-    caption holding the source, keyboard-reachable downloads and a collapsible text description
-    with the data table.
+def chart_html(chart: ChartArtifact, svg: str, narrow_svg: str | None = None) -> str:
+    """A chart as a ``<figure>``: build-time SVG (and its narrow layout, if any), an empty slot
+    for the interactive view, caption, keyboard-reachable downloads and a collapsible text
+    description with the data table.
 
-    ``data-spec`` tells the site's chart script where the Vega-Lite spec is; the page itself
-    carries no script.
+    ``data-spec`` (and ``data-spec-narrow``) tell the site's chart script where the compiled
+    Vega specs are; the page itself carries no script. The stylesheet shows the SVG whose
+    layout fits the figure's width (``data-layout``).
     """
     base = f"downloads/charts/{chart.file_stem}"
     links = _download_links(
@@ -149,10 +191,15 @@ def chart_html(chart: ChartArtifact, svg: str) -> str:
         ]
     )
     data_table = _html_table(chart.data)
+    pictures = inline_svg(svg)
+    narrow_attribute = ""
+    if narrow_svg is not None:
+        pictures = _tagged(pictures, "wide") + _tagged(inline_svg(narrow_svg), "narrow")
+        narrow_attribute = f' data-spec-narrow="{ROOT_TOKEN}{base}.narrow.vg.json"'
     return (
         f'<figure class="study-chart" id="chart-{_e(chart.name)}" data-chart="{_e(chart.name)}" '
-        f'data-spec="{ROOT_TOKEN}{base}.vg.json">'
-        f'<div class="study-chart__svg">{svg}</div>'
+        f'data-spec="{ROOT_TOKEN}{base}.vg.json"{narrow_attribute}>'
+        f'<div class="study-chart__svg">{pictures}</div>'
         '<div class="study-chart__view" hidden></div>'
         f"<figcaption>{_e(chart.caption)} "
         f'<span class="study-source">Source: {_e(chart.source)}</span> {links}'
@@ -162,6 +209,10 @@ def chart_html(chart: ChartArtifact, svg: str) -> str:
         f"<p>{_e(chart.description)}</p>{data_table}</details></figcaption>"
         "</figure>"
     )
+
+
+def _tagged(svg: str, layout: str) -> str:
+    return svg.replace("<svg ", f'<svg data-layout="{layout}" ', 1)
 
 
 def _csv(frame: pd.DataFrame) -> str:
@@ -221,38 +272,61 @@ def _catalogue(artifacts: Artifacts) -> tuple[Table, Table]:
 Picture = tuple[str, Callable[[], bytes]]  # a site path and how to get the file's bytes
 
 
+@dataclass(frozen=True)
+class ChartFiles:
+    """What is drawn of one chart: its validated Vega-Lite spec (wide layout), its labelled
+    SVG and compiled Vega JSON per layout (``wide``, and ``narrow`` if it has one), and how to
+    get its PNG (wide)."""
+
+    spec: dict
+    svg: dict[str, str]
+    vega: dict[str, str]
+    png: Callable[[], bytes]
+
+
 class ChartDrawings:
     """Every chart's SVG, Vega and PNG, asked of a :class:`~analysis.render.draw.Drawer` as soon as the
     chart is built (:meth:`add`), so drawing overlaps the computing of what comes after it.
 
-    SVG and Vega are needed for the pages and are drawn first; PNGs are drawn when nothing else
-    is waiting.
+    SVG and Vega (of each layout) are needed for the pages and are drawn first; PNGs are drawn
+    when nothing else is waiting.
     """
 
     def __init__(self, drawer: Drawer | None = None) -> None:
         self._drawer = drawer or Drawer(helper=False)
-        self._drawn: dict[str, tuple[dict, Future[str], Future[str], Future[bytes]]] = {}
+        self._drawn: dict[
+            str, tuple[dict, dict[str, tuple[Future[str], Future[str]]], Future[bytes]]
+        ] = {}
 
     def add(self, chart: ChartArtifact) -> None:
         import altair as alt
 
         _check_finite(chart)
-        with alt.data_transformers.disable_max_rows():
-            spec = _spec(chart)  # validated once; every file of the chart is made from it
         version = vegalite_version()
-        self._drawn[chart.name] = (
-            spec,
-            self._drawer.submit(draw.svg, spec, version),
-            self._drawer.submit(draw.vega, spec, version),
-            self._drawer.submit(draw.png, spec, version, now=False),
-        )
+        layouts: dict[str, tuple[Future[str], Future[str]]] = {}
+        specs: dict[str, dict] = {}
+        with alt.data_transformers.disable_max_rows():
+            for layout, drawing in _layouts(chart).items():
+                # validated once; every file of the layout is made from it
+                specs[layout] = spec = _spec(chart, drawing)
+                layouts[layout] = (
+                    self._drawer.submit(draw.svg, spec, version),
+                    self._drawer.submit(draw.vega, spec, version),
+                )
+        png = self._drawer.submit(draw.png, specs["wide"], version, now=False)
+        self._drawn[chart.name] = (specs["wide"], layouts, png)
 
-    def files(self, chart: ChartArtifact) -> tuple[dict, str, str, Callable[[], bytes]]:
-        """The chart's validated spec, labelled SVG, Vega JSON, and how to get its PNG."""
+    def files(self, chart: ChartArtifact) -> ChartFiles:
+        """The chart's validated spec, labelled SVGs, Vega JSON, and how to get its PNG."""
         if chart.name not in self._drawn:
             self.add(chart)
-        spec, svg, vega, png = self._drawn[chart.name]
-        return spec, _labelled(chart, svg.result()), vega.result(), png.result
+        spec, layouts, png = self._drawn[chart.name]
+        return ChartFiles(
+            spec,
+            {name: _labelled(chart, svg.result(), name) for name, (svg, _) in layouts.items()},
+            {name: vega.result() for name, (_, vega) in layouts.items()},
+            png.result,
+        )
 
 
 def render_bundle(
@@ -278,15 +352,20 @@ def render_bundle(
         files[f"downloads/tables/{table.file_stem}.csv"] = _csv(table.data)
         files[f"downloads/tables/{table.file_stem}.json"] = _json(table.data)
     for chart in artifacts.charts.values():
-        spec, svg, vega, png = drawings.files(chart)
-        blocks[f"chart:{chart.name}"] = chart_html(chart, svg)
+        drawn = drawings.files(chart)
+        blocks[f"chart:{chart.name}"] = chart_html(
+            chart, drawn.svg["wide"], drawn.svg.get("narrow")
+        )
         base = f"downloads/charts/{chart.file_stem}"
         files[f"{base}.csv"] = _csv(chart.data)
-        files[f"{base}.svg"] = svg
-        files[f"{base}.vl.json"] = json.dumps(spec, indent=1, sort_keys=True, ensure_ascii=False)
+        files[f"{base}.svg"] = drawn.svg["wide"]
+        files[f"{base}.vl.json"] = json.dumps(
+            drawn.spec, indent=1, sort_keys=True, ensure_ascii=False
+        )
         files[f"{base}.vl.json"] += "\n"
-        files[f"{base}.vg.json"] = vega
-        pictures.append((f"{base}.png", png))
+        for layout, vega in drawn.vega.items():
+            files[f"{base}.vg.json" if layout == "wide" else f"{base}.{layout}.vg.json"] = vega
+        pictures.append((f"{base}.png", drawn.png))
     bundle = Bundle(
         blocks=blocks,
         values=dict(artifacts.values),

@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
+import textwrap
+from dataclasses import dataclass
 from typing import Any
 
 import altair as alt
 
-__all__ = ["FONT", "PALETTE", "THEME_NAME", "config", "semantic_colour"]
+__all__ = [
+    "FONT",
+    "LAYOUTS",
+    "NARROW",
+    "PALETTE",
+    "THEME_NAME",
+    "WIDE",
+    "Layout",
+    "config",
+    "semantic_colour",
+    "wrap",
+]
 
 THEME_NAME = "study"
 
@@ -31,6 +44,40 @@ _SEMANTIC = {
     "outside": PALETTE["sky_blue"],
     "estimate": PALETTE["blue"],
 }
+
+
+@dataclass(frozen=True)
+class Layout:
+    """How much room a chart is drawn for.
+
+    Every chart is drawn once per layout at build time; the page shows the one that fits the
+    chart's column (a container query in ``docs/stylesheets/study.css`` switches below
+    ``WIDE.width``). ``width`` is the most CSS px the whole drawing may take, so that a chart
+    shown in a column at least that wide is never scaled down and its text keeps its size.
+    """
+
+    name: str
+    width: int
+
+
+# Wide: a desktop or tablet column (Material's content column is 662-757 px from 768 px
+# windows up). Narrow: a phone's column (358 px at a 390 px window, 332 px in a collapsed block).
+WIDE = Layout("wide", 640)
+NARROW = Layout("narrow", 330)
+LAYOUTS = (WIDE, NARROW)
+
+
+def wrap(text: str, layout: Layout, *, chars: int, lines: int | None = None) -> str | list[str]:
+    """``text`` as is on the wide layout; on the narrow one, lines of at most ``chars``
+    characters (a list, which Vega draws as one line each), padded with empty lines to
+    ``lines`` if given (so that what is drawn under it can sit at a fixed offset)."""
+    if layout != NARROW:
+        return text
+    wrapped = textwrap.wrap(text, chars, break_on_hyphens=False) or [""]
+    if lines is not None:
+        wrapped += [""] * (lines - len(wrapped))
+    return wrapped if len(wrapped) > 1 else wrapped[0]
+
 
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif"
 

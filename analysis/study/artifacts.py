@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pandas as pd
 
 from ..artifact import ChartArtifact, Table
-from ..render.theme import semantic_colour
+from ..render.theme import NARROW, semantic_colour
 from . import charts
 from .results import StudyResults
 from .schema import ProportionFigure, SurvivalFigure
@@ -57,6 +57,7 @@ def flow_chart(results: StudyResults) -> ChartArtifact:
             "derived": "true if the count is arithmetic on reported counts",
         },
         SOURCE_ABSTRACT,
+        narrow=charts.flow_chart(boxes, description=description, layout=NARROW),
     )
 
 
@@ -99,6 +100,9 @@ def proportions_chart(results: StudyResults) -> ChartArtifact:
             "method": "interval method",
         },
         f"Counts: {SOURCE_ABSTRACT}. Intervals computed by this site.",
+        narrow=charts.interval_chart(
+            frame, title="", description=description, x_title="Percent of patients", layout=NARROW
+        ),
     )
 
 
@@ -146,6 +150,9 @@ def survival_chart(results: StudyResults) -> ChartArtifact:
             "method": "'log-log', 'log' or 'plain'",
         },
         f"Estimate and SE: {SOURCE_ABSTRACT}. Intervals computed by this site.",
+        narrow=charts.interval_chart(
+            frame, title="", description=description, x_title="Overall survival (%)", layout=NARROW
+        ),
     )
 
 

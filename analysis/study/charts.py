@@ -57,8 +57,8 @@ def flow_boxes(flow: Flow) -> pd.DataFrame:
             "not part of this study",
             "outside",
             True,
-            82,
-            16,
+            81,
+            18,
             "cohort",
         ),
         (
@@ -70,8 +70,8 @@ def flow_boxes(flow: Flow) -> pd.DataFrame:
             f"of {flow.salvage_evaluated} evaluated",
             "favourable",
             False,
-            12,
-            11,
+            13,
+            12.5,
             "relapsed_or_refractory",
         ),
         (
@@ -83,8 +83,8 @@ def flow_boxes(flow: Flow) -> pd.DataFrame:
             f"of {flow.salvage_evaluated} evaluated",
             "unfavourable",
             True,
-            36,
-            11,
+            40,
+            12.5,
             "relapsed_or_refractory",
         ),
         (
@@ -96,8 +96,8 @@ def flow_boxes(flow: Flow) -> pd.DataFrame:
             "unexplained in the abstract",
             "unknown",
             True,
-            61,
-            12,
+            70,
+            15,
             "relapsed_or_refractory",
         ),
         (
@@ -162,19 +162,86 @@ def _connectors(boxes: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(lines)
 
 
-def flow_chart(boxes: pd.DataFrame, *, description: str) -> alt.LayerChart:
+_TREE_INDENT = 14  # px per level on the narrow layout
+_TREE_LINE = 16
+
+
+def _tree(boxes: pd.DataFrame, width: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The flow as an indented tree for the narrow layout: one full-width row per box.
+
+    A box hangs from its parent; boxes whose ``parent`` is ``"*"`` (every box of the level
+    above) hang from that level's own parent, which they partition a second way. Where a box
+    has children from more than one stage, each stage gets a heading row they hang from.
+    Leaves come before subtrees, so a short branch is not drawn past a long one.
+    Returns the rows (``x1``, ``x2``, ``y1``, ``y2`` in px from the top left, and ``kind``:
+    ``box`` or ``stage``) and the connector lines.
+    """
+    records = boxes.to_dict(orient="records")
+    parent_of: dict[str, str] = {}
+    for r in records:
+        parent = r["parent"]
+        if parent == "*":
+            above = {b["parent"] for b in records if b["level"] == r["level"] - 1}
+            (parent,) = above  # the level above hangs from one box
+        if parent is not None:
+            parent_of[r["box"]] = parent
+    children: dict[str, list[dict]] = {}
+    for r in records:
+        if r["box"] in parent_of:
+            children.setdefault(parent_of[r["box"]], []).append(r)
+
+    def sub_rows(parent: str) -> list[dict]:
+        kids = children.get(parent, [])
+        stages = list(dict.fromkeys(k["stage"] for k in kids))
+        if len(stages) > 1:
+            return [
+                {
+                    "kind": "stage",
+                    "box": f"{parent}/{stage}",
+                    "text": stage,
+                    "stage": stage,
+                    "kids": [k for k in kids if k["stage"] == stage],
+                }
+                for stage in stages
+            ]
+        leaves = [k for k in kids if k["box"] not in children]
+        return [{"kind": "box", **k} for k in leaves + [k for k in kids if k not in leaves]]
+
+    rows: list[dict] = []
+    lines: list[dict[str, float]] = []
+    y = 0.0
+
+    def place(row: dict, depth: int, parent: dict | None) -> None:
+        nonlocal y
+        n_lines = 1 if row["kind"] == "stage" else str(row["text"]).count("\n") + 1
+        height = n_lines * _TREE_LINE + (4 if row["kind"] == "stage" else 10)
+        placed = {**row, "x1": depth * _TREE_INDENT, "x2": width, "y1": y, "y2": y + height}
+        placed["y"] = y + height / 2
+        rows.append(placed)
+        y += height + 6
+        if parent is not None:
+            trunk = parent["x1"] + _TREE_INDENT / 2
+            lines.append({"x": trunk, "y": parent["y2"], "x2": trunk, "y2": placed["y"]})
+            lines.append({"x": trunk, "y": placed["y"], "x2": placed["x1"], "y2": placed["y"]})
+        kids = row.pop("kids", None)
+        subs = [{"kind": "box", **k} for k in kids] if kids is not None else sub_rows(row["box"])
+        for sub in subs:
+            place(sub, depth + 1, placed)
+
+    for root in (r for r in records if r["box"] not in parent_of):
+        place({"kind": "box", **root}, 0, None)
+    return pd.DataFrame(rows), pd.DataFrame(lines)
+
+
+def flow_chart(
+    boxes: pd.DataFrame, *, description: str, layout: theme.Layout = theme.WIDE
+) -> alt.LayerChart:
     """CONSORT-style diagram of the patient flow from :func:`flow_boxes`.
 
-    Boxes whose count is derived (not printed in the abstract) have a dashed border.
+    Boxes whose count is derived (not printed in the abstract) have a dashed border. The wide
+    layout places the boxes as :func:`flow_boxes` says; the narrow one draws the same boxes as
+    an indented tree (:func:`_tree`), one full-width row each, so their text keeps its size.
     """
-    x_scale = alt.Scale(domain=[0, 100])
-    y_scale = alt.Scale(domain=[100, 0])
-    frame = boxes.assign(
-        x1=boxes["x"] - boxes["half_width"],
-        x2=boxes["x"] + boxes["half_width"],
-        y1=boxes["y"] - _BOX_HALF_HEIGHT,
-        y2=boxes["y"] + _BOX_HALF_HEIGHT,
-    )
     tooltip = [
         alt.Tooltip("stage:N", title="Stage"),
         alt.Tooltip("count:Q", title="Patients"),
@@ -182,7 +249,36 @@ def flow_chart(boxes: pd.DataFrame, *, description: str) -> alt.LayerChart:
         alt.Tooltip("detail:N", title="Detail"),
         alt.Tooltip("basis:N", title="Count"),
     ]
+    if layout == theme.NARROW:
+        width = layout.width - 20
+        rows, connectors = _tree(boxes, width)
+        height = float(rows["y2"].max())
+        x_scale = alt.Scale(domain=[0, width], nice=False)
+        y_scale = alt.Scale(domain=[height, 0], nice=False)
+        text_x, text_y, text_align, text_baseline = "text_x", "text_y", "left", "top"
+        # Vega does not centre multi-line text on its baseline: write it from the top down.
+        frame = rows.assign(text_x=rows["x1"] + 8, text_y=rows["y1"] + 7)
+        stage_rows = frame[frame["kind"] == "stage"]
+        frame = frame[frame["kind"] == "box"].copy()
+    else:
+        width, height = 620, 330
+        x_scale = alt.Scale(domain=[0, 100])
+        y_scale = alt.Scale(domain=[100, 0])
+        text_x, text_y, text_align, text_baseline = "x", "text_y", "center", "top"
+        connectors = _connectors(boxes)
+        # Vega does not centre multi-line text on its baseline: start it half the block
+        # (lines 16 px apart, 12 px letters) above the box centre, in % of the height.
+        block = (boxes["text"].str.count("\n") * _TREE_LINE + 12) * 100 / height
+        frame = boxes.assign(
+            x1=boxes["x"] - boxes["half_width"],
+            x2=boxes["x"] + boxes["half_width"],
+            y1=boxes["y"] - _BOX_HALF_HEIGHT,
+            y2=boxes["y"] + _BOX_HALF_HEIGHT,
+            text_y=boxes["y"] - block / 2,
+        )
+        stage_rows = None
     frame["basis"] = frame["derived"].map({True: "derived from reported counts", False: "reported"})
+    frame = frame[[c for c in frame.columns if c not in {"kids", "kind"}]]
     base = alt.Chart(frame)
     box_encoding = {
         "x": alt.X("x1:Q", scale=x_scale, axis=None),
@@ -200,14 +296,16 @@ def flow_chart(boxes: pd.DataFrame, *, description: str) -> alt.LayerChart:
         .mark_rect(**box_style, strokeDash=[5, 3])
         .encode(**box_encoding)
     )
-    labels = base.mark_text(lineBreak="\n", fontSize=12, lineHeight=16, baseline="middle").encode(
-        x=alt.X("x:Q", scale=x_scale, axis=None),
-        y=alt.Y("y:Q", scale=y_scale, axis=None),
+    labels = base.mark_text(
+        lineBreak="\n", fontSize=12, lineHeight=_TREE_LINE, baseline=text_baseline, align=text_align
+    ).encode(
+        x=alt.X(f"{text_x}:Q", scale=x_scale, axis=None),
+        y=alt.Y(f"{text_y}:Q", scale=y_scale, axis=None),
         text="text:N",
         tooltip=tooltip,
     )
     lines = (
-        alt.Chart(_connectors(boxes))
+        alt.Chart(connectors)
         .mark_rule(strokeWidth=1, opacity=0.6, color="currentColor")
         .encode(
             x=alt.X("x:Q", scale=x_scale, axis=None),
@@ -216,23 +314,43 @@ def flow_chart(boxes: pd.DataFrame, *, description: str) -> alt.LayerChart:
             y2="y2:Q",
         )
     )
-    return alt.layer(lines, reported, derived, labels).properties(
-        width=680, height=330, description=description
-    )
+    layers = [lines, reported, derived, labels]
+    if stage_rows is not None:
+        layers.append(
+            alt.Chart(stage_rows[["text", "text_x", "y"]])
+            .mark_text(fontSize=12, fontWeight="bold", baseline="middle", align="left", dx=-4)
+            .encode(
+                x=alt.X("text_x:Q", scale=x_scale, axis=None),
+                y=alt.Y("y:Q", scale=y_scale, axis=None),
+                text="text:N",
+            )
+        )
+    return alt.layer(*layers).properties(width=width, height=height, description=description)
 
 
 def interval_chart(
-    frame: pd.DataFrame, *, title: str, description: str, x_title: str
+    frame: pd.DataFrame,
+    *,
+    title: str,
+    description: str,
+    x_title: str,
+    layout: theme.Layout = theme.WIDE,
 ) -> alt.LayerChart:
     """Point estimates with 95% intervals, one row per ``label``, on a 0–100% axis.
 
     ``frame`` needs ``label``, ``percent``, ``lower``, ``upper`` (all in %), ``method``,
     ``colour`` and ``annotation`` (the text printed beside the interval); one row per interval.
     Row labels are drawn as text above each interval rather than as axis labels, so a browser
-    font wider than the one the SVG was laid out with cannot clip them.
+    font wider than the one the SVG was laid out with cannot clip them. On the narrow layout
+    the label wraps and the annotation goes under it, above the interval, instead of beside it.
     """
-    y = alt.Y("label:N", title=None, sort=None, axis=None)
+    narrow = layout == theme.NARROW
+    # Narrow: each row starts with its label (two lines) and the annotation, written from the
+    # top of the row down, and ends with the interval.
+    line = 16
+    y = alt.Y("label:N", title=None, sort=None, axis=None, bandPosition=0.8 if narrow else 0.5)
     x_scale = alt.Scale(domain=[0, 100])
+    x_axis = alt.Axis(values=list(range(0, 101, 20 if narrow else 10)))
     tooltip = [
         alt.Tooltip("label:N", title="Measure"),
         alt.Tooltip("percent:Q", title="Estimate (%)", format=".1f"),
@@ -245,11 +363,14 @@ def interval_chart(
         name="hover", on="pointerover", clear="pointerout", fields=["label"]
     )
     emphasis = alt.condition(hover, alt.value(1.0), alt.value(0.35))
-    base = alt.Chart(frame).encode(y=y, tooltip=tooltip)
+    data = frame.assign(
+        heading=[theme.wrap(str(t), layout, chars=34, lines=2) for t in frame["label"]]
+    )
+    base = alt.Chart(data).encode(y=y, tooltip=tooltip)
     ci = (
         base.mark_rule(strokeWidth=2.5)
         .encode(
-            x=alt.X("lower:Q", scale=x_scale, title=x_title),
+            x=alt.X("lower:Q", scale=x_scale, title=x_title, axis=x_axis),
             x2="upper:Q",
             color=alt.Color("colour:N", scale=None),
             opacity=emphasis,
@@ -261,12 +382,24 @@ def interval_chart(
         color=alt.Color("colour:N", scale=None),
         opacity=emphasis,
     )
-    label = base.mark_text(align="left", baseline="bottom", dy=-9, fontWeight="bold").encode(
-        x=alt.datum(0), text="label:N"
-    )
-    value = base.mark_text(align="left", baseline="middle", dx=8).encode(
-        x=alt.X("upper:Q", scale=x_scale), text="annotation:N"
-    )
+    if narrow:
+        top = alt.Y("label:N", title=None, sort=None, axis=None, bandPosition=0)
+        label = base.mark_text(
+            align="left", baseline="top", dy=2, fontWeight="bold", lineHeight=line
+        ).encode(x=alt.datum(0), y=top, text="heading:N")
+        value = base.mark_text(align="left", baseline="top", dy=2 + 2 * line).encode(
+            x=alt.datum(0), y=top, text="annotation:N"
+        )
+    else:
+        label = base.mark_text(align="left", baseline="bottom", dy=-9, fontWeight="bold").encode(
+            x=alt.datum(0), text="heading:N"
+        )
+        value = base.mark_text(align="left", baseline="middle", dx=8).encode(
+            x=alt.X("upper:Q", scale=x_scale), text="annotation:N"
+        )
     return alt.layer(ci, point, label, value).properties(
-        width=560, height=alt.Step(58), title=title, description=description
+        width=300 if narrow else 560,
+        height=alt.Step(76 if narrow else 58),
+        title=title,
+        description=description,
     )

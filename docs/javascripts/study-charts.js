@@ -3,9 +3,10 @@
  *
  * Every chart is already on the page as a build-time SVG (instant paint, works without
  * JavaScript, prints). Once the reader has scrolled, pointed or typed, and a chart is in view,
- * this script loads the self-hosted Vega
- * runtime (once per visit), fetches the chart's Vega-Lite spec and swaps in an interactive view
- * with tooltips. If anything fails, the SVG stays and one console message says why.
+ * this script loads the self-hosted Vega runtime (once per visit), fetches the chart's spec,
+ * compiled to Vega at build time, in the layout that fits the chart's column (wide or narrow,
+ * as the CSS chooses for the SVG), and swaps in an interactive view with tooltips. If anything
+ * fails, the SVG stays and one console message says why.
  *
  * Pages carry only data attributes; this file is the only code. It runs on first load and after
  * every instant-navigation page swap (Material's document$), and never enhances a chart twice.
@@ -20,7 +21,7 @@
   var runtimePromise = null;
 
   function loadRuntime() {
-    if (window.vegaEmbed) return Promise.resolve(window.vegaEmbed);
+    if (window.vega) return Promise.resolve(window.vega);
     if (runtimePromise) return runtimePromise;
     runtimePromise = new Promise(function (resolve, reject) {
       if (!runtimeUrl) {
@@ -31,8 +32,8 @@
       tag.src = runtimeUrl;
       tag.async = true;
       tag.onload = function () {
-        if (window.vegaEmbed) resolve(window.vegaEmbed);
-        else reject(new Error("the chart runtime loaded but did not define vegaEmbed"));
+        if (window.vega && window.vega.View) resolve(window.vega);
+        else reject(new Error("the chart runtime loaded but did not define vega"));
       };
       tag.onerror = function () {
         runtimePromise = null; // allow a later retry, e.g. after the network comes back
@@ -43,6 +44,117 @@
     return runtimePromise;
   }
 
+  // Tooltips: one element for the page, filled with the mark's fields as a key/value table
+  // (text only, never HTML), placed beside the pointer and kept inside the window.
+  var tip = null;
+
+  function tooltipElement() {
+    if (!tip || !tip.isConnected) {
+      tip = document.createElement("div");
+      tip.id = "vg-tooltip-element";
+      tip.className = "custom-theme";
+      tip.setAttribute("role", "tooltip");
+      tip.hidden = true;
+      document.body.appendChild(tip);
+    }
+    return tip;
+  }
+
+  function showTooltip(handler, event, item, value) {
+    var box = tooltipElement();
+    if (value == null || value === "") {
+      box.hidden = true;
+      return;
+    }
+    box.textContent = "";
+    if (typeof value === "object") {
+      var table = document.createElement("table");
+      Object.keys(value).forEach(function (key) {
+        var row = table.insertRow();
+        var name = row.insertCell();
+        name.className = "key";
+        name.textContent = key;
+        var cell = row.insertCell();
+        cell.className = "value";
+        cell.textContent = value[key] == null ? "" : String(value[key]);
+      });
+      box.appendChild(table);
+    } else {
+      box.textContent = String(value);
+    }
+    box.hidden = false;
+    var x = event.clientX + 12;
+    var y = event.clientY + 12;
+    if (x + box.offsetWidth > window.innerWidth - 4) {
+      x = Math.max(4, event.clientX - 12 - box.offsetWidth);
+    }
+    if (y + box.offsetHeight > window.innerHeight - 4) {
+      y = Math.max(4, event.clientY - 12 - box.offsetHeight);
+    }
+    box.style.left = x + "px";
+    box.style.top = y + "px";
+  }
+
+  // Which of the chart's two layouts fits its column: study.css decides it with a container
+  // query (the same rule that picks the build-time SVG) and says so in a custom property.
+  function layoutOf(figure) {
+    var view = figure.querySelector(".study-chart__view");
+    var layout = getComputedStyle(view).getPropertyValue("--study-chart-layout").trim();
+    return layout === "narrow" && figure.dataset.specNarrow ? "narrow" : "wide";
+  }
+
+  function draw(figure, vega) {
+    var layout = layoutOf(figure);
+    var url = layout === "narrow" ? figure.dataset.specNarrow : figure.dataset.spec;
+    var viewBox = figure.querySelector(".study-chart__view");
+    return fetch(url, { credentials: "same-origin" })
+      .then(function (response) {
+        if (!response.ok) throw new Error("its spec answered HTTP " + response.status);
+        return response.json();
+      })
+      .then(function (spec) {
+        var holder = document.createElement("div");
+        // Compiled from Vega-Lite at build time: Vega draws it as it is.
+        var view = new vega.View(vega.parse(spec), {
+          renderer: "svg",
+          container: holder,
+          hover: true,
+        });
+        view.tooltip(showTooltip);
+        return view.runAsync().then(function () {
+          var svg = holder.querySelector("svg");
+          if (!svg) throw new Error("the interactive view drew nothing");
+          svg.setAttribute("role", "img");
+          var label = figure.querySelector(".study-chart__svg svg").getAttribute("aria-label");
+          svg.setAttribute("aria-label", label);
+          if (figure._studyView) figure._studyView.finalize();
+          viewBox.replaceChildren(holder);
+          figure._studyView = view;
+          figure.dataset.layout = layout;
+        });
+      });
+  }
+
+  // A chart whose column crosses the breakpoint (a rotated phone, a resized window) is drawn
+  // again in the layout that now fits.
+  var resized =
+    "ResizeObserver" in window
+      ? new ResizeObserver(function (entries) {
+          entries.forEach(function (entry) {
+            var figure = entry.target;
+            if (!figure.isConnected) {
+              resized.unobserve(figure);
+            } else if (figure.dataset.state === "interactive" && layoutOf(figure) !== figure.dataset.layout) {
+              loadRuntime().then(function (vega) {
+                return draw(figure, vega);
+              }).catch(function (error) {
+                console.warn("study-charts: chart '" + figure.dataset.chart + "' kept its layout: " + (error && error.message));
+              });
+            }
+          });
+        })
+      : null;
+
   function enhance(figure) {
     if (figure.dataset.state) return;
     figure.dataset.state = "loading";
@@ -50,30 +162,14 @@
     var staticBox = figure.querySelector(".study-chart__svg");
     var viewBox = figure.querySelector(".study-chart__view");
     loadRuntime()
-      .then(function (vegaEmbed) {
-        return fetch(figure.dataset.spec, { credentials: "same-origin" })
-          .then(function (response) {
-            if (!response.ok) throw new Error("its spec answered HTTP " + response.status);
-            return response.json();
-          })
-          .then(function (spec) {
-            return vegaEmbed(viewBox, spec, {
-              mode: "vega", // compiled from Vega-Lite at build time
-              renderer: "svg",
-              actions: false,
-              tooltip: { theme: "custom" },
-            });
-          });
+      .then(function (vega) {
+        return draw(figure, vega);
       })
-      .then(function (result) {
-        var svg = viewBox.querySelector("svg");
-        if (!svg) throw new Error("the interactive view drew nothing");
-        svg.setAttribute("role", "img");
-        svg.setAttribute("aria-label", staticBox.querySelector("svg").getAttribute("aria-label"));
+      .then(function () {
         viewBox.hidden = false;
         staticBox.hidden = true;
         figure.dataset.state = "interactive";
-        figure._studyView = result.view;
+        if (resized) resized.observe(figure);
       })
       .catch(function (error) {
         viewBox.hidden = true;
@@ -115,7 +211,7 @@
     });
   }
 
-  // Nothing heavy happens before the reader does something: the runtime (~300 KB gzip) waits
+  // Nothing heavy happens before the reader does something: the runtime (~200 KB gzip) waits
   // for the first scroll, pointer, touch or key event, so it never competes with first paint.
   var armed = false;
   var waiting = [];
@@ -143,6 +239,7 @@
   }
 
   function init() {
+    if (tip) tip.hidden = true; // a tooltip left from the page before an instant navigation
     focusableScrollBoxes();
     var figures = document.querySelectorAll("figure.study-chart[data-spec]:not([data-state])");
     figures.forEach(watch);
