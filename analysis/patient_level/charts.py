@@ -7,7 +7,7 @@ import pandas as pd
 
 from ..render import theme
 
-__all__ = ["bands_chart", "envelope_chart", "km_chart"]
+__all__ = ["bands_chart", "km_chart"]
 
 # Plot width (px) and months between ticks, per layout; the y axis and padding take ~70 px.
 _WIDTH = {"wide": 520, "narrow": 245}
@@ -133,79 +133,6 @@ def km_chart(
         title=alt.TitleParams("Number at risk", fontSize=12, fontWeight="bold"),
     )
     return alt.vconcat(plot, risk, spacing=6).properties(description=description)
-
-
-def envelope_chart(
-    envelope: pd.DataFrame,
-    *,
-    label: str,
-    description: str,
-    layout: theme.Layout = theme.WIDE,
-) -> alt.LayerChart:
-    """The 5th–95th percentile band of all cohorts' curves, their median, and the
-    representative cohort's curve.
-
-    ``envelope``: ``months``, ``lower``, ``median``, ``upper``, ``representative``. On the
-    narrow layout the legend goes under the plot, where it hides no curve.
-    """
-    end = float(envelope["months"].max())
-    long = envelope.melt(
-        id_vars=["months", "lower", "upper"],
-        value_vars=["median", "representative"],
-        var_name="curve",
-        value_name="survival",
-    )
-    names = {"median": "pointwise median of all cohorts", "representative": "representative cohort"}
-    long["curve"] = long["curve"].map(names)
-    domain = list(names.values())
-    colour = alt.Color(
-        "curve:N",
-        title=None,
-        sort=domain,
-        scale=alt.Scale(
-            domain=domain, range=[theme.semantic_colour("cohort"), theme.semantic_colour("unknown")]
-        ),
-        legend=alt.Legend(orient="top-right", labelLimit=300)
-        if layout == theme.WIDE
-        else alt.Legend(orient="bottom", direction="vertical", labelLimit=300),
-    )
-    band = (
-        alt.Chart(envelope)
-        .mark_area(
-            interpolate="step-after", opacity=0.25, color=theme.semantic_colour("cohort"), clip=True
-        )
-        .encode(
-            x=_x(end, layout),
-            y=alt.Y("lower:Q", scale=alt.Scale(domain=[0, 1])),
-            y2="upper:Q",
-            tooltip=[
-                alt.Tooltip("months:Q", title="Months"),
-                alt.Tooltip("lower:Q", title="5th percentile", format=".1%"),
-                alt.Tooltip("upper:Q", title="95th percentile", format=".1%"),
-            ],
-        )
-    )
-    lines = (
-        alt.Chart(long)
-        .mark_line(interpolate="step-after", strokeWidth=2, clip=True)
-        .encode(
-            x=_x(end, layout),
-            y=_Y,
-            color=colour,
-            strokeDash=alt.StrokeDash(
-                "curve:N",
-                sort=domain,
-                legend=None,
-                scale=alt.Scale(domain=domain, range=[[6, 3], [1, 0]]),
-            ),
-        )
-    )
-    return alt.layer(band, lines).properties(
-        width=_WIDTH[layout.name],
-        height=300 if layout == theme.WIDE else 240,
-        description=description,
-        title=_title("Band: 5th–95th percentile of all accepted cohorts", label, layout),
-    )
 
 
 def bands_chart(
