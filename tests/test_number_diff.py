@@ -101,9 +101,10 @@ def test_correcting_the_remission_count_to_16_shows_every_number_it_moves(
         "| `salvage_percent_matches_count` | `computed` | "
         "`15/37 = 40.54% → 40.5% (reported 40.5%)` → `16/37 = 43.24% → 43.2% (reported 43.2%)` |"
     ) in checks
-    assert "9 transplanted in remission ≤ 15 remissions` → `9 transplanted in remission ≤ 16" in (
-        checks
-    )
+    assert (
+        "`15 remissions after salvage, 9 transplanted in remission (6 unaccounted for)` → "
+        "`16 remissions after salvage, 9 transplanted in remission (7 unaccounted for)`"
+    ) in checks
     survival = pages["survival.md"]
     assert "| `salvage_yes` | `published` | `15` → `16` |" in survival  # reconstruction's target
     assert "table `survival_models`" in survival

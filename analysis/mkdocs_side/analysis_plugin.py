@@ -61,7 +61,13 @@ CITE_FILES = {
     "edition_bib": "cite/edition.bib",
     "edition_ris": "cite/edition.ris",
 }
-_CHART_ON_PAGE = re.compile(r'data-chart="([^"]+)"[^>]*>.*?aria-label="([^"]*)"', re.DOTALL)
+# A page's first chart: the stem of its downloads (a reconstructed chart's starts with
+# "reconstructed-") from its spec's address, and its text alternative.
+_CHART_ON_PAGE = re.compile(
+    r'data-chart="[^"]+" data-spec="[^"]*downloads/charts/([^"/]+)\.vg\.json"[^>]*>'
+    r'.*?aria-label="([^"]*)"',
+    re.DOTALL,
+)
 
 
 class AnalysisPlugin(BasePlugin[AnalysisPluginConfig]):
@@ -318,8 +324,9 @@ class AnalysisPlugin(BasePlugin[AnalysisPluginConfig]):
         return server
 
 
-def _preview_png(chart: str) -> str:
-    return f"downloads/charts/{chart}.png"
+def _preview_png(stem: str) -> str:
+    """The site path of a chart's PNG, from the stem of its downloads' names."""
+    return f"downloads/charts/{stem}.png"
 
 
 def _cff_authors(path: Path) -> tuple[str, ...]:

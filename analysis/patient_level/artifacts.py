@@ -421,7 +421,7 @@ def _km_os_chart(a: PatientAnalysis) -> ChartArtifact:
     )
 
 
-ALLOWED_LABEL = "Allowed by the published numbers (exact: lowest to highest possible)"
+ALLOWED_LABEL = "Allowed by the published numbers (exact)"
 _SCENARIO_COLOURS = (PALETTE["blue"], PALETTE["vermillion"], PALETTE["bluish_green"])
 
 
@@ -444,7 +444,7 @@ def _band_frame(a: PatientAnalysis) -> tuple[pd.DataFrame, dict[str, str]]:
     horizon = float(allowed["months"].max())
     keep = a.grid <= horizon
     for (scenario, curves), colour in zip(shapes, _SCENARIO_COLOURS, strict=False):
-        name = f"{scenario.label} — middle 90% of its cohorts; line: their median"
+        name = f"{scenario.label} (middle 90%)"
         q = np.percentile(curves[:, keep], [5, 50, 95], axis=0)
         base = {"group": name, "assumption": scenario.assumption, "months": a.grid[keep]}
         frames.append(pd.DataFrame({**base, "kind": "scenario", "lower": q[0], "upper": q[2]}))

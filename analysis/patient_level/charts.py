@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import altair as alt
 import pandas as pd
 
@@ -189,9 +191,14 @@ def bands_chart(
         width=_WIDTH[layout.name],
         height=320 if layout == theme.WIDE else 260,
         description=description,
-        title=_title(
-            "Outer band: allowed by the published numbers; inner bands: added by an assumption",
-            label,
-            layout,
+        title=alt.TitleParams(
+            textwrap.wrap(
+                "Outer band: allowed by the published numbers (lowest to highest possible). "
+                "Inner bands: added by an assumption (middle 90% of its cohorts; line: their "
+                "median).",
+                60 if layout == theme.WIDE else 32,
+            ),
+            subtitle=theme.wrap(label, layout, chars=38),
+            subtitleFontStyle="italic",
         ),
     )
