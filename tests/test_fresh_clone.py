@@ -364,6 +364,48 @@ def _command(command: str, expect: str = "") -> Callable[[Clone], None]:
     return check
 
 
+def _note_from_issue(clone: Clone) -> None:
+    """A sample Note form body becomes a note file in the clone, which the notes check passes."""
+    from tests.test_notes_from_issue import form_body
+
+    body = clone.path / "issue-body.md"
+    body.write_text(form_body(), encoding="utf-8")
+    try:
+        result = run(
+            clone.path,
+            ".venv/bin/python -m analysis notes from-issue issue-body.md --number 7 "
+            "--author ada-reader --date 2026-11-26",
+            clone.env,
+        )
+        must(result, "notes from-issue")
+        written = sorted((clone.path / "docs" / "notes").glob("2026-11-26-issue-7-*.md"))
+        assert len(written) == 1, result.stdout
+        must(run(clone.path, ".venv/bin/python -m analysis notes check", clone.env), "check")
+    finally:
+        body.unlink()
+        for note in (clone.path / "docs" / "notes").glob("2026-11-26-issue-7-*.md"):
+            note.unlink()
+
+
+def _comment_without_a_token(clone: Clone) -> None:
+    """From the clone, the comment command runs and refuses, by name, to post without a token
+    (posting and updating are tested against a local fake of GitHub in test_pr_comment.py)."""
+    env = {k: v for k, v in clone.env.items() if k != "GITHUB_TOKEN"}
+    (clone.path / "diff.md").write_text("## Computed numbers\n", encoding="utf-8")
+    try:
+        result = run(
+            clone.path,
+            "python -m analysis comment --repo o/n --number 1 --marker number-diff "
+            "--body-file diff.md",
+            env,
+        )
+    finally:
+        (clone.path / "diff.md").unlink()
+    assert result.returncode == 2, result.stderr
+    assert "GITHUB_TOKEN" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
 RUNNERS: dict[str, Callable[[Clone], None]] = {
     "make .venv/.synced": _ran("setup"),
     "make publish": _ran("edition", "dev"),  # Deploy's steps: make publish VERSION=…
@@ -379,6 +421,15 @@ RUNNERS: dict[str, Callable[[Clone], None]] = {
     "python -m analysis notes check": _command(".venv/bin/python -m analysis notes check"),
     "scripts/check_links.py": _command(".venv/bin/python scripts/check_links.py site"),
     ".ci/install-chromium": _command(".ci/install-chromium", expect="skipping apt-get"),
+    "make diff": _command("make diff BASE=HEAD", expect="No computed number changes"),
+    "python -m analysis diff": _command(
+        ".venv/bin/python -m analysis diff --base HEAD", expect="No computed number changes"
+    ),
+    "python -m analysis notes from-issue": _note_from_issue,
+    "python -m analysis comment": _comment_without_a_token,
+    # Needs GitHub's gh and an approved issue: tests/test_note_workflow.py runs it in a clone
+    # whose origin is a bare repository, with a stand-in gh that records what it is asked.
+    "scripts/note_from_issue.sh": lambda c: None,
 }
 # `make test` runs this very test (and `.ci/run` is `make test` after installing Chromium).
 ASIDE = {"make test", ".ci/run"}

@@ -68,10 +68,11 @@ def _key_columns(old: Frame, new: Frame, columns: tuple[str, ...]) -> tuple[list
     frames = (old, new)
     if "id" in columns and _unique(frames, [columns.index("id")]):
         return [columns.index("id")], False
-    text = [
+    text = [  # text columns that tell rows apart (a column with one value for all cannot)
         i
         for i in range(len(columns))
         if not all(_is_number(row[i]) or row[i] == "" for f in frames for row in f.rows)
+        and len({row[i] for f in frames for row in f.rows}) > 1
     ]
     for size in range(1, len(text) + 1):
         if _unique(frames, text[:size]):

@@ -15,6 +15,7 @@ __all__ = ["Frame", "Page", "Snapshot", "pages_placing", "read_snapshot"]
 
 TABLES = "downloads/tables/"  # where the bundle keeps each table's tidy data as CSV
 CHARTS = "downloads/charts/"  # ... and each chart's data
+_DOWNLOADS = {"table": TABLES, "chart": CHARTS}
 _PLACEHOLDER = re.compile(r"\{\{\s*(table|chart|value)\s+([A-Za-z0-9_.-]+)\s*\}\}")
 _FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
 _INLINE_CODE = re.compile(r"(`+).+?\1")
@@ -72,12 +73,22 @@ def read_snapshot(bundle_json: Path) -> Snapshot:
     except (OSError, ValueError, KeyError, TypeError) as exc:
         msg = f"{bundle_json}: not an analysis bundle ({exc}); expected 'values' and 'files'"
         raise AnalysisError(msg) from None
+    # A download's file name may differ from the artifact's name (a reconstructed table's starts
+    # with "reconstructed-"): the artifact's HTML block names its own CSV.
+    named = {
+        f"{_DOWNLOADS[kind]}{found.group(1)}.csv": name
+        for key, block in (raw.get("blocks") or {}).items()
+        for kind, _, name in [key.partition(":")]
+        if kind in _DOWNLOADS
+        for found in [re.search(rf'{_DOWNLOADS[kind]}([^"/]+)\.csv"', block)]
+        if found
+    }
     tables, charts = {}, {}
     for path, text in files.items():
         for prefix, into in ((TABLES, tables), (CHARTS, charts)):
             name = path.removeprefix(prefix).removesuffix(".csv")
             if path.startswith(prefix) and path.endswith(".csv") and "/" not in name:
-                into[name] = _frame(text)
+                into[named.get(path, name)] = _frame(text)
     return Snapshot(values={k: str(v) for k, v in values.items()}, tables=tables, charts=charts)
 
 
