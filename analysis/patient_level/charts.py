@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import textwrap
 
 import altair as alt
@@ -137,6 +138,12 @@ def km_chart(
     return alt.vconcat(plot, risk, spacing=6).properties(description=description)
 
 
+def _wrapped_labels(labels: list[str], *, chars: int) -> str:
+    """A Vega expression giving each legend label as lines of at most ``chars`` characters."""
+    lines = {label: textwrap.wrap(label, chars) for label in labels}
+    return f"{json.dumps(lines)}[datum.label] || datum.label"
+
+
 def bands_chart(
     bands: pd.DataFrame,
     *,
@@ -159,7 +166,12 @@ def bands_chart(
         sort=domain,
         scale=alt.Scale(domain=domain, range=[colours[b] for b in domain]),
         legend=alt.Legend(
-            orient="bottom", direction="vertical", labelLimit=_WIDTH[layout.name] + 40
+            orient="bottom",
+            direction="vertical",
+            labelLimit=_WIDTH[layout.name] + 40,
+            # On a phone each label is wrapped onto lines of its own (Vega draws a list of
+            # strings as lines), so that none runs past the drawing.
+            **({} if layout == theme.WIDE else {"labelExpr": _wrapped_labels(domain, chars=30)}),
         ),
     )
     tooltip = [
