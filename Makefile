@@ -2,6 +2,7 @@
 #   make serve   build the site and serve it on http://127.0.0.1:8000
 #   make test    run every test (unit, data, site build)
 # Both bootstrap a pinned uv into .tools/ and the locked environment into .venv/.
+# The site engine is ProperDocs, the maintained MkDocs 1.x fork (CONTRIBUTING.md, "Engine").
 
 PYTHON ?= python3
 UV_VERSION := 0.13.9
@@ -13,7 +14,6 @@ export UV_PYTHON := $(PYTHON)
 # some CI machines, each would otherwise compile pandas, altair, lifelines… from source, seconds
 # each time.
 export UV_COMPILE_BYTECODE := 1
-export NO_MKDOCS_2_WARNING := 1
 export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 
 .PHONY: serve build test lint lint-repo bench clean publish
@@ -28,10 +28,10 @@ $(UV):
 	touch $@
 
 serve: .venv/.synced
-	$(UV) run --no-sync mkdocs serve --dev-addr 127.0.0.1:8000
+	$(UV) run --no-sync properdocs serve -f mkdocs.yml --dev-addr 127.0.0.1:8000
 
 build: .venv/.synced
-	$(UV) run --no-sync mkdocs build --strict
+	$(UV) run --no-sync properdocs build -f mkdocs.yml --strict
 
 test: .venv/.synced
 	$(UV) run --no-sync pytest

@@ -1,18 +1,17 @@
-"""`mkdocs serve` watches the data: edit a number and the served page shows the recomputed value."""
+"""`properdocs serve` watches the data: edit a number and the served page shows the recomputed value."""
 
 from __future__ import annotations
 
 import os
 import socket
 import subprocess
-import sys
 import time
 import urllib.request
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import STUDY_FILE, copy_site_sources
+from tests.conftest import ENGINE, STUDY_FILE, copy_site_sources
 
 pytestmark = pytest.mark.slow
 
@@ -52,9 +51,9 @@ def test_editing_the_data_file_updates_the_served_page(tmp_path: Path) -> None:
         )
     )
     port = _free_port()
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "STUDY_GIT_DATES": "false"}
+    env = {**os.environ, "STUDY_GIT_DATES": "false"}
     server = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
+        [*ENGINE, "serve", "-f", "mkdocs.yml", "-a", f"127.0.0.1:{port}"],
         cwd=project,
         env=env,
         stdout=subprocess.DEVNULL,
