@@ -55,7 +55,8 @@ def _remission(numerator: int) -> tuple[str, str]:
 
 OLD = _remission(15)  # as published
 POLL = 0.05  # seconds between requests
-NOTEBOOK_LOG = re.compile(r"notebook notebooks/reproduce\.ipynb: \w+ (\S+)")
+# The plugin's line for the executed copy a build used (not "shown as last executed ...").
+NOTEBOOK_LOG = re.compile(r"notebook notebooks/reproduce\.ipynb: (?:executed|cached) (\S+)")
 
 
 def _free_port() -> int:
