@@ -12,7 +12,8 @@ with the median of several edits:
 * bare: the same sentence added to the bare site (``build_time.py``'s bare copy: no analysis
   plugin), the baseline the ratios are taken against.
 
-The notebook page may follow later than the pages ("pages first"): ``notebook`` is the time from
+Each data edit comes after the server has been left alone for a while (``IDLE``), as a writer's
+edit usually does. The notebook page may follow later than the pages ("pages first"): ``notebook`` is the time from
 the same edit until the server has logged a build that includes the re-executed notebook (its
 output need not show the edited number, so the page itself cannot tell).
 
@@ -55,6 +56,7 @@ def _remission(numerator: int) -> tuple[str, str]:
 
 OLD = _remission(15)  # as published
 POLL = 0.05  # seconds between requests
+IDLE = 10  # seconds the server is left alone before a data edit (serve prepares the next build)
 # The plugin's line for the executed copy a build used (not "shown as last executed ...").
 NOTEBOOK_LOG = re.compile(r"notebook notebooks/reproduce\.ipynb: (?:executed|cached) (\S+)")
 
@@ -139,9 +141,9 @@ def _edit(path: Path, old: str, new: str) -> float:
     return time.perf_counter()
 
 
-def _settle(url: str) -> None:
+def _settle(url: str, seconds: float = 3) -> None:
     """Let a build started by the previous edit (e.g. the notebook following) finish."""
-    time.sleep(3)
+    time.sleep(seconds)
     _fetch(url)
 
 
@@ -158,7 +160,7 @@ def main() -> None:
         with _serving(full) as url:
             _until(url, OLD[1], since=time.perf_counter(), timeout=300)
             for run in range(runs):
-                _settle(url)
+                _settle(url, IDLE)  # a writer's edit comes to an idle server
                 before = _notebook_builds(log)[-1]
                 new = _remission(16 + run)  # a new number each run: never in the cache
                 since = _edit(study, OLD[0], new[0])

@@ -109,3 +109,21 @@ def test_a_child_started_ahead_and_never_used_ends_by_itself_without_running_any
     assert not waiting.usable
     with pytest.raises(RuntimeError, match="once"):
         waiting.run("check")
+
+
+def test_a_child_started_ahead_is_not_used_once_the_code_it_loaded_ahead_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # It loads the drawing helper's module ahead; an edit to it must reach the next bundle.
+    shutil.copytree(
+        PROJECT / "analysis", tmp_path / "analysis", ignore=shutil.ignore_patterns("__pycache__")
+    )
+    monkeypatch.setattr("analysis.mkdocs_side.child._PROJECT", tmp_path)  # where it runs
+    waiting = Child.waiting(preload=("analysis.render.draw",))
+    try:
+        assert waiting.usable
+        draw = tmp_path / "analysis" / "render" / "draw.py"
+        draw.write_text(draw.read_text() + "\n# edited while serve was waiting\n")
+        assert not waiting.usable
+    finally:
+        waiting.stop()

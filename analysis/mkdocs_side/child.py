@@ -9,6 +9,7 @@ still the code that runs.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import subprocess
@@ -21,7 +22,10 @@ from ..errors import AnalysisError
 __all__ = ["PRELOAD", "Child"]
 
 _PROJECT = Path(__file__).parent.parent.parent
-# What `python -m analysis bundle` spends its first seconds importing (none of it is ours).
+# What `python -m analysis bundle` spends its first seconds on: importing libraries, and
+# starting the helper that draws the charts ("module:function" imports, then calls). Of our own
+# code only that helper's module and its packages are loaded ahead; a waiting child whose copy of
+# them has since changed is not used (Child.usable).
 PRELOAD = (
     "numpy",
     "pandas",
@@ -34,13 +38,17 @@ PRELOAD = (
     "vl_convert",
     "markdown",
     "nh3",
+    "analysis.render.draw:start_helper_ahead",
 )
 # Imports the modules named in argv, then runs `python -m analysis ARGS` with the JSON list of
 # ARGS read from one line of stdin (no line: the parent is gone or no longer needs it; exit).
 _WAIT_THEN_RUN = """\
-import json, runpy, sys
+import importlib, json, runpy, sys
 for name in sys.argv[1:]:
-    __import__(name)
+    module, _, function = name.partition(":")
+    loaded = importlib.import_module(module)
+    if function:
+        getattr(loaded, function)()
 line = sys.stdin.readline()
 if not line.strip():
     sys.exit(0)
@@ -72,6 +80,7 @@ class Child:
             cwd=_PROJECT,
         )
         self._waiting = _preload is not None
+        self._ahead = _digests(_our_files(_preload or ()))
         self._out: list[str] = []
         self._finished: str | AnalysisError | None = None
 
@@ -93,8 +102,13 @@ class Child:
 
     @property
     def usable(self) -> bool:
-        """Whether a :meth:`waiting` child is still there to be given a command."""
-        return self._waiting and self._process.poll() is None
+        """Whether a :meth:`waiting` child is still there to be given a command, with the
+        package's code it loaded ahead unchanged since."""
+        return (
+            self._waiting
+            and self._process.poll() is None
+            and _digests([Path(p) for p in self._ahead]) == self._ahead
+        )
 
     def terminate(self) -> None:
         """Ask the child to end; whoever waits for it (:meth:`wait`) sees it fail."""
@@ -150,3 +164,23 @@ class Child:
         if isinstance(self._finished, AnalysisError):
             raise self._finished
         return self._finished
+
+
+def _our_files(preload: tuple[str, ...]) -> list[Path]:
+    """The files of the ``analysis`` package that importing ``preload`` loads: the modules
+    named and their packages' ``__init__.py``."""
+    paths: set[Path] = set()
+    for name in preload:
+        parts = name.partition(":")[0].split(".")
+        if parts[0] != "analysis":
+            continue
+        for depth in range(1, len(parts) + 1):
+            base = _PROJECT.joinpath(*parts[:depth])
+            paths.add(base / "__init__.py" if base.is_dir() else base.with_suffix(".py"))
+    return sorted(paths)
+
+
+def _digests(paths: list[Path]) -> dict[str, str]:
+    return {
+        str(p): hashlib.sha256(p.read_bytes() if p.exists() else b"").hexdigest() for p in paths
+    }
