@@ -3,6 +3,7 @@
 #   make test    run every test (unit, data, site build, HTML validity)
 # Both bootstrap a pinned uv into .tools/ and the locked environment into .venv/; make test
 # also installs the npm tools in package-lock.json into node_modules/ (needs npm and Java 17).
+# The site engine is ProperDocs, the maintained MkDocs 1.x fork (CONTRIBUTING.md, "Engine").
 
 PYTHON ?= python3
 UV_VERSION := 0.13.9
@@ -14,7 +15,6 @@ export UV_PYTHON := $(PYTHON)
 # some CI machines, each would otherwise compile pandas, altair, lifelines… from source, seconds
 # each time.
 export UV_COMPILE_BYTECODE := 1
-export NO_MKDOCS_2_WARNING := 1
 export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 SERVE_ADDR ?= 127.0.0.1:8000
 BENCH_ARGS ?=
@@ -39,10 +39,10 @@ node_modules/.installed: package.json package-lock.json
 	touch $@
 
 serve: .venv/.synced
-	$(UV) run --no-sync mkdocs serve --dev-addr $(SERVE_ADDR)
+	$(UV) run --no-sync properdocs serve -f mkdocs.yml --dev-addr $(SERVE_ADDR)
 
 build: .venv/.synced
-	$(UV) run --no-sync mkdocs build --strict
+	$(UV) run --no-sync properdocs build -f mkdocs.yml --strict
 
 test: .venv/.synced node_modules/.installed
 	$(UV) run --no-sync pytest

@@ -2,7 +2,7 @@
 
 The *bare* build is the same ``docs/`` and ``mkdocs.yml`` with the analysis plugin removed and
 its placeholders stripped; every other plugin stays (mkdocs-jupyter renders the notebook
-without executing it). Measured in this one run, as separate ``mkdocs build`` processes (what a
+without executing it). Measured in this one run, as separate ``properdocs build`` processes (what a
 contributor or CI pays), with the median of several runs reported:
 
 * cold: the whole site with no cache, so the analysis is computed and the notebook executed.
@@ -29,7 +29,7 @@ from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT))
-from tests.conftest import copy_site_sources
+from tests.conftest import ENGINE, copy_site_sources
 
 PLACEHOLDER = re.compile(r"\{\{\s*(table|chart|value)\s+[A-Za-z0-9_.-]+\s*\}\}")
 
@@ -52,11 +52,11 @@ def _copy(dest: Path, *, bare: bool, execute_notebooks: bool = True) -> Path:
 
 
 def _build(project: Path) -> float:
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "1700000000"}
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000"}
     env["STUDY_GIT_DATES"] = "false"  # copies have no git history
     start = time.perf_counter()
     subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(project / "site")],
+        [*ENGINE, "build", "-f", "mkdocs.yml", "-q", "-d", str(project / "site")],
         cwd=project,
         env=env,
         check=True,

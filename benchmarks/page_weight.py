@@ -37,10 +37,10 @@ PAGES = {"Home": "", "Results": "results/"}
 
 
 def _build(project: Path, site: Path, url: str) -> None:
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "1700000000"}
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000"}
     env.update({"STUDY_GIT_DATES": "false", "SITE_URL": url})
     subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(site)],
+        [sys.executable, "-m", "properdocs", "build", "-f", "mkdocs.yml", "-q", "-d", str(site)],
         cwd=project,
         env=env,
         check=True,

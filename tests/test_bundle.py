@@ -13,7 +13,8 @@ import pytest
 
 from analysis.errors import AnalysisError
 from analysis.mkdocs_side import bundle
-from analysis.mkdocs_side.bundle import VERSIONED, Bundle, fingerprint
+from analysis.mkdocs_side.bundle import VERSIONED, Bundle, fingerprint, start_bundle
+from analysis.mkdocs_side.child import Child
 from tests.conftest import PROJECT, STUDY_FILE
 
 
@@ -107,11 +108,54 @@ def test_a_cache_hit_imports_no_heavy_library_and_a_bad_file_fails_with_its_mess
     assert first.stdout.split()[-2:] == [str(charts), "True"]  # one PNG per chart, all PNGs
     assert second.stdout.split()[-2:] == [str(charts), "True"]
 
-    from analysis.mkdocs_side.bundle import start_bundle
-
     bad = tmp_path / "bad.yaml"
     bad.write_text(STUDY_FILE.read_text().replace("percent: 40.5", "percent: 41.5"))
     with pytest.raises(
         AnalysisError, match=r"entry 'salvage_remission' \(figures\[4\]\), field 'percent'"
     ):
         start_bundle(tmp_path, study_file=bad).result()
+
+
+@pytest.mark.slow
+def test_a_child_started_ahead_writes_the_same_entry_as_a_fresh_one(tmp_path: Path) -> None:
+    # Under serve the bundle's child is started before the edit, libraries imported (child.py).
+    fresh = start_bundle(tmp_path / "fresh")
+    waiting = Child.waiting()
+    ahead = start_bundle(tmp_path / "ahead", spawn=lambda *args: waiting.run(*args))
+    for job in (fresh, ahead):
+        assert not job.cached
+        job.finish()
+    files = sorted(p.relative_to(fresh.entry) for p in fresh.entry.rglob("*") if p.is_file())
+    assert len(files) > 1  # bundle.json and the pictures
+    assert files == sorted(
+        p.relative_to(ahead.entry) for p in ahead.entry.rglob("*") if p.is_file()
+    )
+    assert all((fresh.entry / f).read_bytes() == (ahead.entry / f).read_bytes() for f in files)
+
+
+def test_a_child_started_ahead_and_never_used_ends_by_itself_without_running_anything() -> None:
+    waiting = Child.waiting(preload=("json",))
+    assert waiting.usable
+    waiting.stop()
+    assert waiting.returncode == 0  # not killed: it read "no command" and exited
+    assert not waiting.usable
+    with pytest.raises(RuntimeError, match="once"):
+        waiting.run("check")
+
+
+def test_a_child_started_ahead_is_not_used_once_the_code_it_loaded_ahead_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # It loads the drawing helper's module ahead; an edit to it must reach the next bundle.
+    shutil.copytree(
+        PROJECT / "analysis", tmp_path / "analysis", ignore=shutil.ignore_patterns("__pycache__")
+    )
+    monkeypatch.setattr("analysis.mkdocs_side.child._PROJECT", tmp_path)  # where it runs
+    waiting = Child.waiting(preload=("analysis.render.draw",))
+    try:
+        assert waiting.usable
+        draw = tmp_path / "analysis" / "render" / "draw.py"
+        draw.write_text(draw.read_text() + "\n# edited while serve was waiting\n")
+        assert not waiting.usable
+    finally:
+        waiting.stop()

@@ -282,6 +282,25 @@ def test_a_failing_build_leaves_gh_pages_untouched(published: Published) -> None
     assert set(_versions(published)) == {OLD, NEW, "dev"}
 
 
+def test_a_build_warning_such_as_a_missing_anchor_stops_the_publish(
+    published: Published,
+) -> None:
+    work = published.work
+    before_remote, before_local = remote_pages(published.remote), git(work, "rev-parse", "gh-pages")
+    about = work / "docs" / "about.md"
+    about.write_text(
+        about.read_text(encoding="utf-8") + "\n[Gone](results.md#no-such-section)\n", "utf-8"
+    )
+    commit_all(work, "A link to a missing anchor")
+    try:
+        with pytest.raises(PublishError, match=r"strict build failed[\s\S]*#no-such-section"):
+            publish(work, "dev")
+    finally:
+        git(work, "reset", "-q", "--hard", published.commits["dev"])
+    assert remote_pages(published.remote) == before_remote
+    assert git(work, "rev-parse", "gh-pages") == before_local
+
+
 def test_a_rejected_push_restores_the_local_branch_and_publishes_nothing(
     published: Published,
 ) -> None:

@@ -1,18 +1,20 @@
-"""`mkdocs serve` watches the data: edit a number and the served page shows the recomputed value."""
+"""`properdocs serve` watches the data: edit a number and the served page shows the recomputed
+value; the pages show it first, and the notebook follows."""
 
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
-import sys
 import time
 import urllib.request
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import STUDY_FILE, copy_site_sources
+from analysis.mkdocs_side.analysis_plugin import FOLLOWING_TITLE
+from tests.conftest import ENGINE, PROJECT, STUDY_FILE, copy_site_sources
 
 pytestmark = pytest.mark.slow
 
@@ -28,17 +30,18 @@ def _fetch(url: str) -> str:
         return response.read().decode("utf-8")
 
 
-def _wait_for(url: str, needle: str, seconds: float) -> str:
+def _wait_for(url: str, needle: str, seconds: float, *, absent: bool = False) -> str:
     deadline, last = time.monotonic() + seconds, ""
     while time.monotonic() < deadline:
         try:
             last = _fetch(url)
-            if needle in last:
+            if (needle in last) != absent:
                 return last
         except OSError:
             pass
         time.sleep(0.5)
-    raise AssertionError(f"{needle!r} did not appear at {url} within {seconds} s")
+    state = "disappear from" if absent else "appear at"
+    raise AssertionError(f"{needle!r} did not {state} {url} within {seconds} s")
 
 
 def test_editing_the_data_file_updates_the_served_page(tmp_path: Path) -> None:
@@ -52,9 +55,9 @@ def test_editing_the_data_file_updates_the_served_page(tmp_path: Path) -> None:
         )
     )
     port = _free_port()
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "STUDY_GIT_DATES": "false"}
+    env = {**os.environ, "STUDY_GIT_DATES": "false"}
     server = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
+        [*ENGINE, "serve", "-f", "mkdocs.yml", "-a", f"127.0.0.1:{port}"],
         cwd=project,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -71,6 +74,48 @@ def test_editing_the_data_file_updates_the_served_page(tmp_path: Path) -> None:
         )
         html = _wait_for(url, "43.2% (16/37)", 90)
         assert "40.5% (15/37)" not in html
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def test_a_data_edit_shows_on_the_pages_first_and_the_notebook_follows(tmp_path: Path) -> None:
+    # The package's own data file, as a writer edits it: a copy of the package, put first on
+    # PYTHONPATH (as `make publish` does), so the notebook's inputs change too.
+    project = copy_site_sources(tmp_path / "project")
+    shutil.copytree(
+        PROJECT / "analysis", project / "analysis", ignore=shutil.ignore_patterns("__pycache__")
+    )
+    study = project / "analysis" / "data" / "study.yaml"
+    port = _free_port()
+    env = {**os.environ, "STUDY_GIT_DATES": "false", "PYTHONPATH": str(project)}
+    server = subprocess.Popen(
+        [*ENGINE, "serve", "-f", "mkdocs.yml", "-a", f"127.0.0.1:{port}"],
+        cwd=project,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        home, notebook = (
+            f"http://127.0.0.1:{port}/",
+            f"http://127.0.0.1:{port}/notebooks/reproduce/",
+        )
+        _wait_for(home, "40.5% (15/37)", 300)
+        assert FOLLOWING_TITLE not in _fetch(notebook)
+        study.write_text(
+            study.read_text().replace(
+                "numerator: 15\n    denominator: 37\n    percent: 40.5",
+                "numerator: 16\n    denominator: 37\n    percent: 43.2",
+            )
+        )
+        _wait_for(home, "43.2% (16/37)", 300)
+        # The notebook runs again only after the pages are written: meanwhile its page shows
+        # the last executed copy and says so.
+        assert FOLLOWING_TITLE in _fetch(notebook)
+        _wait_for(notebook, FOLLOWING_TITLE, 300, absent=True)
+        executed = sorted((project / ".cache" / "notebooks").glob("*/notebooks/reproduce.ipynb"))
+        assert len(executed) == 2  # before and after the edit
     finally:
         server.terminate()
         server.wait(timeout=30)

@@ -1,7 +1,9 @@
 """MkDocs glue for the analysis (with the notes plugin, the only modules that import MkDocs).
 
 Thin hooks around :mod:`analysis.mkdocs_side.bundle` and :mod:`analysis.mkdocs_side.inject`;
-nothing in the analysis imports this module."""
+nothing in the analysis imports this module. Under ``serve`` the plugin lives across rebuilds
+(it has ``on_startup``) and puts the pages first after an edit (:mod:`analysis.mkdocs_side.serve`).
+"""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ import html as html_lib
 import logging
 import re
 from pathlib import Path
+from typing import Literal
 
 import jinja2
 from mkdocs.config import base
@@ -35,8 +38,9 @@ from .inject import Stash, inject, restore_blocks
 from .notebook import NotebookJob
 from .notebook_page import clean_notebook_html
 from .runtime import RuntimeJob
+from .serve import ServeSession
 
-__all__ = ["AnalysisPlugin", "AnalysisPluginConfig"]
+__all__ = ["FOLLOWING_TITLE", "AnalysisPlugin", "AnalysisPluginConfig"]
 
 log = logging.getLogger("mkdocs.plugins.study_analysis")
 
@@ -52,6 +56,7 @@ class AnalysisPluginConfig(base.Config):
     notebook_cache_dir = c.Type(str, default=".cache/notebooks")
     # The chart whose build-time PNG previews a page that has no chart of its own.
     preview_chart = c.Type(str, default="patient_flow")
+    serve_signal_dir = c.Type(str, default=".cache/serve")  # watched by serve (see serve.py)
 
 
 # The reference downloads "Cite this edition" offers (site paths), and the names they save as.
@@ -68,6 +73,12 @@ _CHART_ON_PAGE = re.compile(
     r'.*?aria-label="([^"]*)"',
     re.DOTALL,
 )
+FOLLOWING_TITLE = "Being executed again"  # the notice on a notebook page that serve shows stale
+_FOLLOWING = (
+    f'<div class="admonition info"><p class="admonition-title">{FOLLOWING_TITLE}</p>'
+    "<p>This is the notebook as last executed. It is running again with your edit; this page "
+    "reloads when it is done (<code>serve</code> only).</p></div>\n"
+)
 
 
 class AnalysisPlugin(BasePlugin[AnalysisPluginConfig]):
@@ -83,6 +94,16 @@ class AnalysisPlugin(BasePlugin[AnalysisPluginConfig]):
         self._cite_texts: dict[str, str] = {}
         self._head: dict[str, object] = {}
         self._previews: dict[str, tuple[str, str]] = {}
+        self._serving = False
+        self._serve: ServeSession | None = None  # under serve, once the config is known
+        self._follow: set[str] = set()  # notebooks this build shows as last executed
+
+    def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
+        self._serving = command == "serve"
+
+    def on_shutdown(self) -> None:
+        if self._serve is not None:
+            self._serve.close()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         # Resolved: mike passes a relative config path, and the bundle child runs elsewhere.
@@ -99,16 +120,30 @@ class AnalysisPlugin(BasePlugin[AnalysisPluginConfig]):
         }
         self._runtime_job = RuntimeJob()
         patients = Path(self.config.patients).resolve() if self.config.patients else None
+        if self._serving and self._serve is None:
+            self._serve = ServeSession(project / self.config.serve_signal_dir)
+        serve = self._serve
         self._job = start_bundle(
-            project / self.config.cache_dir, study_file=study, patients_file=patients
+            project / self.config.cache_dir,
+            study_file=study,
+            patients_file=patients,
+            **({"spawn": serve.spawn, "running": serve.running_bundle()} if serve else {}),
         )
-        docs = Path(config.docs_dir)
-        self._notebooks = {
-            uri: NotebookJob(
-                project / self.config.notebook_cache_dir, docs / uri, uri, patients_file=patients
+        self._follow = set()
+        self._notebooks = {}
+        for uri in self.config.notebooks:
+            job = NotebookJob(
+                project / self.config.notebook_cache_dir,
+                Path(config.docs_dir) / uri,
+                uri,
+                patients_file=patients,
+                start=serve is None,
             )
-            for uri in self.config.notebooks
-        }
+            if serve is not None:
+                job, follow = serve.notebook_job(job, uri)
+                if follow:
+                    self._follow.add(uri)
+            self._notebooks[uri] = job
         self._notebook_css = {}
         self._bundle = None
         log.info(
@@ -206,7 +241,8 @@ class AnalysisPlugin(BasePlugin[AnalysisPluginConfig]):
             # Point the page at the executed copy (same relative path under the cache folder);
             # it is waited for only when that page is read (on_pre_page), so the other pages
             # are built while the notebook runs.
-            file.src_dir = str(job.root)
+            shown = self._serve.shown(uri) if uri in self._follow and self._serve else job.root
+            file.src_dir = str(shown)
             file.__dict__.pop("abs_src_path", None)
         return files
 
@@ -217,11 +253,14 @@ class AnalysisPlugin(BasePlugin[AnalysisPluginConfig]):
             executed = job.result()
         except AnalysisError as exc:
             raise PluginError(f"docs/{uri}: {exc}") from None
+        if self._serve is not None:
+            self._serve.shown(uri, job.root)
         log.info("notebook %s: %s %s", uri, "cached" if cached else "executed", executed)
 
     def on_pre_page(self, page: Page, *, config: MkDocsConfig, files: Files) -> Page | None:
-        if page.file.src_uri in self._notebooks:  # before mkdocs-jupyter (listed after us) reads it
-            self._notebook(page.file.src_uri)
+        uri = page.file.src_uri
+        if uri in self._notebooks and uri not in self._follow:  # before mkdocs-jupyter reads it
+            self._notebook(uri)
         return page
 
     def on_env(
@@ -231,14 +270,29 @@ class AnalysisPlugin(BasePlugin[AnalysisPluginConfig]):
         if not self.config.enabled:
             return env
         for uri, job in self._notebooks.items():  # a notebook page MkDocs did not read
-            if not job.cached:
+            if not job.cached and uri not in self._follow:
                 self._notebook(uri)
         if self._job is not None:
             try:
-                self._job.finish()
+                self._pictures(files)
             except AnalysisError as exc:
                 raise PluginError(f"analysis failed:\n{exc}") from None
         return env
+
+    def _pictures(self, files: Files) -> None:
+        """Wait for the bundle's pictures; under serve, older ones stand in while drawn."""
+        assert self._job is not None
+        if self._serve is None:
+            self._job.finish()
+            return
+        entry = self._serve.pictures_entry(self._job)
+        if entry is None or entry == self._job.entry:
+            return
+        for path in self._result().external:
+            file = files.get_file_from_path(path)
+            stand_in = self._serve.stand_in(entry, path)
+            if file is not None and stand_in.exists():
+                file.abs_src_path = str(stand_in)
 
     def on_page_markdown(
         self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
@@ -258,7 +312,13 @@ class AnalysisPlugin(BasePlugin[AnalysisPluginConfig]):
         root = get_relative_url(".", page.url) or "."
         root = root.rstrip("/") + "/"
         if page.file.src_uri in self._notebooks:
-            return self._external_styles(html, root)
+            html = self._external_styles(html, root)
+            if page.file.src_uri in self._follow:
+                log.info(
+                    "notebook %s: shown as last executed while it runs again", page.file.src_uri
+                )
+                html = _FOLLOWING + html
+            return html
         stash = self._stashes.pop(page.file.src_uri, None)
         if stash is None or not stash.blocks:
             return html
@@ -313,10 +373,18 @@ class AnalysisPlugin(BasePlugin[AnalysisPluginConfig]):
             target = Path(config.site_dir) / name
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(css, encoding="utf-8")
+        if self._serve is None or not self.config.enabled:
+            return
+        for uri in self._follow:  # the pages are out: now the notebook, in the background
+            self._serve.follow_notebook(uri, self._notebooks[uri])
+        self._serve.after_build()
 
     def on_serve(self, server, *, config: MkDocsConfig, builder):  # type: ignore[no-untyped-def]
         if self.config.enabled:
             server.watch(str(PACKAGE_DIR))
+            if self._serve is not None:  # work done after the pages brings a rebuild
+                self._serve.signal_dir.mkdir(parents=True, exist_ok=True)
+                server.watch(str(self._serve.signal_dir))
             if self.config.study:
                 server.watch(str(Path(self.config.study).resolve()))
             if self.config.patients:

@@ -135,6 +135,7 @@ class BundleJob:
         *,
         study_file: Path | None = None,
         patients_file: Path | None = None,
+        spawn: Callable[..., Child] = Child,
     ) -> None:
         self.entry = cache_dir / f"bundle-{key}"
         self.key = key
@@ -153,12 +154,17 @@ class BundleJob:
                 args += ["--study", str(study_file)]
             if patients_file is not None:
                 args += ["--patients", str(patients_file)]
-            self._child = Child(*args)
+            self._child = spawn(*args)
 
     @property
     def cached(self) -> bool:
         """Whether the bundle came from the cache (rather than a child process)."""
         return self._hit
+
+    @property
+    def done(self) -> bool:
+        """Whether the entry is complete, pictures included (:meth:`finish` would not wait)."""
+        return self._child is None or self._child.done
 
     def result(self) -> Bundle:
         """Wait for the bundle (not its pictures); :class:`AnalysisError` with the child's message
@@ -194,14 +200,31 @@ class BundleJob:
 
 
 def start_bundle(
-    cache_dir: Path, *, study_file: Path | None = None, patients_file: Path | None = None
+    cache_dir: Path,
+    *,
+    study_file: Path | None = None,
+    patients_file: Path | None = None,
+    spawn: Callable[..., Child] = Child,
+    running: BundleJob | None = None,
 ) -> BundleJob:
-    """Start getting the bundle for the current inputs (cache hit: immediate)."""
+    """Start getting the bundle for the current inputs (cache hit: immediate).
+
+    ``spawn(*args)`` starts ``python -m analysis *args`` on a miss (e.g. hands the command to
+    a child already waiting with its libraries imported: :meth:`Child.waiting`). ``running``
+    is a job still finishing its entry; it is returned if its inputs are the current ones.
+    """
     if patients_file is not None:
         patients_file = patients_file.resolve()
     extra = tuple(p for p in (study_file, patients_file) if p is not None)
+    key = fingerprint(extra=extra)
+    if running is not None and running.key == key and running.entry.parent == cache_dir:
+        return running
     return BundleJob(
-        cache_dir, fingerprint(extra=extra), study_file=study_file, patients_file=patients_file
+        cache_dir,
+        key,
+        study_file=study_file,
+        patients_file=patients_file,
+        spawn=spawn,
     )
 
 

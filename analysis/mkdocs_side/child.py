@@ -1,8 +1,16 @@
-"""Run ``python -m analysis …`` in a child process: fresh code under ``mkdocs serve``, work that
-overlaps the site generator's own, and failures reported as the child's own message."""
+"""Run ``python -m analysis …`` in a child process: fresh code under ``serve``, work that
+overlaps the site generator's own, and failures reported as the child's own message.
+
+Under ``serve`` a child can be started *before* it is needed (:meth:`Child.waiting`): it imports
+the heavy third-party libraries while the writer is still typing, then waits for its command.
+It imports nothing of the ``analysis`` package until the command arrives, so edited code is
+still the code that runs.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import subprocess
 import sys
@@ -11,30 +19,128 @@ from pathlib import Path
 
 from ..errors import AnalysisError
 
-__all__ = ["Child"]
+__all__ = ["PRELOAD", "Child"]
 
 _PROJECT = Path(__file__).parent.parent.parent
+# What `python -m analysis bundle` spends its first seconds on: importing libraries, and
+# starting the helper that draws the charts ("module:function" imports, then calls). Of our own
+# code only that helper's module and its packages are loaded ahead; a waiting child whose copy of
+# them has since changed is not used (Child.usable).
+PRELOAD = (
+    "numpy",
+    "pandas",
+    "scipy.stats",
+    "scipy.optimize",
+    "pydantic",
+    "yaml",
+    "altair",
+    "lifelines",
+    "vl_convert",
+    "markdown",
+    "nh3",
+    "analysis.render.draw:start_helper_ahead",
+)
+# Imports the modules named in argv, then runs `python -m analysis ARGS` with the JSON list of
+# ARGS read from one line of stdin (no line: the parent is gone or no longer needs it; exit).
+_WAIT_THEN_RUN = """\
+import importlib, json, runpy, sys
+for name in sys.argv[1:]:
+    module, _, function = name.partition(":")
+    loaded = importlib.import_module(module)
+    if function:
+        getattr(loaded, function)()
+line = sys.stdin.readline()
+if not line.strip():
+    sys.exit(0)
+sys.argv = ["python -m analysis", *json.loads(line)]
+runpy.run_module("analysis", run_name="__main__", alter_sys=True)
+"""
 
 
 class Child:
     """Start ``python -m analysis *args`` now; read its output line by line, or :meth:`wait`."""
 
-    def __init__(self, *args: str) -> None:
-        # No .pyc writes: `mkdocs serve` watches the package folder and must not see its own output.
+    def __init__(self, *args: str, _preload: tuple[str, ...] | None = None) -> None:
+        # No .pyc writes: `serve` watches the package folder and must not see its own output.
         env = {**os.environ, "PYTHONHASHSEED": "0", "PYTHONDONTWRITEBYTECODE": "1"}
         # stderr goes to a file, so a chatty child can never block on a full pipe while the
         # parent reads its stdout line by line.
         self._stderr = tempfile.TemporaryFile(mode="w+", encoding="utf-8")  # noqa: SIM115 (closed in wait)
+        if _preload is None:
+            command, stdin = [sys.executable, "-m", "analysis", *args], subprocess.DEVNULL
+        else:
+            command, stdin = [sys.executable, "-c", _WAIT_THEN_RUN, *_preload], subprocess.PIPE
         self._process = subprocess.Popen(
-            [sys.executable, "-m", "analysis", *args],
+            command,
+            stdin=stdin,
             stdout=subprocess.PIPE,
             stderr=self._stderr,
             text=True,
             env=env,
             cwd=_PROJECT,
         )
+        self._waiting = _preload is not None
+        self._ahead = _digests(_our_files(_preload or ()))
         self._out: list[str] = []
         self._finished: str | AnalysisError | None = None
+
+    @classmethod
+    def waiting(cls, preload: tuple[str, ...] = PRELOAD) -> Child:
+        """A child that imports ``preload`` now and runs the command given to :meth:`run`."""
+        return cls(_preload=preload)
+
+    def run(self, *args: str) -> Child:
+        """Give a :meth:`waiting` child its command (``python -m analysis *args``)."""
+        if not self._waiting or self._process.stdin is None:
+            msg = "run() is for a child made by Child.waiting(), once"
+            raise RuntimeError(msg)
+        self._waiting = False
+        self._process.stdin.write(json.dumps(list(args)) + "\n")
+        self._process.stdin.close()
+        self._process.stdin = None  # so that communicate() does not flush it
+        return self
+
+    @property
+    def usable(self) -> bool:
+        """Whether a :meth:`waiting` child is still there to be given a command, with the
+        package's code it loaded ahead unchanged since."""
+        return (
+            self._waiting
+            and self._process.poll() is None
+            and _digests([Path(p) for p in self._ahead]) == self._ahead
+        )
+
+    def terminate(self) -> None:
+        """Ask the child to end; whoever waits for it (:meth:`wait`) sees it fail."""
+        if self._process.poll() is None:
+            self._process.terminate()
+
+    def stop(self) -> None:
+        """End the child and wait for it (only by its one waiter: not while another thread is
+        in :meth:`wait`). A waiting child is told there is no command and exits by itself."""
+        if self._waiting and self._process.stdin is not None:
+            self._waiting = False
+            self._process.stdin.close()
+            self._process.stdin = None
+        else:
+            self.terminate()
+        try:
+            self._process.communicate(timeout=10)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+            self._process.communicate()
+        self._stderr.close()
+        self._finished = AnalysisError("stopped")
+
+    @property
+    def returncode(self) -> int | None:
+        """The child's exit status (None while it runs)."""
+        return self._process.poll()
+
+    @property
+    def done(self) -> bool:
+        """Whether the child has exited."""
+        return self._process.poll() is not None
 
     def readline(self) -> str:
         """The next line the child prints ("" once it has closed its output)."""
@@ -58,3 +164,23 @@ class Child:
         if isinstance(self._finished, AnalysisError):
             raise self._finished
         return self._finished
+
+
+def _our_files(preload: tuple[str, ...]) -> list[Path]:
+    """The files of the ``analysis`` package that importing ``preload`` loads: the modules
+    named and their packages' ``__init__.py``."""
+    paths: set[Path] = set()
+    for name in preload:
+        parts = name.partition(":")[0].split(".")
+        if parts[0] != "analysis":
+            continue
+        for depth in range(1, len(parts) + 1):
+            base = _PROJECT.joinpath(*parts[:depth])
+            paths.add(base / "__init__.py" if base.is_dir() else base.with_suffix(".py"))
+    return sorted(paths)
+
+
+def _digests(paths: list[Path]) -> dict[str, str]:
+    return {
+        str(p): hashlib.sha256(p.read_bytes() if p.exists() else b"").hexdigest() for p in paths
+    }

@@ -65,25 +65,54 @@ class NotebookJob:
     """
 
     def __init__(
-        self, cache_dir: Path, notebook: Path, src_uri: str, *, patients_file: Path | None = None
+        self,
+        cache_dir: Path,
+        notebook: Path,
+        src_uri: str,
+        *,
+        patients_file: Path | None = None,
+        start: bool = True,
     ) -> None:
         self.key = notebook_key(notebook, patients_file=patients_file)
         self.root = cache_dir / self.key
         self.path = self.root / src_uri
         self._child: Child | None = None
+        self._args: list[str] | None = None
+        self.stopped = False
         if not self.path.exists():
-            args = ["notebook", "--source", str(notebook), "--out", str(self.path)]
+            self._args = ["notebook", "--source", str(notebook), "--out", str(self.path)]
             if patients_file is not None:
-                args += ["--patients", str(patients_file)]
-            self._child = Child(*args)
+                self._args += ["--patients", str(patients_file)]
+            if start:
+                self.start()
+
+    def start(self) -> None:
+        """Start executing (a job made with ``start=False``); nothing if cached or started."""
+        if self._args is not None and self._child is None:
+            self._child = Child(*self._args)
 
     @property
     def cached(self) -> bool:
-        return self._child is None
+        return self._args is None
+
+    @property
+    def running(self) -> bool:
+        """Whether the notebook is being executed right now."""
+        return self._child is not None and not self._child.done
+
+    def stop(self) -> None:
+        """Stop an execution no longer wanted (its result would never be shown). Only signals
+        the child: whoever waits in :meth:`result` sees it end (and :attr:`stopped`)."""
+        self.stopped = True
+        child = self._child
+        if child is not None:
+            child.terminate()
 
     def result(self) -> Path:
         """Wait for the executed copy; raise :class:`AnalysisError` if a cell failed."""
+        self.start()
         if self._child is not None:
             self._child.wait(what="notebook execution failed")
+            self._args = None  # first: start() must not run it again meanwhile
             self._child = None
         return self.path

@@ -39,6 +39,8 @@ __all__ = ["PublishPlan", "plan_publish", "publish", "repository_urls", "strict_
 
 BRANCH = "gh-pages"
 LATEST = "latest"
+# Named on every command: ProperDocs reads mkdocs.yml without being told only as a legacy fallback.
+CONFIG = "mkdocs.yml"
 ALIAS_PATTERN = re.compile(r"^[a-z][a-z0-9-]{0,30}$")
 _GITHUB_REMOTE = re.compile(
     r"^(?:https://github\.com/|git@github\.com:|ssh://git@github\.com/)"
@@ -209,7 +211,9 @@ def _mike() -> str:
 
 
 def _build_env(project: Path, plan: PublishPlan) -> dict[str, str]:
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    env = dict(os.environ)
+    # mike runs the `properdocs` command it finds on PATH (mike 2.2 prefers it to `mkdocs`
+    # whenever ProperDocs is installed): this environment's.
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
     # The analysis package of the tree being published, not an installed copy from elsewhere.
     env["PYTHONPATH"] = os.pathsep.join(filter(None, (str(project), env.get("PYTHONPATH"))))
@@ -221,7 +225,7 @@ def _build_env(project: Path, plan: PublishPlan) -> dict[str, str]:
 
 
 def strict_build(project: Path, env: dict[str, str], site: Path) -> None:
-    """Build ``project`` with ``mkdocs build --strict`` into ``site``; raise PublishError if not.
+    """Build ``project`` with ``properdocs build --strict`` into ``site``; raise PublishError if not.
 
     Parameters
     ----------
@@ -232,12 +236,15 @@ def strict_build(project: Path, env: dict[str, str], site: Path) -> None:
     site
         The folder to build into.
     """
-    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-d", str(site)]
+    # Not --quiet: it hides warnings from the strict mode's counter too (mkdocs/mkdocs#4126).
+    command = [sys.executable, "-m", "properdocs", "build", "-f", CONFIG, "--strict"]
+    command += ["-d", str(site)]
     result = subprocess.run(
         command, cwd=project, env=env, capture_output=True, text=True, check=False
     )
     if result.returncode != 0:
-        output = (result.stderr or result.stdout).strip()
+        lines = (result.stderr or result.stdout).splitlines()
+        output = "\n".join(line for line in lines if not line.startswith("INFO")).strip()
         msg = f"the strict build failed, so nothing was published:\n{output}"
         raise PublishError(msg)
 
@@ -299,7 +306,8 @@ def publish(
             if remote_tip is not None:  # start from what is published
                 _git(project, "update-ref", f"refs/heads/{BRANCH}", remote_tip)
             mike = _mike()
-            deploy = [mike, "deploy", "--remote", remote, "--update-aliases"]
+            deploy = [mike, "deploy", "--config-file", CONFIG, "--remote", remote]
+            deploy += ["--update-aliases"]
             deploy += ["--prop-set-string", f"commit={plan.commit}"]
             _run([*deploy, plan.version, *plan.aliases], project, env, "mike deploy")
             if LATEST in plan.aliases:

@@ -121,14 +121,14 @@ def stamp_preview(site: Path, pr: PullRequest, *, pr_url: str | None = None) -> 
     Parameters
     ----------
     site
-        A built site (the output of ``mkdocs build``); changed in place.
+        A built site (the output of ``properdocs build``); changed in place.
     pr
         The pull request shown in the banner.
     pr_url
         The pull request's address on GitHub, linked from the banner if given.
     """
     if not (site / "index.html").is_file():
-        msg = f"{site} holds no index.html: expected a built site (mkdocs build -d DIR)"
+        msg = f"{site} holds no index.html: expected a built site (properdocs build -d DIR)"
         raise PublishError(msg)
     banner = _banner(pr, pr_url)
     stamped = 0

@@ -5,6 +5,7 @@ work. A :class:`Drawer` draws in one helper process instead (started with the fi
 starting it earlier, during the heavy imports, measured no faster on two cores): it draws each
 chart as soon as its spec is ready, while the main process goes on computing.
 ``Drawer(helper=False)`` draws in the calling process (same results; used by tests).
+Under ``serve`` the helper is started ahead, before the edit (:func:`start_helper_ahead`).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from types import TracebackType
 from typing import Any, Self, TypeVar
 
-__all__ = ["Drawer", "png", "svg", "vega"]
+__all__ = ["Drawer", "png", "start_helper_ahead", "svg", "vega"]
 
 T = TypeVar("T")
 _Job = tuple[Callable[..., Any], tuple[Any, ...], Future]
@@ -53,6 +54,25 @@ def _start_engine() -> None:
     vlc.vegalite_to_svg({"mark": "point"}, vl_version=newest)
 
 
+def _helper_pool() -> ProcessPoolExecutor:
+    # "spawn": a fresh interpreter that imports only this module, on every platform.
+    return ProcessPoolExecutor(
+        max_workers=1, mp_context=multiprocessing.get_context("spawn"), initializer=_start_engine
+    )
+
+
+_AHEAD: list[ProcessPoolExecutor] = []  # a helper started ahead, for the next Drawer
+
+
+def start_helper_ahead() -> None:
+    """Start the next :class:`Drawer`'s helper now and wait until its engine is warm: a
+    process started ahead of its command (``serve``) then draws its first chart at once."""
+    if not _AHEAD:
+        pool = _helper_pool()
+        pool.submit(int).result()  # the worker is up and its initializer has run
+        _AHEAD.append(pool)
+
+
 class Drawer:
     """Draws charts in one helper process (default) or in this process.
 
@@ -66,12 +86,7 @@ class Drawer:
         self._busy = False
         self._lock = threading.Lock()
         if helper:
-            # "spawn": a fresh interpreter that imports only this module, on every platform.
-            self._pool = ProcessPoolExecutor(
-                max_workers=1,
-                mp_context=multiprocessing.get_context("spawn"),
-                initializer=_start_engine,
-            )
+            self._pool = _AHEAD.pop() if _AHEAD else _helper_pool()
 
     def submit(self, draw: Callable[..., T], *args: Any, now: bool = True) -> Future[T]:
         """Ask for a drawing; the result (or the drawing's error) comes from ``.result()``."""

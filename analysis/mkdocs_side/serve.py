@@ -1,0 +1,154 @@
+"""Pages first under ``serve``: what a rebuild after an edit does not wait for.
+
+A data edit changes the analysis bundle, its pictures (PNG downloads) and the executed
+notebook. Under ``serve`` only, and only once a first build has shown them:
+
+* the bundle's child is started *before* the edit (:meth:`Child.waiting`): its libraries are
+  imported by the time the edit comes;
+* the pictures of a new bundle are drawn after the pages are written; meanwhile the pages link
+  to the last complete bundle's pictures (same names);
+* a notebook whose inputs changed is shown as last executed (with a notice), and executed again
+  after the pages are written.
+
+When such background work is done it writes a file into :attr:`ServeSession.signal_dir`, which
+``serve`` watches: that brings the rebuild that shows it. A ``build`` never does any of this.
+Standard library only (the MkDocs side stays light).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from pathlib import Path
+
+from ..errors import AnalysisError
+from .bundle import FILES_DIR, BundleJob
+from .child import Child
+from .notebook import NotebookJob
+
+__all__ = ["ServeSession"]
+
+log = logging.getLogger("mkdocs.plugins.study_analysis")
+
+
+class ServeSession:
+    """State kept across the rebuilds of one ``serve`` (the plugin lives as long)."""
+
+    def __init__(self, signal_dir: Path) -> None:
+        self.signal_dir = signal_dir
+        self._warm: Child | None = None
+        self._shown: dict[str, Path] = {}  # notebook -> folder of the executed copy last shown
+        self._following: dict[str, NotebookJob] = {}  # executing after the pages
+        self._last_entry: Path | None = None  # the last bundle entry with all its pictures
+        self._drawing: BundleJob | None = None  # pictures drawn after the pages (owned by a thread)
+        self._drawn = threading.Event()
+        self._draw_error: AnalysisError | None = None
+
+    # The bundle's child -------------------------------------------------------------------
+
+    def spawn(self, *args: str) -> Child:
+        """Start ``python -m analysis *args``, in the waiting child if there is one."""
+        warm, self._warm = self._warm, None
+        if warm is not None and warm.usable:
+            log.info("analysis: handed to the child started ahead, its libraries imported")
+            return warm.run(*args)
+        if warm is not None:
+            warm.stop()
+        return Child(*args)
+
+    def running_bundle(self) -> BundleJob | None:
+        """The bundle whose pictures are still being drawn (to reuse if its inputs come back)."""
+        return self._drawing if self._drawing is not None and not self._drawn.is_set() else None
+
+    # Pictures -----------------------------------------------------------------------------
+
+    def pictures_entry(self, job: BundleJob) -> Path | None:
+        """Where this build's pictures are: ``job.entry`` once complete (waiting for it when
+        nothing older can stand in), else the last complete entry while they are drawn."""
+        if job is self._drawing:
+            if self._drawn.is_set() or self._last_entry is None:
+                self._drawn.wait()
+                if self._draw_error is not None:
+                    raise self._draw_error
+                self._last_entry = job.entry
+            return self._last_entry
+        if self._last_entry is None or job.done:
+            job.finish()
+            self._last_entry = job.entry
+            return job.entry
+        self._drawing, self._drawn, self._draw_error = job, threading.Event(), None
+        threading.Thread(target=self._finish, args=(job, self._drawn), daemon=True).start()
+        return self._last_entry
+
+    def _finish(self, job: BundleJob, drawn: threading.Event) -> None:
+        try:
+            job.finish()
+        except AnalysisError as exc:
+            self._draw_error = exc
+            log.error("analysis failed while drawing the pictures:\n%s", exc)
+        else:
+            self._signal("pictures")
+        finally:
+            drawn.set()
+
+    @staticmethod
+    def stand_in(entry: Path, site_path: str) -> Path:
+        """The file of an older entry that stands in for ``site_path``."""
+        return entry / FILES_DIR / site_path
+
+    # Notebooks ----------------------------------------------------------------------------
+
+    def notebook_job(self, job: NotebookJob, uri: str) -> tuple[NotebookJob, bool]:
+        """The job to use for a notebook (the one executing these inputs already, if any) and
+        whether this build shows the last executed copy instead of waiting for it."""
+        running = self._following.pop(uri, None)
+        if running is not None and (running.key != job.key or job.cached):
+            running.stop()  # edited again since (or done): its result is not wanted
+            running = None
+        if job.cached or uri not in self._shown:
+            job.start()  # as in any build: the page waits for it
+            return job, False
+        return running or job, True
+
+    def shown(self, uri: str, root: Path | None = None) -> Path:
+        """The folder of the executed copy last shown (recording ``root`` if given)."""
+        if root is not None:
+            self._shown[uri] = root
+        return self._shown[uri]
+
+    def follow_notebook(self, uri: str, job: NotebookJob) -> None:
+        """Execute the notebook now that the pages are written (if not already running)."""
+        self._following[uri] = job
+        if not job.running and not job.cached:
+            job.start()
+            threading.Thread(target=self._wait_notebook, args=(uri, job), daemon=True).start()
+
+    def _wait_notebook(self, uri: str, job: NotebookJob) -> None:
+        try:
+            job.result()
+        except AnalysisError as exc:
+            if not job.stopped:
+                log.error("docs/%s: %s", uri, exc)
+        else:
+            self._signal("notebook")
+
+    # Between and after builds -------------------------------------------------------------
+
+    def after_build(self) -> None:
+        """Get the next bundle's child ready: it imports its libraries while the writer edits."""
+        if self._warm is None:
+            self._warm = Child.waiting()
+
+    def close(self) -> None:
+        """End every child this session started and still holds."""
+        if self._warm is not None:
+            self._warm.stop()
+            self._warm = None
+        for job in self._following.values():
+            job.stop()
+        self._following = {}
+
+    def _signal(self, what: str) -> None:
+        self.signal_dir.mkdir(parents=True, exist_ok=True)
+        (self.signal_dir / what).write_text(f"{time.time()}\n", encoding="utf-8")
