@@ -108,7 +108,7 @@ def test_correcting_the_remission_count_to_16_shows_every_number_it_moves(
     survival = pages["survival.md"]
     assert "| `salvage_yes` | `published` | `15` → `16` |" in survival  # reconstruction's target
     assert "table <code>survival_models</code>" in survival  # many cells: folded
-    assert "value `survival_cox_hr`" in survival
+    assert "value `survival_hr_spread_constant`" in survival  # a scenario's hazard ratios
     assert "| `salvage_remission` | `count` | `15` → `16` |" in pages["design.md"]  # flow chart
     assert "about.md" not in pages  # a page that places nothing that moved is not listed
 
