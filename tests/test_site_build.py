@@ -3,6 +3,7 @@ from other hosts."""
 
 from __future__ import annotations
 
+import json
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -115,6 +116,26 @@ def test_every_download_link_points_at_a_built_file(built_site: Path) -> None:
         for href in re.findall(r'href="([^"]*downloads/[^"]+)"', path.read_text(encoding="utf-8")):
             target = (path.parent / href).resolve()
             assert target.is_file(), f"{path.relative_to(built_site)} → {href}"
+
+
+def test_a_charts_data_points_stay_out_of_the_search_index_but_its_description_is_found(
+    built_site: Path,
+) -> None:
+    """Every page loads the search index before any interaction: thousands of chart data
+    points would weigh on every page and find nothing a reader searches for."""
+    index = json.loads((built_site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    text = " ".join(doc["text"] for doc in index["docs"])
+    page = (built_site / "survival" / "index.html").read_text(encoding="utf-8")
+    assert "<table data-search-exclude><caption>" not in page  # only chart data is excluded
+    start = page.index('id="chart-survival_envelope"')
+    figure = page[start : page.index("</figure>", start)]
+    rows = re.findall(r"<tr><td>([^<]+)</td><td>([^<]+)</td><td>([^<]+)</td>", figure)
+    assert rows, "the chart's data table is on the page"
+    assert "<table data-search-exclude>" in figure
+    last = rows[-1]  # the index joins a table's cells with or without spaces
+    assert "".join(last) not in text
+    assert " ".join(last) not in text
+    assert "Two kinds of band" in text  # the chart's text description stays searchable
 
 
 def test_the_data_file_is_published_unchanged(built_site: Path) -> None:

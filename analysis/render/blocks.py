@@ -59,14 +59,17 @@ def _download_links(items: list[tuple[str, str]]) -> str:
     return f'<span class="study-downloads">Download: {links}</span>'
 
 
-def _html_table(frame: pd.DataFrame, caption: str | None = None) -> str:
+def _html_table(frame: pd.DataFrame, caption: str | None = None, *, searchable: bool = True) -> str:
     head = "".join(f'<th scope="col">{_e(c)}</th>' for c in frame.columns)
     body = "".join(
         "<tr>" + "".join(f"<td>{_e(v)}</td>" for v in row) + "</tr>"
         for row in frame.itertuples(index=False)
     )
     cap = f"<caption>{_e(caption)}</caption>" if caption else ""
-    return f"<table>{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    # A chart's data points are for reading beside it, not for finding: kept out of the search
+    # index, which every page loads before any interaction.
+    attrs = "" if searchable else " data-search-exclude"
+    return f"<table{attrs}>{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
 def table_html(table: Table) -> str:
@@ -190,7 +193,7 @@ def chart_html(chart: ChartArtifact, svg: str, narrow_svg: str | None = None) ->
             ("Vega-Lite", f"{base}.vl.json"),
         ]
     )
-    data_table = _html_table(chart.data)
+    data_table = _html_table(chart.data, searchable=False)
     pictures = inline_svg(svg)
     narrow_attribute = ""
     if narrow_svg is not None:
