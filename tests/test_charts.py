@@ -207,3 +207,34 @@ def test_a_chart_page_carries_both_layouts_and_both_compiled_specs(artifacts) ->
     assert '<svg data-layout="narrow" role="img" width="1"><text>n' in html
     assert f'data-spec="{ROOT_TOKEN}downloads/charts/os_5y.vg.json"' in html
     assert f'data-spec-narrow="{ROOT_TOKEN}downloads/charts/os_5y.narrow.vg.json"' in html
+
+
+def test_a_charts_phone_drawing_shows_the_same_data_as_its_wide_one(artifacts) -> None:
+    """The narrow layout re-lays out a chart (positions and axis ticks may differ); every row of
+    the chart's data must be drawn in both. The phone drawing once showed the time-0 remission
+    comparison beside the wide landmark analysis."""
+
+    def text(v: object) -> str:  # 16 and 16.0 are the same number
+        return repr(float(v)) if isinstance(v, int | float) and not isinstance(v, bool) else str(v)
+
+    def drawn_rows(node: object, columns: set[str], found: list[dict]) -> list[dict]:
+        rows = isinstance(node, list) and node and all(isinstance(r, dict) for r in node)
+        if rows and columns & set(node[0]):
+            found.extend(node)
+            return found
+        if isinstance(node, list | dict):
+            for key, value in node.items() if isinstance(node, dict) else enumerate(node):
+                if key not in {"config", "encoding", "transform"}:
+                    drawn_rows(value, columns, found)
+        return found
+
+    for chart in artifacts.charts.values():
+        assert chart.narrow is not None, chart.name
+        columns = set(chart.data.columns) - {"data_source"}
+        for layout, drawing in (("wide", chart.chart), ("narrow", chart.narrow)):
+            rows = drawn_rows(drawing.to_dict(), columns, [])
+            shown = [c for c in chart.data.columns if c in columns and any(c in r for r in rows)]
+            assert shown, (chart.name, layout)
+            drawn = {tuple(text(r.get(c)) for c in shown) for r in rows}
+            for row in chart.data[shown].itertuples(index=False):
+                assert tuple(map(text, row)) in drawn, (chart.name, layout, row)

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from ..artifact import ChartArtifact, Table
-from ..render.theme import NARROW, PALETTE, semantic_colour
+from ..render.theme import PALETTE, both_layouts, semantic_colour
 from ..study.tables import SOURCE_ABSTRACT
 from .analysis import PatientAnalysis
 from .charts import bands_chart, km_chart
@@ -384,19 +384,21 @@ def _km_os_chart(a: PatientAnalysis) -> ChartArtifact:
         "risk every 12 months: "
         + ", ".join(f"{int(r.months)} months: {r.at_risk}" for r in a.at_risk.itertuples())
     )
+    wide, narrow = both_layouts(
+        km_chart,
+        km,
+        a.at_risk,
+        colours={"all patients": semantic_colour("estimate")},
+        title="Overall survival",
+        label=a.label,
+        description=description,
+    )
     return ChartArtifact(
         "survival_km",
         f"Overall survival of {who}, with 95% confidence band (log–log) and "
         "numbers at risk; ticks mark censoring.",
         description,
-        km_chart(
-            km,
-            a.at_risk,
-            colours={"all patients": semantic_colour("estimate")},
-            title="Overall survival",
-            label=a.label,
-            description=description,
-        ),
+        wide,
         _tagged(a, km),
         {
             "data_source": DATA_SOURCE_FIELD,
@@ -409,15 +411,7 @@ def _km_os_chart(a: PatientAnalysis) -> ChartArtifact:
         },
         _source(a),
         file_prefix=_prefix(a),
-        narrow=km_chart(
-            km,
-            a.at_risk,
-            colours={"all patients": semantic_colour("estimate")},
-            title="Overall survival",
-            label=a.label,
-            description=description,
-            layout=NARROW,
-        ),
+        narrow=narrow,
     )
 
 
@@ -488,6 +482,13 @@ def _envelope_chart(a: PatientAnalysis) -> ChartArtifact:
         )
         + "."
     )
+    wide, narrow = both_layouts(
+        bands_chart,
+        bands.drop(columns=["assumption"]),
+        colours=colours,
+        label=a.label,
+        description=description,
+    )
     return ChartArtifact(
         "survival_envelope",
         "What the published numbers allow (outer band, exact) and what each named assumption "
@@ -499,12 +500,7 @@ def _envelope_chart(a: PatientAnalysis) -> ChartArtifact:
             if not made.assumptions.p_filter
         ),
         description,
-        bands_chart(
-            bands.drop(columns=["assumption"]),
-            colours=colours,
-            label=a.label,
-            description=description,
-        ),
+        wide,
         _tagged(a, bands),
         {
             "data_source": DATA_SOURCE_FIELD,
@@ -517,13 +513,7 @@ def _envelope_chart(a: PatientAnalysis) -> ChartArtifact:
         },
         _source(a),
         file_prefix=_prefix(a),
-        narrow=bands_chart(
-            bands.drop(columns=["assumption"]),
-            colours=colours,
-            label=a.label,
-            description=description,
-            layout=NARROW,
-        ),
+        narrow=narrow,
     )
 
 
@@ -543,23 +533,25 @@ def _groups_chart(a: PatientAnalysis) -> ChartArtifact:
         "remission": semantic_colour("favourable"),
         "no remission": semantic_colour("unfavourable"),
     }
+    wide, narrow = both_layouts(
+        km_chart,
+        a.km_landmark,
+        a.at_risk_landmark,
+        colours=colours,
+        band=False,
+        title=f"Landmark at {a.landmark:g} months: by remission after salvage",
+        label=a.label,
+        description=description,
+        x_title=f"Months from the landmark ({a.landmark:g} months after second-line "
+        "treatment starts)",
+    )
     return ChartArtifact(
         "survival_by_remission",
         f"Overall survival by remission after salvage, from the {a.landmark:g}-month landmark "
         f"({who}); log-rank P = {a.landmark_logrank_p:.3f}. Patients not evaluated for "
         "remission, and anyone who died before the landmark, are left out.",
         description,
-        km_chart(
-            a.km_landmark,
-            a.at_risk_landmark,
-            colours=colours,
-            band=False,
-            title=f"Landmark at {a.landmark:g} months: by remission after salvage",
-            label=a.label,
-            description=description,
-            x_title=f"Months from the landmark ({a.landmark:g} months after second-line "
-            "treatment starts)",
-        ),
+        wide,
         _tagged(a, a.km_landmark),
         {
             "data_source": DATA_SOURCE_FIELD,
@@ -572,16 +564,7 @@ def _groups_chart(a: PatientAnalysis) -> ChartArtifact:
         },
         _source(a),
         file_prefix=_prefix(a),
-        narrow=km_chart(
-            a.km_groups,
-            a.at_risk_groups,
-            colours=colours,
-            band=False,
-            title=f"By remission after salvage (log-rank P = {a.logrank_p:.3f})",
-            label=a.label,
-            description=description,
-            layout=NARROW,
-        ),
+        narrow=narrow,
     )
 
 

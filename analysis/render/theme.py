@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import altair as alt
 
@@ -16,6 +17,7 @@ __all__ = [
     "THEME_NAME",
     "WIDE",
     "Layout",
+    "both_layouts",
     "config",
     "semantic_colour",
     "wrap",
@@ -77,6 +79,17 @@ def wrap(text: str, layout: Layout, *, chars: int, lines: int | None = None) -> 
     if lines is not None:
         wrapped += [""] * (lines - len(wrapped))
     return wrapped if len(wrapped) > 1 else wrapped[0]
+
+
+_Drawing = TypeVar("_Drawing")
+
+
+def both_layouts(
+    draw: Callable[..., _Drawing], /, *args: Any, **kwargs: Any
+) -> tuple[_Drawing, _Drawing]:
+    """``draw(*args, **kwargs)`` for a wide column and for a phone's (``layout=NARROW``): one
+    call, so the two drawings of a chart cannot show different things."""
+    return draw(*args, **kwargs), draw(*args, **kwargs, layout=NARROW)
 
 
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif"
