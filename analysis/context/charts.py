@@ -120,7 +120,7 @@ def survival_comparison_chart(
                 title=theme.wrap("Survival (%) at the panel's time point", layout, chars=30),
                 axis=alt.Axis(values=list(range(0, 101, 20 if narrow else 10))),
             ),
-            x2="upper:Q",
+            x2=alt.X2("upper:Q"),
             color=alt.Color("colour:N", scale=None),
         )
     )
@@ -132,11 +132,11 @@ def survival_comparison_chart(
         text = base.mark_text(align="left", baseline="top", dy=2, lineHeight=16).encode(
             x=alt.datum(0),
             y=alt.Y("label:N", title=None, sort=None, axis=None, bandPosition=0),
-            text="heading:N",
+            text=alt.Text("heading:N"),
         )
     else:
         text = base.mark_text(align="left", dx=8, dy=-11).encode(
-            x=alt.X("percent:Q", scale=x_scale), text="annotation:N"
+            x=alt.X("percent:Q", scale=x_scale), text=alt.Text("annotation:N")
         )
     layered = alt.layer(ci, point, text, data=data).properties(
         width=300 if narrow else 330, height=alt.Step(56 if narrow else 40)

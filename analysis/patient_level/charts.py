@@ -79,12 +79,12 @@ def km_chart(
         alt.Tooltip("survival:Q", title="Survival", format=".1%"),
     ]
     width = _WIDTH[layout.name]
-    base = alt.Chart(curves).encode(x=_x(end, layout, title=x_title), color=colour)
+    base = alt.Chart().encode(x=_x(end, layout, title=x_title), color=colour)
     layers = []
     if band:
         layers.append(
             base.mark_area(interpolate="step-after", opacity=0.18, clip=True).encode(
-                y=alt.Y("lower:Q", scale=alt.Scale(domain=[0, 1])), y2="upper:Q"
+                y=alt.Y("lower:Q", scale=alt.Scale(domain=[0, 1])), y2=alt.Y2("upper:Q")
             )
         )
     layers.append(
@@ -97,7 +97,7 @@ def km_chart(
         .mark_tick(size=8, thickness=1.5, clip=True)
         .encode(y=_Y, tooltip=tooltip)
     )
-    plot = alt.layer(*layers).properties(
+    plot = alt.layer(*layers, data=curves).properties(
         width=width, height=300 if layout == theme.WIDE else 240, title=_title(title, label, layout)
     )
     step = _TICK_MONTHS[layout.name]
@@ -122,14 +122,15 @@ def km_chart(
         ignore_index=True,
     )
     rows = alt.Y("row:O", axis=None)
-    risk_base = alt.Chart(table).encode(
-        x=_x(end, layout, axis=False), y=rows, text="text:N", color=colour.legend(None)
+    risk_base = alt.Chart().encode(
+        x=_x(end, layout, axis=False), y=rows, text=alt.Text("text:N"), color=colour.legend(None)
     )
     risk = alt.layer(
         risk_base.transform_filter("datum.kind == 'name'").mark_text(
             fontSize=12, align="left", dx=-8
         ),
         risk_base.transform_filter("datum.kind == 'number'").mark_text(fontSize=12),
+        data=table,
     ).properties(
         width=width,
         height=17 * 2 * len(groups),
@@ -182,24 +183,24 @@ def bands_chart(
     ]
     axis = alt.Axis(format="%", title="Overall survival")
     areas = (
-        alt.Chart(bands)
+        alt.Chart()
         .transform_filter("datum.kind != 'median'")
         .mark_area(interpolate="step-after", opacity=0.25, clip=True)
         .encode(
             x=_x(end, layout),
             y=alt.Y("lower:Q", scale=alt.Scale(domain=[0, 1]), axis=axis),
-            y2="upper:Q",
+            y2=alt.Y2("upper:Q"),
             color=colour,
             tooltip=tooltip,
         )
     )
     lines = (
-        alt.Chart(bands)
+        alt.Chart()
         .transform_filter("datum.kind == 'median'")
         .mark_line(interpolate="step-after", strokeWidth=2, clip=True)
         .encode(x=_x(end, layout), y=alt.Y("lower:Q", scale=alt.Scale(domain=[0, 1])), color=colour)
     )
-    return alt.layer(areas, lines).properties(
+    return alt.layer(areas, lines, data=bands).properties(
         width=_WIDTH[layout.name],
         height=320 if layout == theme.WIDE else 260,
         description=description,

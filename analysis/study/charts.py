@@ -282,9 +282,9 @@ def flow_chart(
     base = alt.Chart(frame)
     box_encoding = {
         "x": alt.X("x1:Q", scale=x_scale, axis=None),
-        "x2": "x2:Q",
+        "x2": alt.X2("x2:Q"),
         "y": alt.Y("y1:Q", scale=y_scale, axis=None),
-        "y2": "y2:Q",
+        "y2": alt.Y2("y2:Q"),
         "fill": alt.Fill("colour:N", scale=None),
         "stroke": alt.Stroke("colour:N", scale=None),
         "tooltip": tooltip,
@@ -301,7 +301,7 @@ def flow_chart(
     ).encode(
         x=alt.X(f"{text_x}:Q", scale=x_scale, axis=None),
         y=alt.Y(f"{text_y}:Q", scale=y_scale, axis=None),
-        text="text:N",
+        text=alt.Text("text:N"),
         tooltip=tooltip,
     )
     lines = (
@@ -310,8 +310,8 @@ def flow_chart(
         .encode(
             x=alt.X("x:Q", scale=x_scale, axis=None),
             y=alt.Y("y:Q", scale=y_scale, axis=None),
-            x2="x2:Q",
-            y2="y2:Q",
+            x2=alt.X2("x2:Q"),
+            y2=alt.Y2("y2:Q"),
         )
     )
     layers = [lines, reported, derived, labels]
@@ -322,7 +322,7 @@ def flow_chart(
             .encode(
                 x=alt.X("text_x:Q", scale=x_scale, axis=None),
                 y=alt.Y("y:Q", scale=y_scale, axis=None),
-                text="text:N",
+                text=alt.Text("text:N"),
             )
         )
     return alt.layer(*layers).properties(width=width, height=height, description=description)
@@ -366,12 +366,12 @@ def interval_chart(
     data = frame.assign(
         heading=[theme.wrap(str(t), layout, chars=34, lines=2) for t in frame["label"]]
     )
-    base = alt.Chart(data).encode(y=y, tooltip=tooltip)
+    base = alt.Chart().encode(y=y, tooltip=tooltip)
     ci = (
         base.mark_rule(strokeWidth=2.5)
         .encode(
             x=alt.X("lower:Q", scale=x_scale, title=x_title, axis=x_axis),
-            x2="upper:Q",
+            x2=alt.X2("upper:Q"),
             color=alt.Color("colour:N", scale=None),
             opacity=emphasis,
         )
@@ -386,18 +386,18 @@ def interval_chart(
         top = alt.Y("label:N", title=None, sort=None, axis=None, bandPosition=0)
         label = base.mark_text(
             align="left", baseline="top", dy=2, fontWeight="bold", lineHeight=line
-        ).encode(x=alt.datum(0), y=top, text="heading:N")
+        ).encode(x=alt.datum(0), y=top, text=alt.Text("heading:N"))
         value = base.mark_text(align="left", baseline="top", dy=2 + 2 * line).encode(
-            x=alt.datum(0), y=top, text="annotation:N"
+            x=alt.datum(0), y=top, text=alt.Text("annotation:N")
         )
     else:
         label = base.mark_text(align="left", baseline="bottom", dy=-9, fontWeight="bold").encode(
-            x=alt.datum(0), text="heading:N"
+            x=alt.datum(0), text=alt.Text("heading:N")
         )
         value = base.mark_text(align="left", baseline="middle", dx=8).encode(
-            x=alt.X("upper:Q", scale=x_scale), text="annotation:N"
+            x=alt.X("upper:Q", scale=x_scale), text=alt.Text("annotation:N")
         )
-    return alt.layer(ci, point, label, value).properties(
+    return alt.layer(ci, point, label, value, data=data).properties(
         width=300 if narrow else 560,
         height=alt.Step(76 if narrow else 58),
         title=title,
