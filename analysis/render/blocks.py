@@ -297,25 +297,20 @@ class ChartDrawings:
 
     def __init__(self, drawer: Drawer | None = None) -> None:
         self._drawer = drawer or Drawer(helper=False)
-        self._drawn: dict[
-            str, tuple[dict, dict[str, tuple[Future[str], Future[str]]], Future[bytes]]
-        ] = {}
+        self._drawn: dict[str, tuple[dict, dict[str, Future[tuple[str, str]]], Future[bytes]]] = {}
 
     def add(self, chart: ChartArtifact) -> None:
         import altair as alt
 
         _check_finite(chart)
         version = vegalite_version()
-        layouts: dict[str, tuple[Future[str], Future[str]]] = {}
+        layouts: dict[str, Future[tuple[str, str]]] = {}
         specs: dict[str, dict] = {}
         with alt.data_transformers.disable_max_rows():
             for layout, drawing in _layouts(chart).items():
                 # validated once; every file of the layout is made from it
                 specs[layout] = spec = _spec(chart, drawing)
-                layouts[layout] = (
-                    self._drawer.submit(draw.svg, spec, version),
-                    self._drawer.submit(draw.vega, spec, version),
-                )
+                layouts[layout] = self._drawer.submit(draw.vega_and_svg, spec, version)
         png = self._drawer.submit(draw.png, specs["wide"], version, now=False)
         self._drawn[chart.name] = (specs["wide"], layouts, png)
 
@@ -324,10 +319,11 @@ class ChartDrawings:
         if chart.name not in self._drawn:
             self.add(chart)
         spec, layouts, png = self._drawn[chart.name]
+        drawn = {name: drawing.result() for name, drawing in layouts.items()}
         return ChartFiles(
             spec,
-            {name: _labelled(chart, svg.result(), name) for name, (svg, _) in layouts.items()},
-            {name: vega.result() for name, (_, vega) in layouts.items()},
+            {name: _labelled(chart, svg, name) for name, (_, svg) in drawn.items()},
+            {name: vega for name, (vega, _) in drawn.items()},
             png.result,
         )
 

@@ -19,7 +19,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from types import TracebackType
 from typing import Any, Self, TypeVar
 
-__all__ = ["Drawer", "png", "start_helper_ahead", "svg", "vega"]
+__all__ = ["Drawer", "png", "start_helper_ahead", "svg", "vega", "vega_and_svg"]
 
 T = TypeVar("T")
 _Job = tuple[Callable[..., Any], tuple[Any, ...], Future]
@@ -37,6 +37,15 @@ def vega(spec: dict, vl_version: str) -> str:
     import vl_convert as vlc
 
     return json.dumps(vlc.vegalite_to_vega(spec, vl_version=vl_version), indent=None)
+
+
+def vega_and_svg(spec: dict, vl_version: str) -> tuple[str, str]:
+    """The chart compiled to Vega (JSON text, as :func:`vega` gives it) and drawn as SVG from
+    that Vega: the same SVG as :func:`svg`, with Vega-Lite compiled once instead of twice."""
+    import vl_convert as vlc
+
+    compiled = vlc.vegalite_to_vega(spec, vl_version=vl_version)
+    return json.dumps(compiled, indent=None), vlc.vega_to_svg(compiled)
 
 
 def png(spec: dict, vl_version: str) -> bytes:
