@@ -285,6 +285,15 @@ def _permuted(rng: np.random.Generator, batch: int, n: int) -> NDArray[np.intp]:
     return np.argsort(rng.random((batch, n)), axis=1)
 
 
+def _ranks(keys: NDArray[np.float64]) -> NDArray[np.intp]:
+    """Each entry's rank within its row (0 for the smallest): ``argsort(argsort(keys))``, with
+    the second sort replaced by inverting the first's permutation (the same numbers)."""
+    order = np.argsort(keys, axis=1)
+    ranks = np.empty_like(order)
+    ranks[np.arange(keys.shape[0])[:, None], order] = np.arange(keys.shape[1])
+    return ranks
+
+
 def _candidates(tg: _Targets, a: Assumptions, rng: np.random.Generator, batch: int) -> Ensemble:
     n = tg.relapses + tg.induction_failures
     rows = np.arange(batch)[:, None]
@@ -340,8 +349,8 @@ def _candidates(tg: _Targets, a: Assumptions, rng: np.random.Generator, batch: i
     s_yes = np.argmax(logp + rng.gumbel(size=logp.shape), axis=1)
     # Pick which patients survive: ranks within each group, random.
     no = salvage == SALVAGE_CODES["no"]
-    rank = np.argsort(np.argsort(rng.random((batch, n)) + 2.0 * ~yes, axis=1), axis=1)
-    rank_no = np.argsort(np.argsort(rng.random((batch, n)) + 2.0 * ~no, axis=1), axis=1)
+    rank = _ranks(rng.random((batch, n)) + 2.0 * ~yes)
+    rank_no = _ranks(rng.random((batch, n)) + 2.0 * ~no)
     survivor = np.where(
         yes, rank < s_yes[:, None], no & (rank_no < (tg.survivors - s_yes)[:, None])
     )
@@ -362,7 +371,7 @@ def _candidates(tg: _Targets, a: Assumptions, rng: np.random.Generator, batch: i
     t = np.where(evaluated, t, early)
     # Follow-up of survivors: median placed inside the reported rounding interval.
     fu = _follow_up(tg, a, rng, batch)
-    fu_rank = np.argsort(np.argsort(rng.random((batch, n)) + 2.0 * ~survivor, axis=1), axis=1)
+    fu_rank = _ranks(rng.random((batch, n)) + 2.0 * ~survivor)
     months = np.where(
         survivor, np.take_along_axis(fu, np.minimum(fu_rank, fu.shape[1] - 1), axis=1), t
     )
@@ -413,10 +422,10 @@ def _transplants(tg: _Targets, rng: np.random.Generator, salvage, survivor, batc
     ):
         first = survivor if group == SALVAGE_CODES["no"] else np.zeros_like(survivor)
         key = noise + 2.0 * (salvage != group) - 1.0 * first
-        rank = np.argsort(np.argsort(key, axis=1), axis=1)
+        rank = _ranks(key)
         codes[rank < count] = TRANSPLANT_CODES[code]
     free = (codes == TRANSPLANT_CODES["none"]) & (salvage != SALVAGE_CODES["not_evaluable"])
-    rank = np.argsort(np.argsort(rng.random((batch, n)) + 2.0 * ~free, axis=1), axis=1)
+    rank = _ranks(rng.random((batch, n)) + 2.0 * ~free)
     codes[rank < tg.hsct[2]] = TRANSPLANT_CODES["status_unknown"]
     return codes
 
