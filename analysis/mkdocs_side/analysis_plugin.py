@@ -267,6 +267,8 @@ class AnalysisPlugin(BasePlugin[AnalysisPluginConfig]):
         self, env: jinja2.Environment, /, *, config: MkDocsConfig, files: Files
     ) -> jinja2.Environment | None:
         # The last hook before MkDocs writes files: everything computed must be there by now.
+        if self._serve is not None:  # before any page's template is loaded
+            env.bytecode_cache = self._serve.templates
         if not self.config.enabled:
             return env
         for uri, job in self._notebooks.items():  # a notebook page MkDocs did not read

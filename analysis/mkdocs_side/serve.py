@@ -12,7 +12,11 @@ notebook. Under ``serve`` only, and only once a first build has shown them:
 
 When such background work is done it writes a file into :attr:`ServeSession.signal_dir`, which
 ``serve`` watches: that brings the rebuild that shows it. A ``build`` never does any of this.
-Standard library only (the MkDocs side stays light).
+
+Every rebuild also starts with a new template environment, which would compile the theme's
+templates again (about a quarter of a second here); :attr:`ServeSession.templates` keeps their
+compiled code across rebuilds, checked against each template's source (Jinja's bytecode cache).
+Standard library and Jinja only (the MkDocs side stays light).
 """
 
 from __future__ import annotations
@@ -22,14 +26,32 @@ import threading
 import time
 from pathlib import Path
 
+import jinja2
+
 from ..errors import AnalysisError
 from .bundle import FILES_DIR, BundleJob
 from .child import Child
 from .notebook import NotebookJob
 
-__all__ = ["ServeSession"]
+__all__ = ["ServeSession", "TemplateCache"]
 
 log = logging.getLogger("mkdocs.plugins.study_analysis")
+
+
+class TemplateCache(jinja2.BytecodeCache):
+    """Compiled templates kept in memory across rebuilds. Jinja stores each with its source's
+    checksum and compiles again when the source has changed (an edited override, say)."""
+
+    def __init__(self) -> None:
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = self._code.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self._code[bucket.key] = bucket.bytecode_to_string()
 
 
 class ServeSession:
@@ -37,6 +59,7 @@ class ServeSession:
 
     def __init__(self, signal_dir: Path) -> None:
         self.signal_dir = signal_dir
+        self.templates = TemplateCache()  # for each rebuild's template environment
         self._warm: Child | None = None
         self._shown: dict[str, Path] = {}  # notebook -> folder of the executed copy last shown
         self._following: dict[str, NotebookJob] = {}  # executing after the pages
