@@ -33,6 +33,11 @@ def _parser() -> argparse.ArgumentParser:
     bundle.add_argument(
         "--cohorts", type=int, default=None, help="reconstructed cohorts (default: the site's)"
     )
+    bundle.add_argument(
+        "--pictures-last",
+        action="store_true",
+        help="draw the PNGs only once the bundle is handed over (serve: pages never wait for them)",
+    )
     runtime = sub.add_parser("runtime", help="make the self-hosted Vega runtime if missing")
     runtime.add_argument("--dir", type=Path, default=None, help="where to keep it")
     notes = sub.add_parser(
@@ -117,18 +122,26 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _bundle(args: argparse.Namespace) -> int:
+    from concurrent.futures import Future
+
     from .render.draw import Drawer
 
     # The drawer's helper process draws each chart as soon as it is built, while this process
     # computes the rest; the bundle is handed over before the PNGs are drawn (write_entry).
+    # The PNGs fill the helper's idle moments, unless they are not waited for (--pictures-last):
+    # then none delays the drawing of a chart built after it.
     with Drawer() as drawer:
         from .mkdocs_side.bundle import write_entry
         from .registry import build_artifacts
         from .render.blocks import ChartDrawings, render_bundle
 
+        handed_over: Future[None] = Future()
+        if args.pictures_last:
+            drawer.hold_later(handed_over)
         drawings = ChartDrawings(drawer)
         artifacts = build_artifacts(_inputs(args), on_chart=drawings.add)
         bundle, pictures = render_bundle(artifacts, fingerprint=args.fingerprint, drawings=drawings)
+        handed_over.set_result(None)
         write_entry(args.out, bundle, pictures)
     return 0
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import time
+from concurrent.futures import Future
 
 import pytest
 
@@ -68,6 +69,23 @@ def test_drawings_asked_for_now_are_drawn_before_those_that_can_wait() -> None:
         later = [helper.submit(finished_at, 0.0, now=False) for _ in range(2)]
         urgent = helper.submit(finished_at, 0.0)
         assert first.result() < urgent.result() < min(f.result() for f in later)
+
+
+@pytest.mark.slow
+def test_drawings_that_can_wait_start_only_once_what_holds_them_is_done() -> None:
+    # serve: the PNGs are drawn after the bundle is handed over, never before a chart's SVG.
+    handed_over: Future[None] = Future()
+    with Drawer() as helper:
+        helper.hold_later(handed_over)
+        picture = helper.submit(finished_at, 0.0, now=False)
+        time.sleep(0.5)
+        assert not picture.done()  # the helper is idle, yet does not start it
+        urgent = helper.submit(finished_at, 0.0)
+        assert urgent.result() < time.monotonic_ns()
+        assert not picture.done()
+        released = time.monotonic_ns()
+        handed_over.set_result(None)
+        assert picture.result() > max(urgent.result(), released)
 
 
 @pytest.mark.parametrize("helper", [False, pytest.param(True, marks=pytest.mark.slow)])

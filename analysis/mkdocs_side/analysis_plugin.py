@@ -127,7 +127,11 @@ class AnalysisPlugin(BasePlugin[AnalysisPluginConfig]):
             project / self.config.cache_dir,
             study_file=study,
             patients_file=patients,
-            **({"spawn": serve.spawn, "running": serve.running_bundle()} if serve else {}),
+            **(
+                {"spawn": serve.spawn, "running": serve.running_bundle(), "pictures_last": True}
+                if serve
+                else {}
+            ),
         )
         self._follow = set()
         self._notebooks = {}

@@ -136,6 +136,7 @@ class BundleJob:
         study_file: Path | None = None,
         patients_file: Path | None = None,
         spawn: Callable[..., Child] = Child,
+        pictures_last: bool = False,
     ) -> None:
         self.entry = cache_dir / f"bundle-{key}"
         self.key = key
@@ -154,6 +155,8 @@ class BundleJob:
                 args += ["--study", str(study_file)]
             if patients_file is not None:
                 args += ["--patients", str(patients_file)]
+            if pictures_last:
+                args.append("--pictures-last")
             self._child = spawn(*args)
 
     @property
@@ -206,12 +209,15 @@ def start_bundle(
     patients_file: Path | None = None,
     spawn: Callable[..., Child] = Child,
     running: BundleJob | None = None,
+    pictures_last: bool = False,
 ) -> BundleJob:
     """Start getting the bundle for the current inputs (cache hit: immediate).
 
     ``spawn(*args)`` starts ``python -m analysis *args`` on a miss (e.g. hands the command to
     a child already waiting with its libraries imported: :meth:`Child.waiting`). ``running``
     is a job still finishing its entry; it is returned if its inputs are the current ones.
+    ``pictures_last``: the child draws the pictures only after the bundle (nobody waits for
+    them before the pages are written: ``serve``).
     """
     if patients_file is not None:
         patients_file = patients_file.resolve()
@@ -225,6 +231,7 @@ def start_bundle(
         study_file=study_file,
         patients_file=patients_file,
         spawn=spawn,
+        pictures_last=pictures_last,
     )
 
 

@@ -93,6 +93,7 @@ class Drawer:
         self._pool: ProcessPoolExecutor | None = None
         self._queues: tuple[deque[_Job], deque[_Job]] = (deque(), deque())
         self._busy = False
+        self._held_until: Future[Any] | None = None
         self._lock = threading.Lock()
         if helper:
             self._pool = _AHEAD.pop() if _AHEAD else _helper_pool()
@@ -111,11 +112,18 @@ class Drawer:
         self._next()
         return result
 
+    def hold_later(self, until: Future[Any]) -> None:
+        """Start no drawing that can wait (``now=False``) before ``until`` is done."""
+        with self._lock:
+            self._held_until = until
+        until.add_done_callback(lambda _: self._next())
+
     def _next(self) -> None:
         with self._lock:
             if self._busy or self._pool is None:
                 return
-            queue = self._queues[0] or self._queues[1]
+            held = self._held_until is not None and not self._held_until.done()
+            queue = self._queues[0] or (None if held else self._queues[1])
             if not queue:
                 return
             draw, args, result = queue.popleft()
