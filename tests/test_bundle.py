@@ -6,6 +6,7 @@ import ast
 import shutil
 import subprocess
 import sys
+import time
 from importlib import metadata
 from pathlib import Path
 
@@ -159,3 +160,41 @@ def test_a_child_started_ahead_is_not_used_once_the_code_it_loaded_ahead_changed
         assert not waiting.usable
     finally:
         waiting.stop()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("edited", ["while it waits", "during its imports"])
+def test_a_child_started_ahead_runs_the_edited_code_of_any_module_it_loaded_ahead(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, edited: str
+) -> None:
+    # Under serve it loads the registry (so every domain) ahead; a module it was not told to
+    # load, edited after it was loaded and before the command comes, must run as edited.
+    shutil.copytree(
+        PROJECT / "analysis", tmp_path / "analysis", ignore=shutil.ignore_patterns("__pycache__")
+    )
+    # Loaded last: says every module before it is loaded, then waits until told to go on.
+    (tmp_path / "marker.py").write_text(
+        "import time\nfrom pathlib import Path\n"
+        "def loaded():\n"
+        "    Path('loaded').write_text('')\n"
+        "    while not Path('go').exists():\n"
+        "        time.sleep(0.05)\n"
+    )
+    checks = tmp_path / "analysis" / "study" / "checks.py"
+    monkeypatch.setattr("analysis.mkdocs_side.child._PROJECT", tmp_path)  # where it runs
+    waiting = Child.waiting(preload=("analysis.registry", "marker:loaded"))
+    try:
+        while not (tmp_path / "loaded").exists():
+            time.sleep(0.05)
+        if edited == "during its imports":  # before it has taken note of what it loaded
+            checks.write_text(checks.read_text() + "\nprint('the edited checks module')\n")
+        (tmp_path / "go").write_text("")
+        if edited == "while it waits":
+            time.sleep(0.5)  # it has taken note by now
+            checks.write_text(checks.read_text() + "\nprint('the edited checks module')\n")
+        assert waiting.usable  # none of the modules it was told to load changed
+        out = waiting.run("check").wait()
+    finally:
+        waiting.stop()
+    assert out.startswith("the edited checks module\n")
+    assert "valid" in out

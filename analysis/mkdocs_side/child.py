@@ -22,10 +22,11 @@ from ..errors import AnalysisError
 __all__ = ["PRELOAD", "Child"]
 
 _PROJECT = Path(__file__).parent.parent.parent
-# What `python -m analysis bundle` spends its first seconds on: importing libraries, and
-# starting the helper that draws the charts ("module:function" imports, then calls). Of our own
-# code only that helper's module and its packages are loaded ahead; a waiting child whose copy of
-# them has since changed is not used (Child.usable).
+# What `python -m analysis bundle` spends its first seconds on: importing libraries and the
+# package's own modules, and starting the helper that draws the charts ("module:function"
+# imports, then calls). A waiting child whose named modules have since changed is not used
+# (Child.usable); one in which any other module of the package it loaded has changed runs the
+# command in a fresh interpreter instead (_WAIT_THEN_RUN): edited code is always what runs.
 PRELOAD = (
     "numpy",
     "pandas",
@@ -39,20 +40,42 @@ PRELOAD = (
     "markdown",
     "nh3",
     "analysis.render.draw:start_helper_ahead",
+    "analysis.registry",
+    "analysis.render.blocks",
 )
 # Imports the modules named in argv, then runs `python -m analysis ARGS` with the JSON list of
 # ARGS read from one line of stdin (no line: the parent is gone or no longer needs it; exit).
+# If a file of the package it loaded has changed meanwhile, it replaces itself (same process,
+# same pipes) with a fresh `python -m analysis ARGS`.
 _WAIT_THEN_RUN = """\
-import importlib, json, runpy, sys
+import hashlib, importlib, json, os, runpy, sys, time
+started = time.time()
 for name in sys.argv[1:]:
     module, _, function = name.partition(":")
     loaded = importlib.import_module(module)
     if function:
         getattr(loaded, function)()
+def digest(path):  # None for a file gone, or changed since the imports began
+    try:
+        if os.stat(path).st_mtime >= started:
+            return None
+        with open(path, "rb") as f:
+            return hashlib.sha256(f.read()).hexdigest()
+    except OSError:
+        return None
+ours = {
+    m.__file__: digest(m.__file__)
+    for n, m in list(sys.modules.items())
+    if (n == "analysis" or n.startswith("analysis.")) and getattr(m, "__file__", None)
+}
 line = sys.stdin.readline()
 if not line.strip():
     sys.exit(0)
-sys.argv = ["python -m analysis", *json.loads(line)]
+args = json.loads(line)
+if any(known is None or digest(path) != known for path, known in ours.items()):
+    sys.stdout.flush()
+    os.execv(sys.executable, [sys.executable, "-m", "analysis", *args])
+sys.argv = ["python -m analysis", *args]
 runpy.run_module("analysis", run_name="__main__", alter_sys=True)
 """
 
