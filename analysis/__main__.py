@@ -123,14 +123,16 @@ def _check(args: argparse.Namespace) -> int:
 
 def _bundle(args: argparse.Namespace) -> int:
     from concurrent.futures import Future
+    from contextlib import ExitStack
 
     from .render.draw import Drawer
+    from .worker import worker_started_ahead
 
     # The drawer's helper process draws each chart as soon as it is built, while this process
     # computes the rest; the bundle is handed over before the PNGs are drawn (write_entry).
     # The PNGs fill the helper's idle moments, unless they are not waited for (--pictures-last):
     # then none delays the drawing of a chart built after it.
-    with Drawer() as drawer:
+    with Drawer() as drawer, ExitStack() as stack:
         from .mkdocs_side.bundle import write_entry
         from .registry import build_artifacts
         from .render.blocks import ChartDrawings, render_bundle
@@ -138,8 +140,13 @@ def _bundle(args: argparse.Namespace) -> int:
         handed_over: Future[None] = Future()
         if args.pictures_last:
             drawer.hold_later(handed_over)
+        inputs = _inputs(args)
+        worker = worker_started_ahead()  # serve: the cohorts are drawn there meanwhile
+        if worker is not None:
+            stack.callback(worker.shutdown, cancel_futures=True)
+            inputs.start_patient_analysis(worker)
         drawings = ChartDrawings(drawer)
-        artifacts = build_artifacts(_inputs(args), on_chart=drawings.add)
+        artifacts = build_artifacts(inputs, on_chart=drawings.add)
         bundle, pictures = render_bundle(artifacts, fingerprint=args.fingerprint, drawings=drawings)
         handed_over.set_result(None)
         write_entry(args.out, bundle, pictures)

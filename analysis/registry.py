@@ -8,6 +8,8 @@ No domain imports this module.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from concurrent.futures import Executor, Future
+from concurrent.futures.process import BrokenProcessPool
 from functools import cached_property
 from pathlib import Path
 
@@ -18,10 +20,12 @@ from .context.artifacts import CONTEXT_CHARTS, CONTEXT_TABLES, context_values
 from .context.schema import COMPARATORS_FILE, Comparators, load_comparators
 from .patient_level.analysis import DEFAULT_COHORTS, PatientAnalysis, analyse
 from .patient_level.artifacts import SURVIVAL_CHARTS, SURVIVAL_TABLES, survival_values
+from .patient_level.reconstruct import SCENARIOS, Reconstruction, Scenario, reconstruct
 from .study.artifacts import STUDY_CHARTS, STUDY_TABLES, study_values
 from .study.load import STUDY_FILE, load_study
 from .study.results import StudyResults
 from .study.schema import Study
+from .worker import call
 
 __all__ = ["Inputs", "build_artifacts"]
 
@@ -57,6 +61,7 @@ class Inputs:
         self.comparators_file = Path(comparators_file)
         self.appraisal_file = Path(appraisal_file)
         self.cohorts = cohorts
+        self._drawing: dict[str, Future[Reconstruction]] = {}  # by scenario, in another process
 
     @cached_property
     def study(self) -> Study:
@@ -70,9 +75,32 @@ class Inputs:
     def comparators(self) -> Comparators:
         return load_comparators(self.comparators_file, study=self.study)
 
+    def start_patient_analysis(self, worker: Executor) -> None:
+        """Draw the scenarios' cohorts in ``worker`` (another process) from now on, while this
+        one goes on with the rest; :attr:`patient_analysis` waits for them. The study is read
+        and validated here first, so its problems are reported as without a worker."""
+        if self.patients_file is None:  # real data: nothing to draw
+            self._drawing = {
+                scenario.key: worker.submit(
+                    call,
+                    reconstruct,
+                    self.study,
+                    cohorts=self.cohorts,
+                    assumptions=scenario.assumptions,
+                )
+                for scenario in SCENARIOS
+            }
+
+    def _drawn(self, scenario: Scenario) -> Reconstruction:
+        try:
+            return self._drawing[scenario.key].result()
+        except BrokenProcessPool:  # the worker died (not the drawing): draw them here
+            return reconstruct(self.study, cohorts=self.cohorts, assumptions=scenario.assumptions)
+
     @cached_property
     def patient_analysis(self) -> PatientAnalysis:
-        return analyse(self.study, patients=self.patients_file, cohorts=self.cohorts)
+        made = self._drawn if self._drawing else None
+        return analyse(self.study, patients=self.patients_file, cohorts=self.cohorts, made=made)
 
     @cached_property
     def values(self) -> dict[str, str]:

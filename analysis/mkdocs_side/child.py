@@ -23,11 +23,12 @@ __all__ = ["PRELOAD", "Child"]
 
 _PROJECT = Path(__file__).parent.parent.parent
 # What `python -m analysis bundle` spends its first seconds on: importing libraries and the
-# package's own modules, and starting the helper that draws the charts ("module:function"
-# imports, then calls). A waiting child whose named modules have since changed is not used
+# package's own modules, and starting the worker that draws the cohorts and the helper that
+# draws the charts ("module:function" imports, then calls). A waiting child whose named modules have since changed is not used
 # (Child.usable); one in which any other module of the package it loaded has changed runs the
 # command in a fresh interpreter instead (_WAIT_THEN_RUN): edited code is always what runs.
 PRELOAD = (
+    "analysis.worker:start_worker_ahead",  # first: it imports its libraries meanwhile
     "numpy",
     "pandas",
     "scipy.stats",
@@ -40,6 +41,7 @@ PRELOAD = (
     "markdown",
     "nh3",
     "analysis.render.draw:start_helper_ahead",
+    "analysis.render.draw:start_engine",
     "analysis.registry",
     "analysis.render.blocks",
 )

@@ -9,6 +9,7 @@ median curve.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -258,6 +259,7 @@ def analyse(
     cohorts: int = DEFAULT_COHORTS,
     seed: int | None = None,
     landmark: float = LANDMARK_MONTHS,
+    made: Callable[[Scenario], Reconstruction] | None = None,
 ) -> PatientAnalysis:
     """Reconstruct (or load) the cohorts and run every survival analysis on them.
 
@@ -269,6 +271,9 @@ def analyse(
         A real patient-level CSV (see :mod:`analysis.patient_level.patients`); replaces the reconstruction.
     cohorts, seed
         Size and seed of the reconstructed ensemble (ignored for real data).
+    made
+        Each scenario's cohorts, already drawn with these ``cohorts`` and ``seed`` (e.g. in
+        another process); by default :func:`~.reconstruct.reconstruct` draws them here.
     """
     from lifelines.statistics import logrank_test
 
@@ -279,8 +284,12 @@ def analyse(
     else:
         kwargs = {} if seed is None else {"seed": seed}
         for scenario in SCENARIOS:
-            made = reconstruct(study, cohorts=cohorts, assumptions=scenario.assumptions, **kwargs)
-            scenarios.append((scenario, made))
+            drawn = (
+                made(scenario)
+                if made is not None
+                else reconstruct(study, cohorts=cohorts, assumptions=scenario.assumptions, **kwargs)
+            )
+            scenarios.append((scenario, drawn))
         rec = scenarios[0][1]
         ens = rec.ensemble
     rules = constraints(study)

@@ -5,7 +5,9 @@ work. A :class:`Drawer` draws in one helper process instead (started with the fi
 starting it earlier, during the heavy imports, measured no faster on two cores): it draws each
 chart as soon as its spec is ready, while the main process goes on computing.
 ``Drawer(helper=False)`` draws in the calling process (same results; used by tests).
-Under ``serve`` the helper is started ahead, before the edit (:func:`start_helper_ahead`).
+Under ``serve`` the helper is started ahead, before the edit (:func:`start_helper_ahead`), and
+this process's own engine too, so that it draws the last charts alongside the helper
+(:meth:`Drawer.draw_queued_here`).
 """
 
 from __future__ import annotations
@@ -19,7 +21,16 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from types import TracebackType
 from typing import Any, Self, TypeVar
 
-__all__ = ["Drawer", "png", "start_helper_ahead", "svg", "vega", "vega_and_svg"]
+__all__ = [
+    "Drawer",
+    "engine_started",
+    "png",
+    "start_engine",
+    "start_helper_ahead",
+    "svg",
+    "vega",
+    "vega_and_svg",
+]
 
 T = TypeVar("T")
 _Job = tuple[Callable[..., Any], tuple[Any, ...], Future]
@@ -56,17 +67,27 @@ def png(spec: dict, vl_version: str) -> bytes:
     return vlc.vegalite_to_png(printable, vl_version=vl_version, scale=2)
 
 
-def _start_engine() -> None:
+_ENGINE_STARTED = threading.Event()  # vl-convert's engine runs in this process
+
+
+def start_engine() -> None:
+    """Start vl-convert's engine in this process now: its first drawing takes ~0.4 s more."""
     import vl_convert as vlc
 
     newest = vlc.get_vegalite_versions()[-1]
     vlc.vegalite_to_svg({"mark": "point"}, vl_version=newest)
+    _ENGINE_STARTED.set()
+
+
+def engine_started() -> bool:
+    """Whether vl-convert's engine runs in this process (:func:`start_engine`)."""
+    return _ENGINE_STARTED.is_set()
 
 
 def _helper_pool() -> ProcessPoolExecutor:
     # "spawn": a fresh interpreter that imports only this module, on every platform.
     return ProcessPoolExecutor(
-        max_workers=1, mp_context=multiprocessing.get_context("spawn"), initializer=_start_engine
+        max_workers=1, mp_context=multiprocessing.get_context("spawn"), initializer=start_engine
     )
 
 
@@ -111,6 +132,23 @@ class Drawer:
             self._queues[0 if now else 1].append((draw, args, result))
         self._next()
         return result
+
+    def draw_queued_here(self) -> None:
+        """Draw the queued drawings asked for ``now`` in this process, newest first, while the
+        helper goes on from the oldest: for a caller about to wait for all of them. Only where
+        this process's engine has started (:func:`start_engine`: under ``serve``), since
+        starting it takes longer than the few drawings left at the end."""
+        if self._pool is None or not engine_started():
+            return
+        while True:
+            with self._lock:
+                if not self._queues[0]:
+                    return
+                draw, args, result = self._queues[0].pop()
+            try:
+                result.set_result(draw(*args))
+            except Exception as exc:  # noqa: BLE001 (handed to the caller, as the helper would)
+                result.set_exception(exc)
 
     def hold_later(self, until: Future[Any]) -> None:
         """Start no drawing that can wait (``now=False``) before ``until`` is done."""

@@ -1,0 +1,64 @@
+"""Under serve the reconstructed cohorts are drawn in a worker started ahead: the same cohorts as
+drawn here, a failure reported with the same message, and no worker used before it is ready."""
+
+from __future__ import annotations
+
+import time
+from concurrent.futures import ProcessPoolExecutor
+
+import numpy as np
+import pytest
+
+from analysis import worker
+from analysis.errors import AnalysisError, ReconstructionError
+from analysis.registry import Inputs
+
+pytestmark = pytest.mark.slow
+
+
+def _ready_worker() -> ProcessPoolExecutor:
+    worker.start_worker_ahead()
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        pool = worker.worker_started_ahead()
+        if pool is not None:
+            return pool
+        worker.start_worker_ahead()  # the one handed back was shut down: start another
+        time.sleep(2)
+    raise AssertionError("the worker was not ready within 120 s")
+
+
+def fails_on_purpose() -> None:
+    msg = "only 3 of 200 cohorts accepted after 2000000 candidates"
+    raise ReconstructionError(msg)
+
+
+def test_a_worker_still_importing_is_not_used_and_is_shut_down() -> None:
+    worker.start_worker_ahead()
+    assert worker.worker_started_ahead() is None  # its libraries take seconds to import
+    assert worker.worker_started_ahead() is None  # and it is gone, not handed out later
+
+
+def test_the_cohorts_drawn_in_the_worker_are_the_ones_drawn_here() -> None:
+    here = Inputs(cohorts=200).patient_analysis
+    elsewhere = Inputs(cohorts=200)
+    with _ready_worker() as pool:
+        elsewhere.start_patient_analysis(pool)
+        there = elsewhere.patient_analysis
+    assert [s.key for s, _, _ in there.scenarios] == [s.key for s, _, _ in here.scenarios]
+    for (_, made_there, curves_there), (_, made_here, curves_here) in zip(
+        there.scenarios, here.scenarios, strict=True
+    ):
+        for field in ("months", "death", "salvage", "transplant", "hazard_ratio"):
+            assert np.array_equal(
+                getattr(made_there.ensemble, field), getattr(made_here.ensemble, field)
+            ), field
+        assert np.array_equal(curves_there, curves_here)
+    assert there.scenario_effects.equals(here.scenario_effects)
+
+
+def test_a_failure_in_the_worker_comes_back_with_its_message() -> None:
+    with _ready_worker() as pool:
+        failed = pool.submit(worker.call, fails_on_purpose)
+        with pytest.raises(AnalysisError, match=r"^only 3 of 200 cohorts accepted"):
+            failed.result()
