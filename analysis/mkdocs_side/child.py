@@ -2,9 +2,9 @@
 overlaps the site generator's own, and failures reported as the child's own message.
 
 Under ``serve`` a child can be started *before* it is needed (:meth:`Child.waiting`): it imports
-the heavy third-party libraries while the writer is still typing, then waits for its command.
-It imports nothing of the ``analysis`` package until the command arrives, so edited code is
-still the code that runs.
+the heavy third-party libraries and the package's own modules while the writer is still typing,
+then waits for its command. If any file of the package it loaded has changed by then, it runs
+the command in a fresh interpreter instead, so edited code is still the code that runs.
 """
 
 from __future__ import annotations
