@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import ast
+import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -162,6 +164,14 @@ def test_a_child_started_ahead_is_not_used_once_the_code_it_loaded_ahead_changed
         waiting.stop()
 
 
+def _running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"  # an exited child not yet reaped is not running
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("edited", ["while it waits", "during its imports"])
 def test_a_child_started_ahead_runs_the_edited_code_of_any_module_it_loaded_ahead(
@@ -172,17 +182,23 @@ def test_a_child_started_ahead_runs_the_edited_code_of_any_module_it_loaded_ahea
     shutil.copytree(
         PROJECT / "analysis", tmp_path / "analysis", ignore=shutil.ignore_patterns("__pycache__")
     )
-    # Loaded last: says every module before it is loaded, then waits until told to go on.
+    # Loaded last: notes the processes started ahead, says every module before it is loaded,
+    # then waits until told to go on.
     (tmp_path / "marker.py").write_text(
-        "import time\nfrom pathlib import Path\n"
+        "import multiprocessing, time\nfrom pathlib import Path\n"
         "def loaded():\n"
+        "    pids = ' '.join(str(p.pid) for p in multiprocessing.active_children())\n"
+        "    Path('helpers').write_text(pids)\n"
         "    Path('loaded').write_text('')\n"
         "    while not Path('go').exists():\n"
         "        time.sleep(0.05)\n"
     )
     checks = tmp_path / "analysis" / "study" / "checks.py"
     monkeypatch.setattr("analysis.mkdocs_side.child._PROJECT", tmp_path)  # where it runs
-    waiting = Child.waiting(preload=("analysis.registry", "marker:loaded"))
+    # As under serve, with the worker and the drawing helper started ahead.
+    ahead = ("analysis.worker:start_worker_ahead", "analysis.render.draw:start_helper_ahead")
+    waiting = Child.waiting(preload=(*ahead, "analysis.registry", "marker:loaded"))
+    helpers: list[int] = []
     try:
         while not (tmp_path / "loaded").exists():
             time.sleep(0.05)
@@ -193,8 +209,19 @@ def test_a_child_started_ahead_runs_the_edited_code_of_any_module_it_loaded_ahea
             time.sleep(0.5)  # it has taken note by now
             checks.write_text(checks.read_text() + "\nprint('the edited checks module')\n")
         assert waiting.usable  # none of the modules it was told to load changed
-        out = waiting.run("check").wait()
+        waiting.run("check")
+        # The processes it started ahead end with it: alive, they would hold its output open
+        # and the command would never be seen to end.
+        helpers = [int(pid) for pid in (tmp_path / "helpers").read_text().split()]
+        assert len(helpers) >= 2
+        deadline = time.monotonic() + 60
+        while any(_running(pid) for pid in helpers) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not any(_running(pid) for pid in helpers), "helpers outlived the command"
+        out = waiting.wait()
     finally:
+        for pid in filter(_running, helpers):  # so that a failure here cannot hang the tests
+            os.kill(pid, signal.SIGKILL)
         waiting.stop()
     assert out.startswith("the edited checks module\n")
     assert "valid" in out

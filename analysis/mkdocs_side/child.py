@@ -47,8 +47,8 @@ PRELOAD = (
 )
 # Imports the modules named in argv, then runs `python -m analysis ARGS` with the JSON list of
 # ARGS read from one line of stdin (no line: the parent is gone or no longer needs it; exit).
-# If a file of the package it loaded has changed meanwhile, it replaces itself (same process,
-# same pipes) with a fresh `python -m analysis ARGS`.
+# If a file of the package it loaded has changed meanwhile, it runs a fresh
+# `python -m analysis ARGS` instead (on its own output) and exits with its status.
 _WAIT_THEN_RUN = """\
 import hashlib, importlib, json, os, runpy, sys, time
 started = time.time()
@@ -75,8 +75,10 @@ if not line.strip():
     sys.exit(0)
 args = json.loads(line)
 if any(known is None or digest(path) != known for path, known in ours.items()):
-    sys.stdout.flush()
-    os.execv(sys.executable, [sys.executable, "-m", "analysis", *args])
+    # Not os.exec*: the helper processes it started ahead would outlive it, holding its output
+    # open. Exiting normally ends them.
+    import subprocess
+    sys.exit(subprocess.call([sys.executable, "-m", "analysis", *args]))
 sys.argv = ["python -m analysis", *args]
 runpy.run_module("analysis", run_name="__main__", alter_sys=True)
 """
