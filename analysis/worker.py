@@ -8,8 +8,9 @@ one of the child's preloads): it imports the numerical libraries and waits. When
 the cohorts are drawn there while the child builds the other charts, on the machine's other core
 (:meth:`analysis.registry.Inputs.start_patient_analysis`).
 
-The worker imports none of the package's own code ahead: the function it is given is imported
-when it arrives, so an edit to that code is what runs. A worker that is not ready yet (still
+The worker imports none of the package's analysis code ahead (only this module and the error
+types): the function it is given is imported when it arrives, so an edit to that code is what
+runs. A worker that is not ready yet (still
 importing) is not used, and a build without one computes in its own process; the cohorts are the
 same either way (same code, same seed). Standard library only.
 """
