@@ -23,18 +23,14 @@ Usage: ``python benchmarks/serve_latency.py [--runs N]``
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
 import re
 import shutil
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parents[1]
@@ -42,7 +38,7 @@ sys.path.insert(0, str(PROJECT))
 sys.path.insert(0, str(PROJECT / "benchmarks"))
 from build_time import _copy
 
-from tests.conftest import ENGINE
+from tests.conftest import engine_serving
 
 
 def _remission(numerator: int) -> tuple[str, str]:
@@ -61,10 +57,9 @@ IDLE = 10  # seconds the server is left alone before a data edit (serve prepares
 NOTEBOOK_LOG = re.compile(r"notebook notebooks/reproduce\.ipynb: (?:executed|cached) (\S+)")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def _first_on_path(project: Path) -> str:
+    """PYTHONPATH with ``project`` first, so its copy of the package is the one imported."""
+    return os.pathsep.join(filter(None, (str(project), os.environ.get("PYTHONPATH"))))
 
 
 def _fetch(url: str) -> str:
@@ -113,27 +108,6 @@ def _with_package(project: Path) -> Path:
     return project
 
 
-@contextlib.contextmanager
-def _serving(project: Path) -> Iterator[str]:
-    port = _free_port()
-    env = {**os.environ, "STUDY_GIT_DATES": "false"}
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, (str(project), env.get("PYTHONPATH"))))
-    log = (project / "serve.log").open("w")
-    server = subprocess.Popen(
-        [*ENGINE, "serve", "-f", "mkdocs.yml", "-a", f"127.0.0.1:{port}"],
-        cwd=project,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        yield f"http://127.0.0.1:{port}/"
-    finally:
-        server.terminate()
-        server.wait(timeout=60)
-        log.close()
-
-
 def _edit(path: Path, old: str, new: str) -> float:
     text = path.read_text(encoding="utf-8")
     assert old in text, f"{old!r} not in {path}"
@@ -157,7 +131,7 @@ def main() -> None:
         study = full / "analysis" / "data" / "study.yaml"
         log = full / "serve.log"
         bare = _with_package(_copy(Path(tmp) / "bare", bare=True))
-        with _serving(full) as url:
+        with engine_serving(full, log=log, PYTHONPATH=_first_on_path(full)) as url:
             _until(url, OLD[1], since=time.perf_counter(), timeout=300)
             for run in range(runs):
                 _settle(url, IDLE)  # a writer's edit comes to an idle server
@@ -175,7 +149,7 @@ def main() -> None:
                 since = _edit(page, "\n", f"\n\n{marker}\n\n")  # after the first line
                 times["page"].append(_until(url, marker, since=since))
                 _settle(url)
-        with _serving(bare) as url:
+        with engine_serving(bare, PYTHONPATH=_first_on_path(bare)) as url:
             _until(url, "</html>", since=time.perf_counter(), timeout=300)
             for run in range(runs):
                 page = bare / "docs" / "index.md"

@@ -47,6 +47,36 @@ def run_mkdocs_build(
     )
 
 
+def free_port() -> int:
+    """A port on 127.0.0.1 that nothing listens on now."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def engine_serving(project: Path, *, log: Path | None = None, **env: str) -> Iterator[str]:
+    """`properdocs serve` of ``project`` on a free local port (git dates off, ``env`` added),
+    its output to ``log`` or discarded; yields the site's address and stops the server after."""
+    port = free_port()
+    with contextlib.ExitStack() as stack:
+        out = stack.enter_context(log.open("w")) if log is not None else subprocess.DEVNULL
+        server = subprocess.Popen(
+            [*ENGINE, "serve", "-f", "mkdocs.yml", "-a", f"127.0.0.1:{port}"],
+            cwd=project,
+            env={**os.environ, "STUDY_GIT_DATES": "false", **env},
+            stdout=out,
+            stderr=subprocess.STDOUT if log is not None else subprocess.DEVNULL,
+        )
+        try:
+            yield f"http://127.0.0.1:{port}/"
+        finally:
+            server.terminate()
+            server.wait(timeout=60)
+
+
 def copy_site_sources(dest: Path) -> Path:
     """Copy what a site build reads (config, pages, snippets) so a test may change it."""
     dest.mkdir(parents=True, exist_ok=True)

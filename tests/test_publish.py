@@ -264,6 +264,17 @@ def test_an_edition_that_is_not_the_project_version_is_refused(published: Publis
         plan_publish(published.work, "2031.3")
 
 
+def _publish_refused(published: Published, message: str, error: str) -> None:
+    """Commit the working tree's change as ``message``; publishing ``dev`` must fail with
+    ``error``; then put the branch back where it was."""
+    commit_all(published.work, message)
+    try:
+        with pytest.raises(PublishError, match=error):
+            publish(published.work, "dev")
+    finally:
+        git(published.work, "reset", "-q", "--hard", published.commits["dev"])
+
+
 def test_a_failing_build_leaves_gh_pages_untouched(published: Published) -> None:
     work = published.work
     before_remote, before_local = remote_pages(published.remote), git(work, "rev-parse", "gh-pages")
@@ -271,12 +282,7 @@ def test_a_failing_build_leaves_gh_pages_untouched(published: Published) -> None
     text = study.read_text(encoding="utf-8")
     assert "\n  volume: 52\n" in text
     study.write_text(text.replace("\n  volume: 52\n", '\n  volume: "52"\n'), encoding="utf-8")
-    commit_all(work, "A bad data file")
-    try:
-        with pytest.raises(PublishError, match=r"strict build failed[\s\S]*volume"):
-            publish(work, "dev")
-    finally:
-        git(work, "reset", "-q", "--hard", published.commits["dev"])
+    _publish_refused(published, "A bad data file", r"strict build failed[\s\S]*volume")
     assert remote_pages(published.remote) == before_remote
     assert git(work, "rev-parse", "gh-pages") == before_local
     assert set(_versions(published)) == {OLD, NEW, "dev"}
@@ -291,12 +297,9 @@ def test_a_build_warning_such_as_a_missing_anchor_stops_the_publish(
     about.write_text(
         about.read_text(encoding="utf-8") + "\n[Gone](results.md#no-such-section)\n", "utf-8"
     )
-    commit_all(work, "A link to a missing anchor")
-    try:
-        with pytest.raises(PublishError, match=r"strict build failed[\s\S]*#no-such-section"):
-            publish(work, "dev")
-    finally:
-        git(work, "reset", "-q", "--hard", published.commits["dev"])
+    _publish_refused(
+        published, "A link to a missing anchor", r"strict build failed[\s\S]*#no-such-section"
+    )
     assert remote_pages(published.remote) == before_remote
     assert git(work, "rev-parse", "gh-pages") == before_local
 

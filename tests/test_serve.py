@@ -3,10 +3,7 @@ value; the pages show it first, and the notebook follows."""
 
 from __future__ import annotations
 
-import os
 import shutil
-import socket
-import subprocess
 import time
 import urllib.request
 from pathlib import Path
@@ -14,15 +11,9 @@ from pathlib import Path
 import pytest
 
 from analysis.mkdocs_side.analysis_plugin import FOLLOWING_TITLE
-from tests.conftest import ENGINE, PROJECT, STUDY_FILE, copy_site_sources
+from tests.conftest import PROJECT, STUDY_FILE, copy_site_sources, engine_serving
 
 pytestmark = pytest.mark.slow
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _fetch(url: str) -> str:
@@ -54,17 +45,7 @@ def test_editing_the_data_file_updates_the_served_page(tmp_path: Path) -> None:
             "  - study-analysis:\n", "  - study-analysis:\n      study: study.yaml\n"
         )
     )
-    port = _free_port()
-    env = {**os.environ, "STUDY_GIT_DATES": "false"}
-    server = subprocess.Popen(
-        [*ENGINE, "serve", "-f", "mkdocs.yml", "-a", f"127.0.0.1:{port}"],
-        cwd=project,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        url = f"http://127.0.0.1:{port}/"
+    with engine_serving(project) as url:
         _wait_for(url, "40.5% (15/37)", 90)
         study.write_text(
             study.read_text().replace(
@@ -74,9 +55,6 @@ def test_editing_the_data_file_updates_the_served_page(tmp_path: Path) -> None:
         )
         html = _wait_for(url, "43.2% (16/37)", 90)
         assert "40.5% (15/37)" not in html
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 def test_a_data_edit_shows_on_the_pages_first_and_the_notebook_follows(tmp_path: Path) -> None:
@@ -87,20 +65,8 @@ def test_a_data_edit_shows_on_the_pages_first_and_the_notebook_follows(tmp_path:
         PROJECT / "analysis", project / "analysis", ignore=shutil.ignore_patterns("__pycache__")
     )
     study = project / "analysis" / "data" / "study.yaml"
-    port = _free_port()
-    env = {**os.environ, "STUDY_GIT_DATES": "false", "PYTHONPATH": str(project)}
-    server = subprocess.Popen(
-        [*ENGINE, "serve", "-f", "mkdocs.yml", "-a", f"127.0.0.1:{port}"],
-        cwd=project,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        home, notebook = (
-            f"http://127.0.0.1:{port}/",
-            f"http://127.0.0.1:{port}/notebooks/reproduce/",
-        )
+    with engine_serving(project, PYTHONPATH=str(project)) as home:
+        notebook = f"{home}notebooks/reproduce/"
         _wait_for(home, "40.5% (15/37)", 300)
         assert FOLLOWING_TITLE not in _fetch(notebook)
         study.write_text(
@@ -116,6 +82,3 @@ def test_a_data_edit_shows_on_the_pages_first_and_the_notebook_follows(tmp_path:
         _wait_for(notebook, FOLLOWING_TITLE, 300, absent=True)
         executed = sorted((project / ".cache" / "notebooks").glob("*/notebooks/reproduce.ipynb"))
         assert len(executed) == 2  # before and after the edit
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
