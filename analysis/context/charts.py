@@ -19,7 +19,9 @@ def comparison_frame(rows: pd.DataFrame) -> pd.DataFrame:
 
     Adds ``panel`` (endpoint and time point; one panel each, so estimates at different time
     points never share a scale), ``panel_order``, ``label`` (cohort and source number),
-    ``annotation`` (the value with its time point, on every mark), ``role`` and ``colour``.
+    ``annotation`` (the value with its time point, on every mark, and a flag when sources
+    disagree, when the time point lies beyond the cohort's reported follow-up or when the
+    cohort is a selected group), ``role`` and ``colour``.
     """
     frame = rows.copy()
     unit_short = {"days": "d", "weeks": "wk", "months": "mo", "years": "y"}
@@ -34,9 +36,18 @@ def comparison_frame(rows: pd.DataFrame) -> pd.DataFrame:
         f"{c} [{n}]" for c, n in zip(frame["cohort"], frame["source_number"], strict=True)
     ]
     frame["annotation"] = [
-        f"{p:g}% at {t:g} {unit_short[u]}" + (" · sources disagree" if d else "")
-        for p, t, u, d in zip(
-            frame["percent"], frame["time"], frame["unit"], frame["disagreement"], strict=True
+        f"{p:g}% at {t:g} {unit_short[u]}"
+        + (" · sources disagree" if d else "")
+        + (" · beyond follow-up" if b else "")
+        + (" · selected group" if s else "")
+        for p, t, u, d, b, s in zip(
+            frame["percent"],
+            frame["time"],
+            frame["unit"],
+            frame["disagreement"],
+            frame["beyond_follow_up"],
+            frame["selected_group"],
+            strict=True,
         )
     ]
     frame["role"] = [
@@ -81,6 +92,7 @@ def survival_comparison_chart(
         "colour",
         "origin",
         "reported",
+        "beyond_follow_up",
         "n",
     ]
     # Explicit nulls where no interval exists (NaN is not valid JSON in the exported spec).
@@ -100,6 +112,7 @@ def survival_comparison_chart(
         alt.Tooltip("interval:N", title="95% CI"),
         alt.Tooltip("interval_basis:N", title="Interval"),
         alt.Tooltip("origin:N", title="Time origin"),
+        alt.Tooltip("beyond_follow_up:N", title="Follow-up"),
         alt.Tooltip("n:Q", title="Patients"),
     ]
     y = alt.Y(
