@@ -800,7 +800,7 @@ def test_the_chart_flags_mll03_s_five_year_figure_as_beyond_its_follow_up(
     own = marks[("JILSG MLL96/MLL98 (this study)", "Overall survival at 5 years")]
     assert mll03["annotation"] == "23.5% at 5 y · beyond follow-up"
     assert own["annotation"] == "25.6% at 5 y"
-    cart_name = "CAR-T, KMT2A-rearranged infant ALL at diagnosis (treated aged 1–29)"
+    cart_name = "CAR-T, KMT2A-r infant ALL, aged 1–29"
     cart = marks[(cart_name, "Overall survival at 2 years")]
     assert cart["annotation"].endswith("· selected group")
 
@@ -848,7 +848,7 @@ def test_context_page_states_the_corrected_facts(built_site: Path) -> None:
     )
     # Interfant-99's enrolment years; the CAR-T group's ages, selection and RFS.
     assert "first-line Interfant-99, enrolment 1999–2005" in text
-    assert "CAR-T, KMT2A-rearranged infant ALL at diagnosis (treated aged 1–29)" in text
+    assert "CAR-T, KMT2A-r infant ALL, aged 1–29" in text
     assert re.search(r"relapse-free survival \(67%\) is above its overall survival \(62%\)", text)
     # Blinatumomab's two analyses explained; inotuzumab and the label ages shown.
     assert re.search(r"exactly 25 of 30 infants without an event \(83\.3%\)", text)

@@ -60,7 +60,6 @@ def comparator_chart(data: Comparators) -> ChartArtifact:
     fields["interval"] = "95% interval (%), reported or computed from the SE, or 'none reported'"
     rows = frame[columns].copy()
     rows["disagreement"] = rows["disagreement"].replace("", "none")
-    rows["beyond_follow_up"] = rows["beyond_follow_up"].replace("", "within it")
     rows["selected_group"] = rows["selected_group"].replace("", "no")
     return ChartArtifact(
         "comparator_survival",

@@ -101,8 +101,15 @@ def survival_comparison_chart(
         for row in frame[columns].to_dict(orient="records")
     ]
     narrow = layout == theme.NARROW
+    width = 300 if narrow else 330
     for record in records:
         record["heading"] = [record["label"], record["annotation"]]
+        # Written to the right of its mark, else to its left, else centred above it: whichever
+        # keeps it inside the plot (about 7 px a character at the chart's font size).
+        x, length = width * record["percent"] / 100, 7 * len(record["annotation"])
+        record["text_align"] = (
+            "left" if x + 8 + length <= width else "right" if x - 8 - length >= 0 else "center"
+        )
     data = alt.Data(values=records)
     x_scale = alt.Scale(domain=[0, 100])
     tooltip = [
@@ -147,11 +154,15 @@ def survival_comparison_chart(
             y=alt.Y("label:N", title=None, sort=None, axis=None, bandPosition=0),
             text=alt.Text("heading:N"),
         )
-    else:
-        text = base.mark_text(align="left", dx=8, dy=-11).encode(
-            x=alt.X("percent:Q", scale=x_scale), text=alt.Text("annotation:N")
-        )
-    layered = alt.layer(ci, point, text, data=data).properties(
+    else:  # the value beside its mark, on whichever side keeps it inside the plot
+        texts = [
+            base.transform_filter(f"datum.text_align == '{align}'")
+            .mark_text(align=align, dx=dx, dy=-11 if align != "center" else -14)
+            .encode(x=alt.X("percent:Q", scale=x_scale), text=alt.Text("annotation:N"))
+            for align, dx in (("left", 8), ("right", -8), ("center", 0))
+        ]
+    layers = [ci, point, text] if narrow else [ci, point, *texts]
+    layered = alt.layer(*layers, data=data).properties(
         width=300 if narrow else 330, height=alt.Step(56 if narrow else 40)
     )
     return (
