@@ -32,6 +32,8 @@ def comparator_chart(data: Comparators) -> ChartArtifact:
             f"{r.cohort} {r.percent:g}%"
             + ("" if math.isnan(r.lower) else f" (95% CI {r.interval})")
             + (" — sources disagree" if r.disagreement else "")
+            + (f" — {r.beyond_follow_up}" if r.beyond_follow_up else "")
+            + (f" — a selected group ({r.selected_group})" if r.selected_group else "")
             for r in group.itertuples()
         )
         panels.append(f"{group['panel'].iloc[0]}: {marks}")
@@ -50,17 +52,22 @@ def comparator_chart(data: Comparators) -> ChartArtifact:
         "interval",
         "interval_basis",
         "disagreement",
+        "beyond_follow_up",
+        "selected_group",
         "source_number",
     ]
     fields = {k: COMPARISON_FIELDS[k] for k in columns if k in COMPARISON_FIELDS}
     fields["interval"] = "95% interval (%), reported or computed from the SE, or 'none reported'"
     rows = frame[columns].copy()
     rows["disagreement"] = rows["disagreement"].replace("", "none")
+    rows["selected_group"] = rows["selected_group"].replace("", "no")
     return ChartArtifact(
         "comparator_survival",
         "Survival after relapse or refractory disease, by cohort. One panel per endpoint and "
         "time point; lines are 95% intervals (reported, or computed from a reported SE); "
-        "a diamond without a line has neither. Numbers in brackets refer to the Sources list.",
+        "a diamond without a line has neither; a figure beyond its cohort's reported "
+        "follow-up, or from a selected group, says so beside its value. Numbers in brackets "
+        "refer to the Sources list.",
         description,
         survival_comparison_chart(frame, description=description),
         rows,

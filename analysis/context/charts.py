@@ -19,7 +19,9 @@ def comparison_frame(rows: pd.DataFrame) -> pd.DataFrame:
 
     Adds ``panel`` (endpoint and time point; one panel each, so estimates at different time
     points never share a scale), ``panel_order``, ``label`` (cohort and source number),
-    ``annotation`` (the value with its time point, on every mark), ``role`` and ``colour``.
+    ``annotation`` (the value with its time point, on every mark, and a flag when sources
+    disagree, when the time point lies beyond the cohort's reported follow-up or when the
+    cohort is a selected group), ``role`` and ``colour``.
     """
     frame = rows.copy()
     unit_short = {"days": "d", "weeks": "wk", "months": "mo", "years": "y"}
@@ -34,9 +36,18 @@ def comparison_frame(rows: pd.DataFrame) -> pd.DataFrame:
         f"{c} [{n}]" for c, n in zip(frame["cohort"], frame["source_number"], strict=True)
     ]
     frame["annotation"] = [
-        f"{p:g}% at {t:g} {unit_short[u]}" + (" · sources disagree" if d else "")
-        for p, t, u, d in zip(
-            frame["percent"], frame["time"], frame["unit"], frame["disagreement"], strict=True
+        f"{p:g}% at {t:g} {unit_short[u]}"
+        + (" · sources disagree" if d else "")
+        + (" · beyond follow-up" if b else "")
+        + (" · selected group" if s else "")
+        for p, t, u, d, b, s in zip(
+            frame["percent"],
+            frame["time"],
+            frame["unit"],
+            frame["disagreement"],
+            frame["beyond_follow_up"],
+            frame["selected_group"],
+            strict=True,
         )
     ]
     frame["role"] = [
@@ -81,6 +92,7 @@ def survival_comparison_chart(
         "colour",
         "origin",
         "reported",
+        "beyond_follow_up",
         "n",
     ]
     # Explicit nulls where no interval exists (NaN is not valid JSON in the exported spec).
@@ -89,8 +101,15 @@ def survival_comparison_chart(
         for row in frame[columns].to_dict(orient="records")
     ]
     narrow = layout == theme.NARROW
+    width = 300 if narrow else 330
     for record in records:
         record["heading"] = [record["label"], record["annotation"]]
+        # Written to the right of its mark, else to its left, else centred above it: whichever
+        # keeps it inside the plot (about 7 px a character at the chart's font size).
+        x, length = width * record["percent"] / 100, 7 * len(record["annotation"])
+        record["text_align"] = (
+            "left" if x + 8 + length <= width else "right" if x - 8 - length >= 0 else "center"
+        )
     data = alt.Data(values=records)
     x_scale = alt.Scale(domain=[0, 100])
     tooltip = [
@@ -100,6 +119,7 @@ def survival_comparison_chart(
         alt.Tooltip("interval:N", title="95% CI"),
         alt.Tooltip("interval_basis:N", title="Interval"),
         alt.Tooltip("origin:N", title="Time origin"),
+        alt.Tooltip("beyond_follow_up:N", title="Follow-up"),
         alt.Tooltip("n:Q", title="Patients"),
     ]
     y = alt.Y(
@@ -134,11 +154,15 @@ def survival_comparison_chart(
             y=alt.Y("label:N", title=None, sort=None, axis=None, bandPosition=0),
             text=alt.Text("heading:N"),
         )
-    else:
-        text = base.mark_text(align="left", dx=8, dy=-11).encode(
-            x=alt.X("percent:Q", scale=x_scale), text=alt.Text("annotation:N")
-        )
-    layered = alt.layer(ci, point, text, data=data).properties(
+    else:  # the value beside its mark, on whichever side keeps it inside the plot
+        texts = [
+            base.transform_filter(f"datum.text_align == '{align}'")
+            .mark_text(align=align, dx=dx, dy=-11 if align != "center" else -14)
+            .encode(x=alt.X("percent:Q", scale=x_scale), text=alt.Text("annotation:N"))
+            for align, dx in (("left", 8), ("right", -8), ("center", 0))
+        ]
+    layers = [ci, point, text] if narrow else [ci, point, *texts]
+    layered = alt.layer(*layers, data=data).properties(
         width=300 if narrow else 330, height=alt.Step(56 if narrow else 40)
     )
     return (

@@ -9,15 +9,18 @@ from typing import Any
 import pandas as pd
 
 from ..stats.intervals import survival_interval
-from .schema import Cohort, Comparators, Estimate, Result
+from .schema import Cohort, Comparators, Era, Estimate, Result, months
 
 __all__ = [
     "CONTEXT_SOURCE",
     "beyond_follow_up",
+    "comparable_estimates",
     "context_values",
+    "count_behind",
     "disagreement_rows",
     "era_rows",
     "estimate_interval",
+    "exclusion_reason",
     "number_text",
     "reported_text",
     "result_text",
@@ -40,6 +43,9 @@ def source_numbers(data: Comparators) -> dict[str, int]:
 
 
 def number_text(x: float) -> str:
+    """A reported number as the source prints it: 44.0 stays 44.0, 62 stays 62."""
+    if isinstance(x, float) and x.is_integer():
+        return f"{x:.1f}"
     return f"{x:g}"
 
 
@@ -76,17 +82,44 @@ def estimate_interval(est: Estimate) -> tuple[float, float, str]:
     return math.nan, math.nan, "no SE or CI reported"
 
 
-def _months(time: float, unit: str) -> float:
-    return time * {"days": 12 / 365.25, "weeks": 12 / 52.18, "months": 1, "years": 12}[unit]
+_months = months
 
 
 def beyond_follow_up(est: Estimate, cohort: Cohort) -> str:
     """A note when the estimate's time point lies beyond the cohort's reported follow-up."""
-    if cohort.follow_up_time is None or cohort.follow_up_unit is None:
-        return ""
-    if _months(est.time, est.unit) <= _months(cohort.follow_up_time, cohort.follow_up_unit):
+    limit = cohort.follow_up_months
+    if limit is None or _months(est.time, est.unit) <= limit:
         return ""
     return f"beyond the reported follow-up, {cohort.follow_up}"
+
+
+def exclusion_reason(est: Estimate, data: Comparators) -> str:
+    """Why an estimate of another cohort is kept out of the range of comparable figures
+    (empty when it is in it): a selected group, or a time origin the source does not state."""
+    cohort = data.cohort(est.cohort)
+    if cohort.this_study:
+        return "this study"
+    reasons = []
+    if cohort.selected:
+        reasons.append(f"a selected group ({cohort.selected})")
+    if not est.origin_stated:
+        reasons.append("time origin not stated")
+    return "; ".join(reasons)
+
+
+def comparable_estimates(data: Comparators, endpoint: str = "OS") -> list[Estimate]:
+    """Other cohorts' estimates of ``endpoint`` that may stand in one range: from an
+    unselected cohort and with a stated time origin."""
+    return [e for e in data.estimates if e.endpoint == endpoint and not exclusion_reason(e, data)]
+
+
+def count_behind(percent: float, n: int) -> int | None:
+    """The one count k of n whose percentage, to the source's decimals, is ``percent``
+    (None when no count or several counts give it)."""
+    text = repr(float(percent))
+    decimals = len(text.split(".", 1)[1].rstrip("0")) if "." in text else 0
+    hits = [k for k in range(n + 1) if round(100 * k / n, decimals) == round(percent, decimals)]
+    return hits[0] if len(hits) == 1 else None
 
 
 def _time_span(estimates: list[Estimate]) -> str:
@@ -154,6 +187,10 @@ def survival_comparison_rows(data: Comparators) -> pd.DataFrame:
                 "era": cohort.era or "",
                 "caveat": cohort.caveat,
                 "disagreement": disagree.get(est.id, ""),
+                "selected_group": cohort.selected or "",
+                "kept_out_of_range": "" if cohort.this_study else exclusion_reason(est, data),
+                "note": est.note or "",
+                "quote": est.quote or "",
                 "source_id": est.source,
                 "source_number": numbers[est.source],
             }
@@ -203,8 +240,10 @@ def era_rows(data: Comparators) -> pd.DataFrame:
                     "se": result.se if result else None,
                     "ci_lower": result.ci[0] if result and result.ci else None,
                     "ci_upper": result.ci[1] if result and result.ci else None,
+                    "result_note": (result.note or "") if result else "",
+                    "quote": ((result.quote if result else None) or era.quote or ""),
                     "note": era.note or "",
-                    "source_number": numbers[era.source],
+                    "source_number": numbers[(result.source if result else None) or era.source],
                     "years_source_number": numbers[era.years_source] if era.years_source else None,
                 }
             )
@@ -212,7 +251,11 @@ def era_rows(data: Comparators) -> pd.DataFrame:
 
 
 def sources_markdown(data: Comparators) -> str:
-    """The Sources list as a Markdown ordered list with links (numbers match the tables)."""
+    """The Sources list as a Markdown ordered list with links (numbers match the tables).
+
+    A source is linked by its DOI and PMID where it has them, else by its address; the
+    addresses its text was read at (``read_at``) are in the downloadable sources table only.
+    """
     lines = []
     for i, src in enumerate(data.sources, start=1):
         ids = []
@@ -220,10 +263,25 @@ def sources_markdown(data: Comparators) -> str:
             ids.append(f"DOI [{src.doi}](https://doi.org/{src.doi})")
         if src.pmid:
             ids.append(f"PMID [{src.pmid}](https://pubmed.ncbi.nlm.nih.gov/{src.pmid}/)")
-        if src.url:
-            ids.append(f"[read at this address]({src.url})")
-        lines.append(f"{i}. {src.citation} *{src.kind}*. " + " · ".join(ids))
+        if src.url and not (src.doi or src.pmid):
+            ids.append(f"[the source's page]({src.url})")
+        lines.append(f"{i}. {src.authors}. {src.citation} *{src.kind}*. " + " · ".join(ids))
     return "\n".join(lines)
+
+
+def _era_result_values(era: Era, numbers: dict[str, int]) -> dict[str, str]:
+    values = {}
+    for result in era.results:
+        if result.id is None:
+            continue
+        values[f"era_result_{result.id}_pct"] = f"{number_text(result.percent)}%"
+        values[f"era_result_{result.id}_text"] = reported_text(result)
+        values[f"era_result_{result.id}_ref"] = f"[{numbers[result.source or era.source]}]"
+    if era.events is not None and era.n is not None:
+        values[f"era_{era.id}_events"] = str(era.events)
+        values[f"era_{era.id}_event_free"] = str(era.n - era.events)
+        values[f"era_{era.id}_event_free_pct"] = f"{100 * (era.n - era.events) / era.n:.1f}%"
+    return values
 
 
 def context_values(data: Comparators) -> dict[str, str]:
@@ -240,22 +298,37 @@ def context_values(data: Comparators) -> dict[str, str]:
         if cohort.n_of is not None:
             values[f"cmp_{cohort.id}_n_of"] = str(cohort.n_of)
         values[f"cmp_{cohort.id}_ref"] = f"[{numbers[cohort.source]}]"
-    others = [
-        est
-        for est in data.estimates
-        if est.endpoint == "OS" and not data.cohort(est.cohort).this_study
-    ]
-    if others:
-        low, high = min(e.percent for e in others), max(e.percent for e in others)
-        values["cmp_others_os_range"] = f"{number_text(low)}–{number_text(high)}%"
-        values["cmp_others_os_times"] = _time_span(others)
+    comparable = comparable_estimates(data)
+    if comparable:
+        low, high = min(e.percent for e in comparable), max(e.percent for e in comparable)
+        values["cmp_comparable_os_range"] = (
+            f"{number_text(low)}–{number_text(high)}%" if low != high else f"{number_text(low)}%"
+        )
+        values["cmp_comparable_os_times"] = _time_span(comparable)
+        names = dict.fromkeys(data.cohort(e.cohort).name for e in comparable)
+        values["cmp_comparable_os_cohorts"] = " and ".join(names)
+        values["cmp_comparable_os_origins"] = " and ".join(
+            dict.fromkeys(e.origin for e in comparable)
+        )
+    kept_out: dict[str, str] = {}
+    for est in data.estimates:
+        reason = exclusion_reason(est, data)
+        if reason and reason != "this study":
+            kept_out.setdefault(data.cohort(est.cohort).name, reason)
+    values["cmp_kept_out_of_range"] = "; ".join(f"{k}: {v}" for k, v in kept_out.items())
+    for est in data.estimates:
+        values[f"cmp_{est.id}_beyond"] = beyond_follow_up(est, data.cohort(est.cohort))
     for era in data.eras:
         values[f"era_{era.id}_ref"] = f"[{numbers[era.source]}]"
         if era.n is not None:
             values[f"era_{era.id}_n"] = str(era.n)
+        values.update(_era_result_values(era, numbers))
     for opt in data.options:
         values[f"option_{opt.id}_ref"] = f"[{numbers[opt.source]}]"
         values[f"option_{opt.id}_status"] = opt.status
+        values[f"option_{opt.id}_status_ref"] = f"[{numbers[opt.status_source or opt.source]}]"
+        if opt.approved_ages:
+            values[f"option_{opt.id}_ages"] = opt.approved_ages
     disagreements = disagreement_rows(data)
     values["cmp_disagreement_count"] = str(disagreements["estimate_id"].nunique())
     return values

@@ -23,7 +23,9 @@ from ..errors import ComparatorDataError, DataProblem
 from ..study.schema import CountFigure, Study, SurvivalFigure
 
 __all__ = [
+    "AGGREGATOR_HOSTS",
     "COMPARATORS_FILE",
+    "NOT_STATED",
     "TIME_UNITS",
     "Cohort",
     "Comparators",
@@ -33,25 +35,39 @@ __all__ = [
     "Result",
     "Source",
     "load_comparators",
+    "months",
     "study_problems",
 ]
 
 COMPARATORS_FILE = DATA_DIR / "comparators.yaml"
 TIME_UNITS = ("days", "weeks", "months", "years")
+NOT_STATED = "not stated"
+"""The ``origin`` of an estimate whose source does not state when its clock starts."""
+AGGREGATOR_HOSTS = ("advfn.com", "marketscreener.com", "4-traders.com", "seekingalpha.com")
+"""Stock-news aggregators: their copies of press releases are never a source here."""
 
 Percent = Annotated[Number, Field(ge=0, le=100)]
 Unit = Literal["days", "weeks", "months", "years"]
+Url = Annotated[StrictStr, Field(pattern=r"^https?://\S+$")]
 
 
 class Source(Model):
-    """Where figures come from; needs at least one of ``doi``, ``pmid`` or ``url``."""
+    """Where figures come from; needs at least one of ``doi``, ``pmid`` or ``url``.
+
+    With a DOI the source is linked by it, so ``url`` must be empty; ``read_at`` records the
+    addresses the text was actually read at when they are not the publisher's (for checking;
+    the page does not link them).
+    """
 
     id: Id
+    authors: Text
+    """The authors as the source names them, or why they are not given."""
     citation: Text
     kind: Text
     doi: Annotated[StrictStr, Field(pattern=r"^10\.\d{4,9}/\S+$")] | None = None
     pmid: Annotated[StrictStr, Field(pattern=r"^\d+$")] | None = None
-    url: Annotated[StrictStr, Field(pattern=r"^https?://\S+$")] | None = None
+    url: Url | None = None
+    read_at: list[Url] = Field(default_factory=list)
 
 
 class _Reported(Model):
@@ -65,10 +81,16 @@ class _Reported(Model):
 class Result(_Reported):
     """A headline result of a trial or treatment (eras and options)."""
 
+    id: Id | None = None
+    """Names the result when a page refers to it (``{{ value era_result_<id>_pct }}``)."""
     endpoint: Text
     subgroup: Text
     time: Annotated[Number, Field(gt=0)] | None = None
     unit: Unit | None = None
+    source: Id | None = None
+    """The report this result comes from, when not the entry's own source."""
+    note: Text | None = None
+    quote: Text | None = None
 
 
 class Cohort(Model):
@@ -89,9 +111,20 @@ class Cohort(Model):
     era: Text | None = None
     """When and after which first-line treatment the cohort was treated, as far as sources say."""
     era_sources: list[Id] = Field(default_factory=list)
+    kmt2a_source: Id | None = None
+    """The source of ``kmt2a_share``."""
+    selected: Text | None = None
+    """Why the cohort is a selected group; such a cohort is kept out of the comparable range."""
     this_study: StrictBool = False
     caveat: Text
+    quote: Text | None = None
     source: Id
+
+    @property
+    def follow_up_months(self) -> float | None:
+        if self.follow_up_time is None or self.follow_up_unit is None:
+            return None
+        return months(self.follow_up_time, self.follow_up_unit)
 
 
 class Estimate(_Reported):
@@ -109,6 +142,10 @@ class Estimate(_Reported):
     se_assumed: StrictBool = False
     """True when the source prints "±" without naming it and this site reads it as an SE."""
 
+    @property
+    def origin_stated(self) -> bool:
+        return self.origin != NOT_STATED
+
 
 class Era(Model):
     """A first-line trial, in the order the file lists them within its programme."""
@@ -125,7 +162,13 @@ class Era(Model):
     what_changed: Text
     results: list[Result]
     source: Id
+    quote: Text | None = None
+    years_quote: Text | None = None
+    events: Annotated[StrictInt, Field(ge=0)] | None = None
+    """Events (relapse, death, second cancer) the entry's own report counts, when it says."""
+    events_quote: Text | None = None
     note: Text | None = None
+    note_sources: list[Id] = Field(default_factory=list)
 
 
 class Option(Model):
@@ -134,11 +177,16 @@ class Option(Model):
     id: Id
     name: Text
     status: Text
+    approved_ages: Text | None = None
+    """The age range of the US approval, as the approval notice or label words it."""
+    status_source: Id | None = None
+    """The source of ``status`` and ``approved_ages``, when not the entry's own source."""
     indication: Text
     evidence: Text
     results: list[Result]
     extra: Text | None = None
     source: Id
+    quote: Text | None = None
     caveat: Text
 
 
@@ -167,6 +215,11 @@ class Comparators(Model):
 
 
 _SECTIONS = ("sources", "cohorts", "estimates", "eras", "options")
+
+
+def months(time: float, unit: str) -> float:
+    """A time in months (a year is 12 months, a week 12/52.18, a day 12/365.25)."""
+    return time * {"days": 12 / 365.25, "weeks": 12 / 52.18, "months": 1, "years": 12}[unit]
 
 
 def _problem(
@@ -249,6 +302,22 @@ def _consistency_problems(data: Comparators, loc: Locator) -> list[DataProblem]:
     for section in ("cohorts", "estimates", "eras", "options"):
         for i, entry in enumerate(getattr(data, section)):
             check_ref((section, i), "source", entry.source, "sources")
+    for i, cohort in enumerate(data.cohorts):
+        check_ref(("cohorts", i), "kmt2a_source", cohort.kmt2a_source, "sources")
+    for i, opt in enumerate(data.options):
+        check_ref(("options", i), "status_source", opt.status_source, "sources")
+    for section in ("eras", "options"):
+        for i, entry in enumerate(getattr(data, section)):
+            for j, result in enumerate(entry.results):
+                check_ref(
+                    (section, i, "results", j), f"results.{j}.source", result.source, "sources"
+                )
+    for i, era in enumerate(data.eras):
+        for j, ref in enumerate(era.note_sources):
+            check_ref(("eras", i, "note_sources", j), f"note_sources.{j}", ref, "sources")
+    problems += _source_link_problems(data, loc)
+    problems += _rising_result_problems(data, loc)
+    problems += _estimate_problems(data, loc)
     for i, era in enumerate(data.eras):
         check_ref(("eras", i), "years_source", era.years_source, "sources")
         if era.n is not None and str(era.n) not in era.population:
@@ -331,6 +400,120 @@ def _consistency_problems(data: Comparators, loc: Locator) -> list[DataProblem]:
                 "exactly one cohort marked 'this_study: true'",
             )
         )
+    return problems
+
+
+def _host(url: str) -> str:
+    return url.split("://", 1)[-1].split("/", 1)[0].lower()
+
+
+def _source_link_problems(data: Comparators, loc: Locator) -> list[DataProblem]:
+    """A DOI is the link where one exists; aggregator mirrors are never a source."""
+    problems = []
+    for i, src in enumerate(data.sources):
+        if src.doi and src.url:
+            problems.append(
+                _problem(
+                    loc,
+                    ("sources", i, "url"),
+                    "url",
+                    repr(src.url),
+                    f"no url when a DOI is given (link by doi {src.doi}; put the address the "
+                    "text was read at in read_at)",
+                )
+            )
+        for field, urls in (("url", [src.url] if src.url else []), ("read_at", src.read_at)):
+            for j, url in enumerate(urls):
+                host = _host(url)
+                if any(host == h or host.endswith("." + h) for h in AGGREGATOR_HOSTS):
+                    name = field if field == "url" else f"read_at.{j}"
+                    path = ("sources", i, field) if field == "url" else ("sources", i, field, j)
+                    problems.append(
+                        _problem(
+                            loc,
+                            path,
+                            name,
+                            repr(url),
+                            "the original release, the peer-reviewed report or the regulator's "
+                            f"notice, not a stock-news aggregator mirror ({host})",
+                        )
+                    )
+    return problems
+
+
+def _rising_result_problems(data: Comparators, loc: Locator) -> list[DataProblem]:
+    """Within one analysis a survival estimate cannot rise with time; a later report that
+    gives a higher figure must say so in its ``note``."""
+    problems = []
+    for section in ("eras", "options"):
+        for i, entry in enumerate(getattr(data, section)):
+            timed = [(j, r) for j, r in enumerate(entry.results) if r.time is not None and r.unit]
+            for j, later in timed:
+                for _, earlier in timed:
+                    same = (earlier.endpoint, earlier.subgroup) == (later.endpoint, later.subgroup)
+                    if not same or months(earlier.time, earlier.unit) >= months(
+                        later.time, later.unit
+                    ):
+                        continue
+                    if later.percent <= earlier.percent:
+                        continue
+                    same_source = (earlier.source or entry.source) == (later.source or entry.source)
+                    if same_source or later.note is None:
+                        what = (
+                            "a figure no higher than the earlier time point's: within one "
+                            "analysis survival cannot rise"
+                            if same_source
+                            else "a note saying why this later report's figure is higher than "
+                            "the earlier time point's"
+                        )
+                        problems.append(
+                            _problem(
+                                loc,
+                                (section, i, "results", j, "percent"),
+                                f"results.{j}.percent",
+                                f"{later.percent} at {later.time:g} {later.unit} after "
+                                f"{earlier.percent} at {earlier.time:g} {earlier.unit}",
+                                what,
+                            )
+                        )
+    return problems
+
+
+def _estimate_problems(data: Comparators, loc: Locator) -> list[DataProblem]:
+    """Time origins said plainly, and an RFS above the OS of the same patients explained."""
+    problems = []
+    for i, est in enumerate(data.estimates):
+        if NOT_STATED in est.origin and est.origin != NOT_STATED:
+            problems.append(
+                _problem(
+                    loc,
+                    ("estimates", i, "origin"),
+                    "origin",
+                    repr(est.origin),
+                    f"the time origin the source states, or exactly {NOT_STATED!r}",
+                )
+            )
+        if est.endpoint != "RFS":
+            continue
+        for other in data.estimates:
+            if (other.endpoint, other.cohort, other.time, other.unit) != (
+                "OS",
+                est.cohort,
+                est.time,
+                est.unit,
+            ):
+                continue
+            if est.percent > other.percent and est.note is None:
+                problems.append(
+                    _problem(
+                        loc,
+                        ("estimates", i, "percent"),
+                        "percent",
+                        f"RFS {est.percent} above OS {other.percent} ({other.id})",
+                        "a note saying why: counted over the same patients from the same "
+                        "start, relapse-free survival cannot exceed overall survival",
+                    )
+                )
     return problems
 
 

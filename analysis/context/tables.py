@@ -57,6 +57,13 @@ COMPARISON_FIELDS = {
     "era": "when, and after which first-line treatment, the cohort was treated",
     "caveat": "what limits the comparison",
     "disagreement": "non-empty when another source reports this figure differently",
+    "selected_group": "non-empty when the cohort is a selected group, saying how it was selected",
+    "kept_out_of_range": (
+        "why the estimate is not in the range of comparable figures (a selected group, or a "
+        "time origin the source does not state); empty when it is"
+    ),
+    "note": "note about the estimate or its source",
+    "quote": "the sentence of the source the estimate comes from",
     "source_id": "identifier of the source",
     "source_number": "number of the source in the Sources list",
 }
@@ -92,11 +99,18 @@ def survival_comparison_table(data: Comparators) -> Table:
                 for r in rows.itertuples()
             ],
             "Time origin": rows["origin"],
+            "Kept out of the comparable range": [r or "—" for r in rows["kept_out_of_range"]],
             "Estimate as reported": [_estimate_text(e) for e in data.estimates],
             "95% CI": [
-                _ci_text(lo, hi, b)
-                for lo, hi, b in zip(
-                    rows["lower"], rows["upper"], rows["interval_basis"], strict=True
+                f"{number_text(e.ci[0])}–{number_text(e.ci[1])}%"
+                if e.ci is not None
+                else _ci_text(lo, hi, b)
+                for e, lo, hi, b in zip(
+                    data.estimates,
+                    rows["lower"],
+                    rows["upper"],
+                    rows["interval_basis"],
+                    strict=True,
                 )
             ],
             "Source": [f"[{n}]" for n in rows["source_number"]],
@@ -133,6 +147,7 @@ def cohorts_table(data: Comparators) -> Table:
                 "n_of": c.n_of,
                 "years": c.years or "",
                 "era": c.era or "",
+                "selected": c.selected or "",
                 "follow_up": c.follow_up,
                 "caveat": c.caveat,
                 "source_number": numbers[c.source],
@@ -144,7 +159,10 @@ def cohorts_table(data: Comparators) -> Table:
         {
             "Cohort": frame["cohort"],
             "Who": frame["population"],
-            "MLL/KMT2A-rearranged": frame["kmt2a_share"],
+            "MLL/KMT2A-rearranged": [
+                c.kmt2a_share + (f" [{numbers[c.kmt2a_source]}]" if c.kmt2a_source else "")
+                for c in data.cohorts
+            ],
             "Patients": [
                 f"{n} of {int(m)}" if pd.notna(m) else str(n)
                 for n, m in zip(frame["n"], frame["n_of"], strict=True)
@@ -170,6 +188,7 @@ def cohorts_table(data: Comparators) -> Table:
             "n_of": "patients in the trial or series the cohort comes from (empty if not stated)",
             "years": "treatment years, where stated",
             "era": "when, and after which first-line treatment, the cohort was treated",
+            "selected": "how the cohort was selected, when it is a selected group",
             "follow_up": "follow-up as reported",
             "caveat": "what limits the comparison",
             "source_number": "number of the source in the Sources list",
@@ -247,8 +266,10 @@ ERA_FIELDS = {
     "se": "standard error as reported (%)",
     "ci_lower": "reported 95% lower limit (%)",
     "ci_upper": "reported 95% upper limit (%)",
-    "note": "caveat about the figure or its source",
-    "source_number": "number of the source in the Sources list",
+    "result_note": "note about this result (which analysis or report it comes from)",
+    "quote": "the sentence of the source the result comes from, where recorded",
+    "note": "caveat about the trial's figures or their sources",
+    "source_number": "number of the source of this result in the Sources list",
     "years_source_number": "number of the source for the enrolment years",
 }
 
@@ -258,9 +279,18 @@ def eras_table(data: Comparators) -> Table:
     numbers = source_numbers(data)
     display_rows = []
     for era in data.eras:
-        results = "; ".join(result_text(r) for r in era.results) or "no results yet"
+        parts = []
+        for r in era.results:
+            text = result_text(r)
+            if r.note:
+                text += f" ({r.note})"
+            if r.source and r.source != era.source:
+                text += f" [{numbers[r.source]}]"
+            parts.append(text)
+        results = "; ".join(parts) or "no results yet"
         if era.note:
-            results += f" ({era.note})"
+            refs = ", ".join(str(numbers[s]) for s in era.note_sources)
+            results += f". {era.note}" + (f" [{refs}]" if refs else "")
         when = era.years or ""
         if era.years_source:
             when += f" [{numbers[era.years_source]}]"
@@ -294,11 +324,15 @@ def options_table(data: Comparators) -> Table:
         results = "; ".join(result_text(r) for r in opt.results)
         if opt.extra:
             results += f"; {opt.extra}"
+        refs = [numbers[opt.status_source]] if opt.status_source else []
+        refs += [numbers[opt.source]] if numbers[opt.source] not in refs else []
         rows.append(
             {
                 "option_id": opt.id,
                 "name": opt.name,
                 "status": opt.status,
+                "approved_ages": opt.approved_ages or "",
+                "status_source_number": numbers[opt.status_source or opt.source],
                 "indication": opt.indication,
                 "evidence": opt.evidence,
                 "results": results,
@@ -309,11 +343,13 @@ def options_table(data: Comparators) -> Table:
         display.append(
             {
                 "Option": opt.name,
-                "Status": opt.status,
+                "Status": opt.status
+                + (f" [{numbers[opt.status_source]}]" if opt.status_source else ""),
+                "Approved ages (US)": opt.approved_ages or "—",
                 "For whom": opt.indication,
-                "Evidence": f"{opt.evidence}: {results}",
+                "Evidence": f"{opt.evidence}: {results}" if results else opt.evidence,
                 "Caveat": opt.caveat,
-                "Source": f"[{numbers[opt.source]}]",
+                "Source": ", ".join(f"[{n}]" for n in refs),
             }
         )
     return Table(
@@ -326,6 +362,8 @@ def options_table(data: Comparators) -> Table:
             "option_id": "identifier in comparators.yaml",
             "name": "treatment",
             "status": "approval or evidence status, as reported",
+            "approved_ages": "age range of the US approval, as the notice or label words it",
+            "status_source_number": "number of the source of the status and approved ages",
             "indication": "who it is for, as worded by the source",
             "evidence": "study and number of patients",
             "results": "results as reported",
@@ -336,9 +374,12 @@ def options_table(data: Comparators) -> Table:
 
 
 def _source_link(src: Any) -> str:
+    """The link of a source: its DOI, else its PMID, else its own page."""
     if src.doi:
         return f"https://doi.org/{src.doi}"
-    return src.url or f"https://pubmed.ncbi.nlm.nih.gov/{src.pmid}/"
+    if src.pmid:
+        return f"https://pubmed.ncbi.nlm.nih.gov/{src.pmid}/"
+    return src.url
 
 
 def sources_table(data: Comparators) -> Table:
@@ -353,16 +394,31 @@ def sources_table(data: Comparators) -> Table:
     for cohort in data.cohorts:
         for ref in cohort.era_sources:
             used[ref].append(f"{cohort.id} (treatment era)")
+        if cohort.kmt2a_source:
+            used[cohort.kmt2a_source].append(f"{cohort.id} (KMT2A share)")
+    for section in ("eras", "options"):
+        for entry in getattr(data, section):
+            for result in entry.results:
+                if result.source:
+                    used[result.source].append(f"{entry.id} ({result.endpoint} result)")
+    for era in data.eras:
+        for ref in era.note_sources:
+            used[ref].append(f"{era.id} (note)")
+    for opt in data.options:
+        if opt.status_source:
+            used[opt.status_source].append(f"{opt.id} (approval)")
     frame = pd.DataFrame(
         [
             {
                 "number": i,
                 "source_id": s.id,
+                "authors": s.authors,
                 "citation": s.citation,
                 "kind": s.kind,
                 "doi": s.doi or "",
                 "pmid": s.pmid or "",
                 "url": s.url or "",
+                "read_at": " ".join(s.read_at),
                 "supports": ", ".join(used[s.id]),
             }
             for i, s in enumerate(data.sources, start=1)
@@ -371,6 +427,7 @@ def sources_table(data: Comparators) -> Table:
     display = pd.DataFrame(
         {
             "No.": [f"[{n}]" for n in frame["number"]],
+            "Authors": frame["authors"],
             "Source": frame["citation"],
             "Kind": frame["kind"],
             "Link": [_source_link(s) for s in data.sources],
@@ -385,11 +442,13 @@ def sources_table(data: Comparators) -> Table:
         {
             "number": "number used in the Context page's tables",
             "source_id": "identifier in comparators.yaml",
+            "authors": "authors as the source names them (or why they are not given)",
             "citation": "citation of the document",
             "kind": "what kind of document it is",
             "doi": "DOI, where known",
             "pmid": "PubMed id, where known",
-            "url": "address the figures were read at",
+            "url": "the source's own page, for a source without a DOI",
+            "read_at": "addresses the text was read at, when not the publisher's (not linked)",
             "supports": "entries of comparators.yaml that cite it",
         },
     )
