@@ -20,7 +20,7 @@ from typing import Any
 
 from ..errors import AnalysisError
 
-__all__ = ["MAX_BODY", "Posted", "comment_command", "upsert_comment"]
+__all__ = ["MAX_BODY", "Posted", "api_for", "comment_command", "upsert_comment"]
 
 MAX_BODY = 65_536  # GitHub refuses longer comment bodies
 _MARKER = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
@@ -74,6 +74,34 @@ def _body(marker: str, text: str) -> str:
     return head + text[: cut if cut > 0 else room] + TRUNCATED
 
 
+def api_for(
+    repo: str,
+    number: int,
+    marker: str,
+    head_sha: str | None = None,
+    *,
+    api_url: str | None = None,
+    token: str | None = None,
+) -> _Api:
+    """The API client for a comment's arguments, once they are checked (see
+    :func:`upsert_comment`); raise :class:`AnalysisError` naming the one that is wrong."""
+    if not _REPO.match(repo):
+        raise AnalysisError(f"--repo {repo!r}: expected owner/name")
+    if not _MARKER.match(marker):
+        raise AnalysisError(f"--marker {marker!r}: expected lower-case letters, digits, hyphens")
+    if number <= 0:
+        raise AnalysisError(f"--number {number}: expected a positive issue or pull request number")
+    if head_sha is not None and not _SHA.match(head_sha):
+        raise AnalysisError(f"--head-sha {head_sha!r}: expected a 40-digit commit SHA")
+    token = token if token is not None else os.environ.get("GITHUB_TOKEN", "")
+    if not token:
+        raise AnalysisError("no token: set GITHUB_TOKEN to a token allowed to write comments")
+    base = api_url or os.environ.get("GITHUB_API_URL") or "https://api.github.com"
+    if not base.startswith(("https://", "http://127.0.0.1:", "http://localhost:")):
+        raise AnalysisError(f"API address {base!r}: expected https:// (or a local test server)")
+    return _Api(base, token)
+
+
 def upsert_comment(
     repo: str,
     number: int,
@@ -103,22 +131,8 @@ def upsert_comment(
     api_url, token
         Default to ``GITHUB_API_URL`` (else https://api.github.com) and ``GITHUB_TOKEN``.
     """
-    if not _REPO.match(repo):
-        raise AnalysisError(f"--repo {repo!r}: expected owner/name")
-    if not _MARKER.match(marker):
-        raise AnalysisError(f"--marker {marker!r}: expected lower-case letters, digits, hyphens")
-    if number <= 0:
-        raise AnalysisError(f"--number {number}: expected a positive issue or pull request number")
-    token = token if token is not None else os.environ.get("GITHUB_TOKEN", "")
-    if not token:
-        raise AnalysisError("no token: set GITHUB_TOKEN to a token allowed to write comments")
-    base = api_url or os.environ.get("GITHUB_API_URL") or "https://api.github.com"
-    if not base.startswith(("https://", "http://127.0.0.1:", "http://localhost:")):
-        raise AnalysisError(f"API address {base!r}: expected https:// (or a local test server)")
-    api = _Api(base, token)
+    api = api_for(repo, number, marker, head_sha, api_url=api_url, token=token)
     if head_sha is not None:
-        if not _SHA.match(head_sha):
-            raise AnalysisError(f"--head-sha {head_sha!r}: expected a 40-digit commit SHA")
         pull = api("GET", f"/repos/{repo}/pulls/{number}")
         found = (pull or {}).get("head", {}).get("sha")
         if found != head_sha:
@@ -149,9 +163,27 @@ def upsert_comment(
 
 
 def comment_command(
-    repo: str, number: int, body_file: Path, marker: str, head_sha: str | None
+    repo: str,
+    number: int,
+    body_file: Path | None,
+    marker: str,
+    head_sha: str | None,
+    number_diff: Path | None = None,
 ) -> int:
-    """``python -m analysis comment``: post or update the comment; print what was done."""
+    """``python -m analysis comment``: post or update the comment; print what was done.
+
+    With ``number_diff`` (the list a pull request's own run uploaded) instead of ``body_file``,
+    the comment is the number diff that :mod:`analysis.review.pr_numbers` computes or quotes.
+    """
+    if (body_file is None) == (number_diff is None):
+        raise AnalysisError("give one of --body-file FILE or --number-diff FILE")
+    if number_diff is not None:
+        from .pr_numbers import post_number_diff
+
+        done = post_number_diff(repo, number, head_sha, number_diff, marker)
+        print(f"{done.action} comment {done.id} {done.url}")
+        return 0
+    assert body_file is not None
     try:
         text = body_file.read_text(encoding="utf-8")
     except OSError as exc:
