@@ -1,11 +1,14 @@
 # Two entry points for a fresh machine with only Python 3.11+, git and make:
 #   make serve   build the site and serve it on http://127.0.0.1:8000
 #   make test    run every test (unit, data, site build, HTML validity)
-# Both bootstrap a pinned uv into .tools/ and the locked environment into .venv/; make test
-# also installs the npm tools in package-lock.json into node_modules/ (needs npm and Java 17).
+# Both bootstrap a pinned uv into .tools/ (hash-checked: uv-requirements.txt lists the sha256 of
+# each of its wheels) and the locked environment into .venv/ (uv checks the hashes in uv.lock);
+# make test also installs the npm tools in package-lock.json into node_modules/ (needs npm and
+# Java 17).
 # The site engine is ProperDocs, the maintained MkDocs 1.x fork (CONTRIBUTING.md, "Engine").
 
 PYTHON ?= python3
+# The uv that uv-requirements.txt pins with its hashes (tests/test_bootstrap.py: they agree).
 UV_VERSION := 0.13.9
 UV := .tools/bin/uv
 export UV_PYTHON_DOWNLOADS := never
@@ -23,7 +26,7 @@ BENCH_ARGS ?=
 
 $(UV):
 	$(PYTHON) -m venv .tools
-	.tools/bin/python -m pip install --quiet "uv==$(UV_VERSION)"
+	.tools/bin/python -m pip install --quiet --require-hashes --no-deps --only-binary=:all: -r uv-requirements.txt
 
 .venv/.synced: $(UV) pyproject.toml uv.lock
 	$(UV) sync --locked --quiet
