@@ -1,10 +1,12 @@
 """``python -m analysis comment``: one comment on a pull request or issue, updated on each run.
 
-CI's fork-safe job posts the number diff with it. The comment carries a hidden marker
-(``<!-- NAME -->``); a later run edits the comment that has the marker and was written by the
-bot, instead of adding another. Talks to the GitHub REST API with the standard library only
-(``GITHUB_API_URL``, default https://api.github.com; token from ``GITHUB_TOKEN``), so the job
-needs no installed environment, and tests point it at a local fake.
+CI's fork-safe job posts the number diff with it (``--number-diff FILE``: the comment's text
+is computed or quoted by :mod:`analysis.review.pr_numbers`, never the pull request's file as
+it is). The comment carries a hidden marker (``<!-- NAME -->``); a later run edits the comment
+that has the marker and was written by the bot, instead of adding another. Talks to the GitHub
+REST API with the standard library only (``GITHUB_API_URL``, default https://api.github.com;
+token from ``GITHUB_TOKEN``), so ``--body-file`` needs no installed environment, and tests
+point it at a local fake.
 """
 
 from __future__ import annotations
