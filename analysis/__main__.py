@@ -186,11 +186,18 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if args.command == "publish":
             return _publish(args)
+        if args.command == "comment" and args.number_diff is not None:
+            from .review.pr_numbers import post_number_diff
+
+            if args.body_file is not None:
+                raise AnalysisError("give one of --body-file FILE or --number-diff FILE")
+            post_number_diff(args.repo, args.number, args.head_sha, args.number_diff, args.marker)
+            return 0
         if args.command == "comment":
             from .review.comment import comment_command
 
             return comment_command(
-                args.repo, args.number, args.body_file, args.marker, args.head_sha, args.number_diff
+                args.repo, args.number, args.body_file, args.marker, args.head_sha
             )
         if args.command == "diff":
             from .review.trees import diff_command

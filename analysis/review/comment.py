@@ -22,7 +22,7 @@ from typing import Any
 
 from ..errors import AnalysisError
 
-__all__ = ["MAX_BODY", "Posted", "api_for", "comment_command", "upsert_comment"]
+__all__ = ["MAX_BODY", "GitHubApi", "Posted", "api_for", "comment_command", "upsert_comment"]
 
 MAX_BODY = 65_536  # GitHub refuses longer comment bodies
 _MARKER = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
@@ -43,7 +43,9 @@ class Posted:
     url: str
 
 
-class _Api:
+class GitHubApi:
+    """Calls of GitHub's REST API at ``base`` with ``token``; errors as AnalysisError."""
+
     def __init__(self, base: str, token: str) -> None:
         self.base, self.token = base.rstrip("/"), token
 
@@ -84,7 +86,7 @@ def api_for(
     *,
     api_url: str | None = None,
     token: str | None = None,
-) -> _Api:
+) -> GitHubApi:
     """The API client for a comment's arguments, once they are checked (see
     :func:`upsert_comment`); raise :class:`AnalysisError` naming the one that is wrong."""
     if not _REPO.match(repo):
@@ -101,7 +103,7 @@ def api_for(
     base = api_url or os.environ.get("GITHUB_API_URL") or "https://api.github.com"
     if not base.startswith(("https://", "http://127.0.0.1:", "http://localhost:")):
         raise AnalysisError(f"API address {base!r}: expected https:// (or a local test server)")
-    return _Api(base, token)
+    return GitHubApi(base, token)
 
 
 def upsert_comment(
@@ -165,27 +167,13 @@ def upsert_comment(
 
 
 def comment_command(
-    repo: str,
-    number: int,
-    body_file: Path | None,
-    marker: str,
-    head_sha: str | None,
-    number_diff: Path | None = None,
+    repo: str, number: int, body_file: Path | None, marker: str, head_sha: str | None
 ) -> int:
-    """``python -m analysis comment``: post or update the comment; print what was done.
-
-    With ``number_diff`` (the list a pull request's own run uploaded) instead of ``body_file``,
-    the comment is the number diff that :mod:`analysis.review.pr_numbers` computes or quotes.
-    """
-    if (body_file is None) == (number_diff is None):
+    """``python -m analysis comment --body-file FILE``: post or update the comment; print what
+    was done. (With ``--number-diff FILE`` instead, :mod:`analysis.review.pr_numbers` makes the
+    comment.)"""
+    if body_file is None:
         raise AnalysisError("give one of --body-file FILE or --number-diff FILE")
-    if number_diff is not None:
-        from .pr_numbers import post_number_diff
-
-        done = post_number_diff(repo, number, head_sha, number_diff, marker)
-        print(f"{done.action} comment {done.id} {done.url}")
-        return 0
-    assert body_file is not None
     try:
         text = body_file.read_text(encoding="utf-8")
     except OSError as exc:

@@ -31,10 +31,10 @@ from pathlib import Path
 
 from ..errors import AnalysisError
 from ..mkdocs_side.bundle import BUNDLE_JSON
-from .comment import Posted, _Api, api_for, upsert_comment
+from .comment import GitHubApi, Posted, api_for, upsert_comment
 from .compare import compare, render_markdown
 from .snapshot import pages_placing, read_snapshot
-from .trees import DEFAULT_CACHE, _compute, repository_root, side_for
+from .trees import DEFAULT_CACHE, compute_bundles, repository_root, side_for
 
 __all__ = ["MAX_BLOB", "classify", "number_diff_comment", "post_number_diff"]
 
@@ -60,7 +60,7 @@ def classify(path: str) -> str:
     return "code"
 
 
-def _changed_files(api: _Api, repo: str, number: int) -> list[dict[str, object]]:
+def _changed_files(api: GitHubApi, repo: str, number: int) -> list[dict[str, object]]:
     files: list[dict[str, object]] = []
     for page in range(1, MAX_FILES_LISTED // 100 + 1):
         batch = api("GET", f"/repos/{repo}/pulls/{number}/files?per_page=100&page={page}")
@@ -100,7 +100,7 @@ def reported_body(reported: str, code_files: list[str], *, complete: bool) -> st
     return f"{title}\n\n> [!WARNING]\n{warning}\n\n{quoted}\n"
 
 
-def _blob(api: _Api, repo: str, sha: object, path: str) -> bytes:
+def _blob(api: GitHubApi, repo: str, sha: object, path: str) -> bytes:
     if not isinstance(sha, str) or not _SHA.fullmatch(sha):
         raise AnalysisError(f"{path}: the API gave no blob id for the changed file")
     data = api("GET", f"/repos/{repo}/git/blobs/{sha}")
@@ -148,7 +148,13 @@ def _tree_at(project: Path, commit: str, dest: Path) -> None:
 
 
 def computed_body(
-    api: _Api, repo: str, number: int, pull: dict, files: list[dict], project: Path, cache: Path
+    api: GitHubApi,
+    repo: str,
+    number: int,
+    pull: dict,
+    files: list[dict],
+    project: Path,
+    cache: Path,
 ) -> str:
     """The comment for a pull request that changes only data and pages, computed here."""
     base, head = str((pull.get("base") or {}).get("sha")), str((pull.get("head") or {}).get("sha"))
@@ -177,7 +183,7 @@ def computed_body(
         label = f"merge base {merge_base[:12]}"
         sides = [side_for(label, old, cache, None), side_for(f"#{number}", new, cache, None)]
         try:
-            _compute(sides, None, lambda _line: None)
+            compute_bundles(sides, None, lambda _line: None)
         except AnalysisError as exc:
             found = _fence(str(exc).replace(f"{tmp}/", "")[-6000:])
             why = (
@@ -205,7 +211,14 @@ def computed_body(
 
 
 def number_diff_comment(
-    repo: str, number: int, head_sha: str, reported: str, *, project: Path, cache: Path, api: _Api
+    repo: str,
+    number: int,
+    head_sha: str,
+    reported: str,
+    *,
+    project: Path,
+    cache: Path,
+    api: GitHubApi,
 ) -> str:
     """The body of the number-diff comment for pull request ``number`` (see the module)."""
     pull = api("GET", f"/repos/{repo}/pulls/{number}") or {}
@@ -232,7 +245,8 @@ def number_diff_comment(
 def post_number_diff(
     repo: str, number: int, head_sha: str | None, reported_file: Path, marker: str
 ) -> Posted:
-    """``python -m analysis comment --number-diff FILE``: compute or quote, then post."""
+    """``python -m analysis comment --number-diff FILE``: compute or quote, then post; print
+    what was done."""
     if head_sha is None:
         raise AnalysisError("--number-diff needs --head-sha: the commit the run was for")
     try:
