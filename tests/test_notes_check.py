@@ -245,7 +245,6 @@ def test_a_line_separator_in_the_front_matter_is_named_not_read_as_the_end_of_a_
     problem = only_problem(docs)
     assert problem.line == 6
     assert problem.found == (
-        f"the line of 'title' holds a control or line-separator character "
-        f"(U+{ord(separator):04X})"
+        f"the line of 'title' holds a control or line-separator character (U+{ord(separator):04X})"
     )
     assert "YAML" not in problem.found
