@@ -68,6 +68,7 @@ def _show(name: str) -> str:
 
 
 def _refuse(site: Path, problems: list[str]) -> PublishError:
+    problems = sorted(problems)
     shown = problems[:_SHOWN]
     more = len(problems) - len(shown)
     lines = "\n".join(f"  - {p}" for p in shown) + (f"\n  - … and {more} more" if more else "")
@@ -84,16 +85,19 @@ def preview_files(site: Path) -> list[PreviewFile]:
         raise PublishError(f"--site {site}: no such folder; expected a built site")
     problems: list[str] = []
     found: list[PreviewFile] = []
-    total = 0
+    total = seen = 0
     stack: list[tuple[Path, str, int]] = [(site, "", 0)]
-    while stack:
+    while stack and len(problems) < 10 * _SHOWN:
         folder, prefix, depth = stack.pop()
         try:
-            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+            entries = os.scandir(folder)
         except OSError as exc:
             problems.append(f"{prefix or '.'}: cannot be read ({exc.strerror})")
             continue
         for entry in entries:
+            seen += 1
+            if len(found) > MAX_FILES or total > MAX_BYTES or seen > 2 * MAX_FILES:
+                break  # reported below; the rest is not read
             name = f"{prefix}{entry.name}"
             shown = _show(name)
             try:
@@ -142,11 +146,12 @@ def preview_files(site: Path) -> list[PreviewFile]:
                 kind = "page" if suffix in PAGES else "checked" if suffix in CHECKED else "inert"
                 found.append(PreviewFile(Path(entry.path), name, kind))
                 total += info.st_size
-        if len(found) > MAX_FILES or total > MAX_BYTES:
+        entries.close()
+        if len(found) > MAX_FILES or total > MAX_BYTES or seen > 2 * MAX_FILES:
             problems.append(
                 f"the site holds more than {MAX_FILES:,} files or {MAX_BYTES:,} bytes "
-                f"(found {len(found):,} files, {total:,} bytes so far); expected a built site "
-                "of this project"
+                f"(found {len(found):,} files, {total:,} bytes, {seen:,} entries so far); "
+                "expected a built site of this project"
             )
             break
     if not problems and not any(f.name == "index.html" for f in found):
