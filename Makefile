@@ -1,11 +1,14 @@
 # Two entry points for a fresh machine with only Python 3.11+, git and make:
 #   make serve   build the site and serve it on http://127.0.0.1:8000
 #   make test    run every test (unit, data, site build, HTML validity)
-# Both bootstrap a pinned uv into .tools/ and the locked environment into .venv/; make test
-# also installs the npm tools in package-lock.json into node_modules/ (needs npm and Java 17).
+# Both bootstrap a pinned uv into .tools/ (hash-checked: uv-requirements.txt lists the sha256 of
+# each of its wheels) and the locked environment into .venv/ (uv checks the hashes in uv.lock);
+# make test also installs the npm tools in package-lock.json into node_modules/ (needs npm and
+# Java 17).
 # The site engine is ProperDocs, the maintained MkDocs 1.x fork (CONTRIBUTING.md, "Engine").
 
 PYTHON ?= python3
+# The uv that uv-requirements.txt pins with its hashes (tests/test_bootstrap.py: they agree).
 UV_VERSION := 0.13.9
 UV := .tools/bin/uv
 export UV_PYTHON_DOWNLOADS := never
@@ -23,7 +26,7 @@ BENCH_ARGS ?=
 
 $(UV):
 	$(PYTHON) -m venv .tools
-	.tools/bin/python -m pip install --quiet "uv==$(UV_VERSION)"
+	.tools/bin/python -m pip install --quiet --require-hashes --no-deps --only-binary=:all: -r uv-requirements.txt
 
 .venv/.synced: $(UV) pyproject.toml uv.lock
 	$(UV) sync --locked --quiet
@@ -51,10 +54,12 @@ lint: .venv/.synced
 	$(UV) run --no-sync ruff check .
 	$(UV) run --no-sync ruff format --check .
 
-# Workflows (security audit and schema), Dependabot, issue forms and CITATION.cff, offline.
+# Workflows (security audit, schema, a time limit on every job), Dependabot, issue forms and
+# CITATION.cff, offline.
 lint-repo: .venv/.synced
 	$(UV) run --no-sync zizmor --offline --quiet .github/workflows/
 	$(UV) run --no-sync check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
+	$(UV) run --no-sync check-jsonschema --builtin-schema custom.github-workflows-require-timeout .github/workflows/*.yml
 	$(UV) run --no-sync check-jsonschema --builtin-schema vendor.dependabot .github/dependabot.yml
 	$(UV) run --no-sync check-jsonschema --builtin-schema vendor.github-issue-forms .github/ISSUE_TEMPLATE/[!c]*.yml
 	$(UV) run --no-sync check-jsonschema --builtin-schema vendor.github-issue-config .github/ISSUE_TEMPLATE/config.yml
@@ -66,8 +71,19 @@ bench: .venv/.synced
 # Publish an edition to gh-pages (the same command CI runs), e.g.
 #   make publish VERSION=2026.2 ALIAS=latest     a numbered edition, shown by default
 #   make publish VERSION=dev                     the development edition from main
+# VERSION, ALIAS and REMOTE (and diff's BASE, OUT and PR) reach the commands as data, through
+# the environment: make never expands them (`:= $(value …)`, so a `$(shell …)` in one stays
+# text) and no recipe pastes them into its shell line; the commands check them.
+override VERSION := $(value VERSION)
+override ALIAS := $(value ALIAS)
+override REMOTE := $(value REMOTE)
+override BASE := $(value BASE)
+override OUT := $(value OUT)
+override PR := $(value PR)
+export VERSION ALIAS REMOTE BASE OUT PR
+
 publish: .venv/.synced
-	$(UV) run --no-sync python -m analysis publish "$(VERSION)" $(if $(ALIAS),--alias "$(ALIAS)") $(if $(REMOTE),--remote "$(REMOTE)")
+	$(UV) run --no-sync python -m analysis publish $${ALIAS:+--alias="$$ALIAS"} $${REMOTE:+--remote="$$REMOTE"} -- "$$VERSION"
 
 clean:
 	rm -rf site .cache
@@ -80,6 +96,6 @@ clean:
 # appended to the job summary ($$GITHUB_STEP_SUMMARY) and, with PR=N, the pull request's number
 # is written beside OUT for the comment job.
 diff: .venv/.synced
-	$(UV) run --no-sync python -m analysis diff --base "$(BASE)" $(if $(OUT),--out "$(OUT)")
-	$(if $(and $(OUT),$(GITHUB_STEP_SUMMARY)),cat "$(OUT)" >> "$(GITHUB_STEP_SUMMARY)")
-	$(if $(and $(OUT),$(PR)),echo "$(PR)" > "$(dir $(OUT))pr-number")
+	$(UV) run --no-sync python -m analysis diff --base="$$BASE" $${OUT:+--out="$$OUT"}
+	if [ -n "$$OUT" ] && [ -n "$${GITHUB_STEP_SUMMARY:-}" ]; then cat -- "$$OUT" >> "$$GITHUB_STEP_SUMMARY"; fi
+	if [ -n "$$OUT" ] && [ -n "$$PR" ]; then printf '%s\n' "$$PR" > "$$(dirname -- "$$OUT")/pr-number"; fi

@@ -67,7 +67,10 @@ def _parser() -> argparse.ArgumentParser:
     comment.add_argument("--repo", required=True, help="owner/name")
     comment.add_argument("--number", type=int, required=True, help="issue or pull request")
     comment.add_argument("--marker", required=True, help="names the comment, e.g. number-diff")
-    comment.add_argument("--body-file", type=Path, required=True, help="the comment's Markdown")
+    comment.add_argument("--body-file", type=Path, default=None, help="the comment's Markdown")
+    comment.add_argument(
+        "--number-diff", type=Path, default=None, help="a PR run's number list: compute or quote"
+    )
     comment.add_argument("--head-sha", default=None, help="the pull request's expected head")
     _preview_parser(sub)
     return parser
@@ -82,12 +85,16 @@ def _preview_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     preview.add_argument("--head-sha", default=None, help="with --event: the commit built")
     preview.add_argument("--site", type=Path, default=None, help="a built site (else build)")
     preview.add_argument("--remote", default="origin", help="git remote holding gh-pages")
+    preview.add_argument(
+        "--environment", default=None, help="with --event: the approval this run must have"
+    )
 
 
 def _preview(args: argparse.Namespace) -> int:
     from .publish.preview import run_preview_command
 
-    options = {k: getattr(args, k) for k in ("pr", "branch", "event", "head_sha", "site")}
+    names = ("pr", "branch", "event", "head_sha", "site", "environment")
+    options = {k: getattr(args, k) for k in names}
     print(run_preview_command(args.action, remote=args.remote, project=Path.cwd(), **options))
     return 0
 
@@ -179,6 +186,13 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if args.command == "publish":
             return _publish(args)
+        if args.command == "comment" and args.number_diff is not None:
+            from .review.pr_numbers import post_number_diff
+
+            if args.body_file is not None:
+                raise AnalysisError("give one of --body-file FILE or --number-diff FILE")
+            post_number_diff(args.repo, args.number, args.head_sha, args.number_diff, args.marker)
+            return 0
         if args.command == "comment":
             from .review.comment import comment_command
 

@@ -4,6 +4,7 @@ was asked to do (the real one would talk to GitHub)."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import stat
@@ -26,21 +27,57 @@ GIT_ENV = {
 }
 
 
+# The stand-in for GitHub's `gh`: it logs each call (and the body file it is given) to GH_LOG,
+# and keeps the repository's pull requests in GH_DB, answering as the real one does: `gh pr
+# view BRANCH` finds the newest pull request of that branch in any state (closed ones too),
+# `gh pr list --head BRANCH --state open` only the open ones.
+FAKE_GH = r"""#!/usr/bin/env bash
+{ printf "gh"; printf " %q" "$@"; printf "\n"; } >> "$GH_LOG"
+for arg in "$@"; do
+  if [ "${prev:-}" = --body-file ]; then cat "$arg" >> "$GH_LOG"; fi
+  prev=$arg
+done
+exec python3 - "$@" << 'PY'
+import json, os, sys
+args, db_file = sys.argv[1:], os.environ["GH_DB"]
+db = json.load(open(db_file)) if os.path.exists(db_file) else {"prs": [], "next": 43}
+def option(name):
+    return args[args.index(name) + 1] if name in args else None
+prs = db["prs"]
+if args[:2] == ["pr", "view"]:
+    found = [p for p in prs if p["head"] == args[2]]
+    if not found:
+        sys.exit(1)
+    print(found[-1]["url"])
+elif args[:2] == ["pr", "list"]:
+    found = [p for p in prs if p["head"] == option("--head")
+             and option("--state") in (None, "all", p["state"])]
+    if found:
+        print(found[-1]["url"])
+elif args[:2] == ["pr", "create"]:
+    url = f"https://github.com/owner/repo/pull/{db['next']}"
+    prs.append({"number": db["next"], "head": option("--head"), "state": "open", "url": url})
+    db["next"] += 1
+    print(url)
+json.dump(db, open(db_file, "w"))
+PY
+"""
+
+
 def _fake_gh(folder: Path) -> Path:
     script = folder / "gh"
-    script.write_text(
-        "#!/usr/bin/env bash\n"
-        '{ printf "gh"; printf " %q" "$@"; printf "\\n"; } >> "$GH_LOG"\n'
-        'for arg in "$@"; do\n'
-        '  if [ "${prev:-}" = --body-file ]; then cat "$arg" >> "$GH_LOG"; fi\n'
-        "  prev=$arg\n"
-        "done\n"
-        'if [ "$1 $2" = "pr view" ]; then exit 1; fi\n'
-        'if [ "$1 $2" = "pr create" ]; then echo https://github.com/owner/repo/pull/43; fi\n',
-        encoding="utf-8",
-    )
+    script.write_text(FAKE_GH, encoding="utf-8")
     script.chmod(script.stat().st_mode | stat.S_IEXEC)
     return folder
+
+
+def close_pull_requests(clone: Path) -> None:
+    """A maintainer closes every pull request the bot opened (not merged)."""
+    db_file = clone.parent / "gh-db.json"
+    db = json.loads(db_file.read_text(encoding="utf-8"))
+    for pr in db["prs"]:
+        pr["state"] = "closed"
+    db_file.write_text(json.dumps(db), encoding="utf-8")
 
 
 @pytest.fixture
@@ -62,12 +99,15 @@ def clone(tmp_path: Path) -> Path:
 
 
 def run_script(clone: Path, body: str, **env: str) -> tuple[subprocess.CompletedProcess, str]:
+    """The script as the workflow runs it; returns its result and this run's `gh` log."""
     log = clone.parent / "gh.log"
+    log.unlink(missing_ok=True)
     environment = {
         **os.environ,
         **GIT_ENV,
         "PATH": f"{_fake_gh(clone.parent)}{os.pathsep}{os.environ['PATH']}",
         "GH_LOG": str(log),
+        "GH_DB": str(clone.parent / "gh-db.json"),
         "PYTHON": sys.executable,
         "ISSUE_BODY": body,
         "ISSUE_NUMBER": "42",
@@ -138,3 +178,91 @@ def test_the_workflow_runs_the_script_on_approval_with_the_issue_passed_through_
     assert run[-1]["run"] == "scripts/note_from_issue.sh"
     assert run[-1]["env"]["ISSUE_BODY"] == "${{ github.event.issue.body }}"
     assert all("${{" not in s["run"] for s in run)
+
+
+def _comments(gh: str) -> list[str]:
+    """The bodies of the issue comments in a `gh` log, each up to the next `gh` call."""
+    parts = gh.split("gh issue comment 42 --body-file ")[1:]
+    return [part.split("\n", 1)[1].split("\ngh ", 1)[0] for part in parts]
+
+
+def test_a_note_with_thousands_of_html_tags_still_gets_an_answer_that_fits_a_comment(
+    clone: Path,
+) -> None:
+    """8,000 unclosed "<a" once gave 67 MB of problems, a comment GitHub refuses: the reader
+    got nothing. Each message is cut and a note's messages are capped."""
+    result, gh = run_script(clone, form_body(note="<a" * 8000))
+    assert result.returncode == 0, result.stderr
+    (comment,) = _comments(gh)
+    assert len(comment) < 20_000, len(comment)
+    assert "form field 'The note': [forbidden-html]" in comment
+    assert "7980 more HTML tag(s) or comment(s) after these 20" in comment
+    assert "gh pr create" not in gh
+
+
+@pytest.mark.parametrize(
+    ("field", "answer", "shown"),
+    [
+        ("topic", "Outcome\u2028---\u2028kind: pearl", "U+2028"),
+        ("topic", "Outcome\u2029later", "U+2029"),
+        ("topic", "Outcome\u0085later", "U+0085"),
+        ("topic", "Outcome \x1b[31mred", "U+001B"),
+        ("page", "results\u2028.md", "U+2028"),
+        ("section", "survival\x07", "U+0007"),  # an environment variable holds no NUL
+    ],
+)
+def test_a_one_line_field_with_a_control_or_line_separator_character_is_refused_by_name(
+    clone: Path, field: str, answer: str, shown: str
+) -> None:
+    labels = {"topic": "Topic", "page": "Page", "section": "Section"}
+    result, gh = run_script(clone, form_body(**{field: answer}))
+    assert result.returncode == 0, result.stderr
+    (comment,) = _comments(gh)
+    assert f"form field '{labels[field]}': found a control or line-separator character" in comment
+    assert shown in comment
+    assert "not valid YAML" not in comment
+    assert _remote_files(clone, "note/issue-42") == []
+
+
+def test_relabelling_after_the_pull_request_was_closed_opens_a_new_one_on_a_new_branch(
+    clone: Path,
+) -> None:
+    first, gh = run_script(clone, form_body(section="salvage-and-transplant"))
+    assert first.returncode == 0, first.stderr
+    origin = clone.parent / "origin.git"
+    rev = ["git", "-C", str(origin), "rev-parse", "note/issue-42"]
+    old_tip = subprocess.run(rev, capture_output=True, text=True, check=True).stdout
+    close_pull_requests(clone)
+
+    again, gh = run_script(clone, form_body(section="salvage-and-transplant", topic="Later"))
+    assert again.returncode == 0, again.stderr
+    assert "gh pr create --base main --head note/issue-42-2 " in gh
+    (comment,) = _comments(gh)
+    assert "https://github.com/owner/repo/pull/44" in comment, "the new pull request"
+    assert "pull/43" not in comment, "never the closed one"
+    tip = subprocess.run(rev, capture_output=True, text=True, check=True).stdout
+    assert tip == old_tip, "the closed pull request's branch is left as it was"
+    assert any(f.endswith("issue-42-later.md") for f in _remote_files(clone, "note/issue-42-2"))
+
+
+def test_relabelling_while_the_pull_request_is_open_updates_it(clone: Path) -> None:
+    first, _ = run_script(clone, form_body(section="salvage-and-transplant"))
+    assert first.returncode == 0, first.stderr
+    again, gh = run_script(clone, form_body(section="salvage-and-transplant", topic="Later"))
+    assert again.returncode == 0, again.stderr
+    assert "gh pr create" not in gh
+    (comment,) = _comments(gh)
+    assert "https://github.com/owner/repo/pull/43" in comment
+    assert any(f.endswith("issue-42-later.md") for f in _remote_files(clone, "note/issue-42"))
+    assert _remote_files(clone, "note/issue-42-2") == []
+
+
+def test_the_bot_answers_even_when_the_note_command_fails_unexpectedly(clone: Path) -> None:
+    broken = clone.parent / "broken-python"
+    broken.write_text("#!/bin/sh\necho 'Traceback: something broke' >&2\nexit 1\n", "utf-8")
+    broken.chmod(0o755)
+    result, gh = run_script(clone, form_body(), PYTHON=str(broken))
+    assert result.returncode != 0, "the workflow run still fails, for a maintainer to see"
+    (comment,) = _comments(gh)
+    assert "could not turn this issue into a note" in comment
+    assert "Traceback" not in comment

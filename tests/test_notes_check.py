@@ -232,3 +232,19 @@ def test_a_note_and_a_data_file_word_their_problems_in_one_shape(
     assert shape.match(data), data
     assert "field 'colour': found unknown field 'colour'" in note
     assert "field 'colour': found unknown field 'colour'" in data
+
+
+@pytest.mark.parametrize("separator", ["\u2028", "\u2029", "\u0085", "\x1b"])
+def test_a_line_separator_in_the_front_matter_is_named_not_read_as_the_end_of_a_line(
+    docs: Path, separator: str
+) -> None:
+    """str.splitlines ends a line at U+2028 and the like: a title holding one, before a '---',
+    ended the front matter early and gave a confusing YAML error."""
+    front = FRONT.replace("kind: pearl", f"kind: pearl\ntitle: 'A title{separator}---{separator}x'")
+    write_note(docs, "Text.\n", front=front)
+    problem = only_problem(docs)
+    assert problem.line == 6
+    assert problem.found == (
+        f"the line of 'title' holds a control or line-separator character (U+{ord(separator):04X})"
+    )
+    assert "YAML" not in problem.found

@@ -40,11 +40,15 @@ def test_the_comment_job_reads_the_artifact_as_data_and_never_checks_out_the_pr(
     assert "ref" not in checkout["with"], "the default branch only, never the pull request"
     download = next(s for s in job["steps"] if "download-artifact@" in s.get("uses", ""))
     assert download["with"]["run-id"] == "${{ github.event.workflow_run.id }}"
-    (step,) = [s for s in job["steps"] if "run" in s]
-    assert step["run"].startswith("python -m analysis comment ")
+    install, step = [s for s in job["steps"] if "run" in s]
+    assert install["run"] == "make .venv/.synced", "the default branch's locked environment"
+    assert step["run"].startswith(".venv/bin/python -m analysis comment ")
     assert '--head-sha "$HEAD_SHA"' in step["run"]
     assert step["env"]["HEAD_SHA"] == "${{ github.event.workflow_run.head_sha }}"
     assert "--marker number-diff" in step["run"]
+    assert '--number-diff "$DIFF/diff.md"' in step["run"], "computed or quoted, never posted as is"
+    assert "--body-file" not in step["run"]
+    assert checkout["with"]["fetch-depth"] == 0, "the merge base's data is the comparison's base"
 
 
 def test_no_workflow_puts_an_expression_into_a_shell_command() -> None:

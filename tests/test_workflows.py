@@ -6,10 +6,12 @@ the project relies on directly, and runs zizmor (offline) and the workflow JSON 
 
 from __future__ import annotations
 
+import random
 import re
 import subprocess
 import sys
 import tomllib
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -50,12 +52,25 @@ def test_there_are_ci_deploy_and_preview_workflows() -> None:
 
 
 @pytest.mark.parametrize("name", ALL)
-def test_workflow_grants_nothing_by_default_and_has_a_concurrency_group(name: str) -> None:
+def test_workflow_grants_nothing_by_default_and_every_job_has_a_concurrency_group(
+    name: str,
+) -> None:
     workflow = load(name)
     assert workflow["permissions"] == {}, "top-level permissions must be {}"
-    assert workflow["concurrency"]["group"]
     for job_id, job in workflow["jobs"].items():
         assert "permissions" in job, f"job {job_id} must state its permissions"
+        concurrency = job.get("concurrency", workflow.get("concurrency"))
+        assert concurrency, f"{name} job {job_id}: no concurrency group"
+        assert concurrency["group"], f"{name} job {job_id}: an empty concurrency group"
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_every_job_has_a_time_limit(name: str) -> None:
+    """GitHub's default is six hours: a hung or flooded job would hold its group that long."""
+    for job_id, job in load(name)["jobs"].items():
+        minutes = job.get("timeout-minutes")
+        assert isinstance(minutes, int), f"{name} job {job_id} has no timeout-minutes"
+        assert 0 < minutes <= 60, f"{name} job {job_id}: {minutes} minutes"
 
 
 @pytest.mark.parametrize("name", ALL)
@@ -94,10 +109,46 @@ def test_deploy_starts_only_from_a_ci_run_that_passed_for_a_push_to_this_reposit
         assert clause in condition
 
 
-def test_ci_runs_for_main_and_every_edition_tag_so_a_tag_publishes_only_after_green_ci() -> None:
+def github_filter(pattern: str) -> re.Pattern[str]:
+    """A branch or tag filter of GitHub's workflow syntax as a regular expression: ``*`` is any
+    text without ``/``, ``**`` any text, ``?`` and ``+`` repeat the character before, ``[…]``
+    is a range, and every other character stands for itself (the filter cheat sheet of
+    GitHub's workflow syntax)."""
+    out, i = [], 0
+    while i < len(pattern):
+        c = pattern[i]
+        if pattern.startswith("**", i):
+            out.append(".*")
+            i += 2
+            continue
+        if c == "*":
+            out.append("[^/]*")
+        elif c in "?+":
+            out.append(c)
+        elif c == "[":
+            end = pattern.index("]", i)
+            out.append(pattern[i : end + 1])
+            i = end
+        else:
+            out.append(re.escape(c))
+        i += 1
+    return re.compile("".join(out))
+
+
+def test_ci_runs_for_main_and_exactly_the_edition_tags_so_a_tag_publishes_only_after_green_ci() -> (
+    None
+):
+    from analysis.publish.edition import EDITION_PATTERN
+
     push = triggers(load("ci.yml"))["push"]
     assert push["branches"] == ["main"]
-    assert push["tags"] == ["v[0-9][0-9][0-9][0-9].[0-9]*"]
+    filters = [github_filter(p) for p in push["tags"]]
+    names = ["2026.1", "2031.12", "2099.999", "2026.1000", "2026.0", "2026.01", "1999.1"]
+    names += ['2026.1";id;"', "2026.1;id", "2026.1-rc1", "2026.1/x", "20261", "2026.", "2026.1 "]
+    for name in names:
+        tag = f"v{name}"
+        admitted = any(f.fullmatch(tag) for f in filters)
+        assert admitted == bool(EDITION_PATTERN.match(name)), f"tag filter on {tag!r}"
     runs = {s.get("name"): s for _, s in steps(load("deploy.yml"))}
     tag = runs["Publish the tagged edition as latest (CI passed on the tag)"]
     assert tag["if"] == "startsWith(github.event.workflow_run.head_branch, 'v')"
@@ -121,7 +172,11 @@ WRITERS = {
         "pull-requests": "read",
     },
     ("preview.yml", "remove"): {"contents": "write", "actions": "read", "pull-requests": "read"},
-    ("numbers-comment.yml", "comment"): {"actions": "read", "pull-requests": "write"},
+    ("numbers-comment.yml", "comment"): {
+        "actions": "read",
+        "contents": "read",
+        "pull-requests": "write",
+    },
     ("note-from-issue.yml", "note"): {
         "contents": "write",
         "pull-requests": "write",
@@ -177,12 +232,234 @@ def test_the_untrusted_pull_request_runs_upload_their_event_and_site_and_nothing
     assert all(job["permissions"] == {} for job in closed["jobs"].values())
 
 
-def test_deploys_and_previews_queue_in_one_group_instead_of_racing_or_being_cancelled() -> None:
-    deploy, preview = load("deploy.yml")["concurrency"], load("preview.yml")["concurrency"]
-    assert "${{" not in deploy["group"], "one group for every ref: gh-pages is shared"
-    assert preview["group"] == deploy["group"]
+# --- Concurrency, as GitHub applies it -------------------------------------------------------
+#
+# GitHub's rule (docs.github.com, "Control the concurrency of workflows and jobs"): a concurrency
+# group holds at most one running job or run and, by default (`queue: single`), one pending; when
+# another is queued while one is pending, the pending one is CANCELLED and the new one takes its
+# place, whatever either is for. `queue: max` keeps up to 100 pending, in order, and cancels only
+# runs that arrive when the queue is full. `cancel-in-progress: true` cancels the running one as
+# well. A workflow-level group is entered by every run, even one whose jobs are all skipped (each
+# pull request's CI run starts a Deploy and a Preview run); here a job-level group is assumed to
+# be entered even when the job's `if` would skip it, the worse case.
+
+_EXPRESSION = re.compile(r"\$\{\{(.*?)\}\}", re.DOTALL)
+_TOKEN = re.compile(r"\s*(?:(?P<str>'(?:[^']|'')*')|(?P<op>==|!=|&&|\|\||[(),])|(?P<name>[\w.-]+))")
+
+
+def evaluate(expression: str, context: dict[str, object]) -> object:
+    """A workflow expression of the kinds the concurrency groups use: context paths, 'strings',
+    ==, !=, &&, || (with GitHub's value-returning semantics) and format()."""
+    tokens = []
+    pos = 0
+    while pos < len(expression.rstrip()):
+        match = _TOKEN.match(expression, pos)
+        assert match, f"cannot read {expression[pos:]!r}"
+        tokens.append((match.lastgroup, match.group(match.lastgroup)))
+        pos = match.end()
+    position = 0
+
+    def peek() -> str | None:
+        return tokens[position][1] if position < len(tokens) else None
+
+    def take() -> tuple[str | None, str]:
+        nonlocal position
+        position += 1
+        return tokens[position - 1]
+
+    def primary() -> object:
+        kind, text = take()
+        if kind == "str":
+            return text[1:-1].replace("''", "'")
+        if text == "(":
+            value = disjunction()
+            assert take()[1] == ")"
+            return value
+        if text == "format":
+            assert take()[1] == "("
+            args = [disjunction()]
+            while peek() == ",":
+                take()
+                args.append(disjunction())
+            assert take()[1] == ")"
+            template = str(args[0])
+            return re.sub(r"\{(\d+)\}", lambda m: str(args[1 + int(m[1])]), template)
+        value: object = context
+        for part in text.split("."):
+            value = value.get(part) if isinstance(value, dict) else None
+        return value
+
+    def comparison() -> object:
+        left = primary()
+        while peek() in ("==", "!="):
+            op = take()[1]
+            right = primary()
+            equal = str(left).casefold() == str(right).casefold()
+            left = equal if op == "==" else not equal
+        return left
+
+    def conjunction() -> object:
+        left = comparison()
+        while peek() == "&&":
+            take()
+            right = comparison()
+            left = right if left else left
+        return left
+
+    def disjunction() -> object:
+        left = conjunction()
+        while peek() == "||":
+            take()
+            right = conjunction()
+            left = left if left else right
+        return left
+
+    value = disjunction()
+    assert position == len(tokens), f"unread: {tokens[position:]}"
+    return value
+
+
+def interpolate(text: object, context: dict[str, object]) -> str:
+    return _EXPRESSION.sub(lambda m: str(evaluate(m[1], context)), str(text))
+
+
+@dataclass(frozen=True)
+class Run:
+    """One job (or run, for a workflow-level group) entering a concurrency group."""
+
+    label: str
+    workflow: str
+    job: str
+    group: str
+    queue: str
+
+
+def runs_started_by(workflow_name: str, run: dict[str, object], run_id: int) -> list[Run]:
+    """Every job of every workflow that a finished run of ``workflow_name`` starts, with the
+    concurrency group GitHub would put it in."""
+    found = []
+    for name in ALL:
+        workflow = load(name)
+        on = triggers(workflow).get("workflow_run") or {}
+        if workflow_name not in on.get("workflows", []):
+            continue
+        context = {
+            "github": {
+                "event": {"workflow_run": {**run, "name": workflow_name}},
+                "run_id": run_id,
+                "repository": "owner/site",
+            }
+        }
+        for job_id, job in workflow["jobs"].items():
+            concurrency = job.get("concurrency") or workflow["concurrency"]
+            assert not concurrency.get("cancel-in-progress"), f"{name}: cancels running jobs"
+            group = interpolate(concurrency["group"], context).casefold()
+            label = f"{name}/{job_id} for {workflow_name} of {run['event']} {run['head_branch']}"
+            queue = concurrency.get("queue", "single")
+            found.append(Run(label, name, job_id, group, queue))
+    return found
+
+
+def cancelled_when_queued(order: list[Run]) -> dict[Run, Run]:
+    """GitHub's rule, with nothing finishing meanwhile: which runs are cancelled, and by which."""
+    running: dict[str, Run] = {}
+    pending: dict[str, list[Run]] = {}
+    cancelled: dict[Run, Run] = {}
+    for run in order:
+        if run.group not in running:
+            running[run.group] = run
+            continue
+        waiting = pending.setdefault(run.group, [])
+        if run.queue == "max":
+            if len(waiting) >= 100:
+                cancelled[run] = run
+            else:
+                waiting.append(run)
+            continue
+        for old in waiting:
+            cancelled[old] = run
+        pending[run.group] = [run]
+    return cancelled
+
+
+REPOSITORY = {"full_name": "owner/site"}
+FORK = {"full_name": "fork/site"}
+FINISHED = [  # (workflow that finished, its run)
+    ("CI", {"event": "push", "head_branch": "main", "head_repository": REPOSITORY}),
+    ("CI", {"event": "push", "head_branch": "v2031.1", "head_repository": REPOSITORY}),
+    ("CI", {"event": "pull_request", "head_branch": "feature", "head_repository": FORK}),
+    ("CI", {"event": "pull_request", "head_branch": "main", "head_repository": FORK}),
+    ("CI", {"event": "pull_request", "head_branch": "v2031.1", "head_repository": FORK}),
+    ("Pull request closed", {"event": "pull_request", "head_branch": "feature",
+                             "head_repository": FORK}),
+    ("CI", {"event": "push", "head_branch": "main", "head_repository": REPOSITORY}),
+    ("CI", {"event": "push", "head_branch": "v2031.2", "head_repository": REPOSITORY}),
+]  # fmt: skip
+
+
+def all_runs() -> list[Run]:
+    runs = []
+    for n, (workflow_name, run) in enumerate(FINISHED):
+        for job in runs_started_by(workflow_name, {**run, "conclusion": "success"}, 1000 + n):
+            runs.append(Run(f"#{n} {job.label}", job.workflow, job.job, job.group, job.queue))
+    return runs
+
+
+def test_no_deploy_and_no_removal_is_ever_cancelled_whatever_order_the_runs_arrive_in() -> None:
+    """Every order of a busy day: two main pushes, two edition tags, pull requests from a fork
+    (one on a branch named main, one named like a tag) and a closed one, all queued while
+    every group is busy. A deploy that is pending must never be cancelled (an edition would
+    never be published); a removal neither (a closed pull request's preview would stay). Only
+    a newer preview of the same pull-request branch may replace a pending preview."""
+    runs = all_runs()
+    deploys = [r for r in runs if r.workflow == "deploy.yml" and "of push" in r.label]
+    assert len(deploys) == 4
+    rng = random.Random(20)
+    orders = [runs, list(reversed(runs))] + [rng.sample(runs, len(runs)) for _ in range(3000)]
+    for order in orders:
+        for victim, by in cancelled_when_queued(order).items():
+            assert (victim.workflow, victim.job) == ("preview.yml", "publish"), (
+                f"{victim.label} was cancelled by {by.label}"
+            )
+            assert (by.workflow, by.job, by.group) == ("preview.yml", "publish", victim.group)
+
+
+def test_the_old_shared_group_would_let_a_preview_cancel_a_waiting_edition() -> None:
+    """The rule above, applied to one group shared by Deploy and Preview: a preview queued
+    while dev deploys and the edition waits cancels the edition's deploy."""
+    dev = Run("deploy dev", "deploy.yml", "deploy", "gh-pages", "single")
+    edition = Run("deploy v2031.1", "deploy.yml", "deploy", "gh-pages", "single")
+    a_preview = Run("preview of a fork", "preview.yml", "publish", "gh-pages", "single")
+    assert cancelled_when_queued([dev, edition, a_preview]) == {edition: a_preview}
+    assert cancelled_when_queued([dev, edition, a_preview]) != {}
+    ours = {r.group for r in all_runs() if r.workflow == "deploy.yml" and "of push" in r.label}
+    assert ours == {"deploy-gh-pages"}
+    previews = {r.group for r in all_runs() if r.workflow == "preview.yml"}
+    assert not ours & previews, "no preview ever queues in a deploy's group"
+
+
+def test_the_deploy_queue_keeps_every_waiting_deploy() -> None:
+    deploy = load("deploy.yml")["concurrency"]
+    assert deploy["queue"] == "max"
     assert deploy["cancel-in-progress"] is False
-    assert preview["cancel-in-progress"] is False
+
+
+def test_the_preview_job_waits_for_a_maintainers_approval_and_checks_it() -> None:
+    """The job's environment must have required reviewers (CONTRIBUTING.md, "Previews"); the
+    command refuses to publish unless the API shows this run approved for that environment,
+    so a missing or unprotected environment publishes nothing."""
+    workflow = load("preview.yml")
+    publish, remove = workflow["jobs"]["publish"], workflow["jobs"]["remove"]
+    environment = publish["environment"]
+    name = environment["name"] if isinstance(environment, dict) else environment
+    assert name == "preview"
+    (run,) = [s["run"] for s in publish["steps"] if "run" in s and "preview publish" in s["run"]]
+    assert run.startswith(".venv/bin/python -m analysis preview publish --event ")
+    assert run.endswith(f" --environment {name}")
+    assert "environment" not in remove, "removing a closed pull request's preview needs no one"
+    contributing = (PROJECT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    assert f"`{name}`" in contributing
+    assert "Required reviewers" in contributing
 
 
 def test_deploy_fetches_full_history_and_the_makefile_dates_builds_from_the_commit() -> None:
@@ -220,6 +497,7 @@ def test_zizmor_finds_nothing_in_the_workflows() -> None:
     ("schema", "files"),
     [
         ("vendor.github-workflows", sorted(WORKFLOWS.glob("*.yml"))),
+        ("custom.github-workflows-require-timeout", sorted(WORKFLOWS.glob("*.yml"))),
         ("vendor.dependabot", [PROJECT / ".github" / "dependabot.yml"]),
         (
             "vendor.github-issue-forms",

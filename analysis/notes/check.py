@@ -64,6 +64,8 @@ _UNSUPPORTED = {
     "pre": ("a code block", r"`|^ {4}"),
     "blockquote": ("a quotation block", r"^\s*>"),
 }
+MAX_HTML_PROBLEMS = 20  # raw-HTML problems reported per note; the rest are counted in one more
+_SNIPPET = 120  # characters of a tag looked at and shown
 _FIX_HTML = (
     "remove it: the only HTML a note may contain is <sup>…</sup> and <sub>…</sub>, without "
     "attributes; use Markdown for formatting, [links](https://…) and "
@@ -112,7 +114,7 @@ def page_sections(docs_dir: Path, *, notes_dir: str = NOTES_DIR) -> dict[str, se
 
 
 def _line(body: str, body_line: int, pattern: str, *, regex: bool = False) -> int:
-    for offset, text in enumerate(body.splitlines()):
+    for offset, text in enumerate(body.split("\n")):
         if re.search(pattern, text) if regex else pattern.lower() in text.lower():
             return body_line + offset
     return body_line
@@ -136,11 +138,13 @@ def _describe_raw(snippet: str) -> str:
     if not parser.tags:
         return "a malformed HTML tag"
     tag, attrs = parser.tags[0]
-    what = _DANGEROUS_ELEMENTS.get(tag, f"an HTML <{tag}> tag")
+    shown = tag if len(tag) <= 30 else tag[:29] + "…"
+    what = _DANGEROUS_ELEMENTS.get(tag, f"an HTML <{shown}> tag")
     extras = []
     handlers = sorted(name for name, _ in attrs if name.startswith("on"))
     if handlers:
-        extras.append(f"event-handler attribute {', '.join(handlers)}")
+        names = [h if len(h) <= 30 else h[:29] + "…" for h in handlers[:5]]
+        extras.append(f"event-handler attribute {', '.join(names)}")
     if any(name == "style" for name, _ in attrs):
         extras.append("a style attribute")
     for name, value in attrs:
@@ -151,13 +155,16 @@ def _describe_raw(snippet: str) -> str:
 
 
 def _raw_html_problems(note: Note) -> list[NoteProblem]:
-    problems, opened = [], set()
-    for offset, text in enumerate(note.body.splitlines()):
+    """Every raw HTML tag or comment but <sup>/<sub>, each looked at within a few dozen
+    characters (a tag that never closes does not make the check read the rest of the line
+    for each one) and at most :data:`MAX_HTML_PROBLEMS` of them reported."""
+    problems, opened, more = [], set(), 0
+    for offset, text in enumerate(note.body.split("\n")):
         for match in _TAG_START.finditer(text):
-            if _AUTOLINK.match(text, match.start()):
+            if _AUTOLINK.match(text, match.start(), match.start() + 2048):
                 continue
-            end = text.find(">", match.start())
-            snippet = text[match.start() : end + 1 if end >= 0 else len(text)]
+            end = text.find(">", match.start(), match.start() + _SNIPPET)
+            snippet = text[match.start() : end + 1 if end >= 0 else match.start() + _SNIPPET]
             if snippet in _ALLOWED_RAW:
                 continue
             name = re.match(r"</?([A-Za-z][A-Za-z0-9-]*)", snippet)
@@ -165,6 +172,9 @@ def _raw_html_problems(note: Note) -> list[NoteProblem]:
                 continue  # the opening tag is already reported
             if name:
                 opened.add(name.group(1).lower())
+            if len(problems) >= MAX_HTML_PROBLEMS:
+                more += 1
+                continue
             shown = snippet if len(snippet) <= 60 else snippet[:57] + "…"
             fix = _FIX_HTML
             if re.match(r"<[A-Za-z]", snippet) and " " not in snippet[:3]:
@@ -178,6 +188,16 @@ def _raw_html_problems(note: Note) -> list[NoteProblem]:
                     fix=fix,
                 )
             )
+    if more:
+        problems.append(
+            NoteProblem(
+                file=note.file,
+                line=note.body_line,
+                rule="forbidden-html",
+                found=f"{more} more HTML tag(s) or comment(s) after these {MAX_HTML_PROBLEMS}",
+                fix=_FIX_HTML,
+            )
+        )
     return problems
 
 

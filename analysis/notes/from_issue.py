@@ -6,7 +6,10 @@ then the answer (``_No response_`` when an optional field was left empty; checkb
 and this parser cannot drift apart unnoticed. The body is untrusted text: front-matter values
 are written by the YAML library (never pasted into the file), one-line fields must be one line,
 and the note's text goes through the same notes check as any note (which refuses HTML,
-scripts, ``javascript:`` links and so on). Problems are returned as messages naming the form
+scripts, ``javascript:`` links and so on). One-line fields take no control characters or line
+separators (U+2028, U+2029, U+0085 …), which would end a line for YAML or a browser. At most
+:data:`MAX_PROBLEMS` problems are printed, each cut to :data:`MAX_PROBLEM_LENGTH` characters,
+so the bot's answer always fits in one issue comment. Problems are returned as messages naming the form
 field, what was found and what is expected; nothing here raises on bad input.
 """
 
@@ -27,6 +30,7 @@ from .model import KINDS
 __all__ = [
     "FORM_FILE",
     "MAX_BODY",
+    "MAX_PROBLEMS",
     "FromIssue",
     "from_issue_command",
     "note_from_issue",
@@ -45,6 +49,11 @@ _DOI = re.compile(r"^(?:doi:\s*|https?://(?:dx\.)?doi\.org/)?(10\.\d{4,9}/\S+)$"
 _PMID = re.compile(r"^PMID:?\s*(\d{1,9})$", re.IGNORECASE)
 _BULLET = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
 _SLUG_WORD = re.compile(r"[a-z0-9]+")
+# C0 and C1 controls, DEL and the Unicode line and paragraph separators: each ends a line for
+# some reader of the file (YAML, Python's splitlines, a browser), so none is in a one-line field
+_NOT_ONE_LINE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+MAX_PROBLEMS = 30  # listed in the answer; the rest are counted
+MAX_PROBLEM_LENGTH = 400  # characters of one problem's message
 
 
 @dataclass(frozen=True)
@@ -105,6 +114,14 @@ def _one_line(label: str, value: str, problems: list[str]) -> str:
     if "\n" in value:
         problems.append(f"form field '{label}': found text over several lines; expected one line")
         return value.split("\n", 1)[0].strip()
+    found = sorted({f"U+{ord(c):04X}" for c in _NOT_ONE_LINE.findall(value)})
+    if found:
+        problems.append(
+            f"form field '{label}': found a control or line-separator character "
+            f"({', '.join(found[:5])}); expected one line of plain text (retype it, or paste "
+            "it without formatting)"
+        )
+        return _NOT_ONE_LINE.sub(" ", value)
     return value
 
 
@@ -272,5 +289,11 @@ def from_issue_command(
         problems = result.problems
     issue = f"issue #{number}" if number else "the issue"
     lines = [f"error: no note was written from {issue}; {len(problems)} problem(s):"]
-    print("\n".join([*lines, *(f"  - {p}" for p in problems)]), file=sys.stderr)
+    for problem in problems[:MAX_PROBLEMS]:
+        if len(problem) > MAX_PROBLEM_LENGTH:
+            problem = problem[: MAX_PROBLEM_LENGTH - 1] + "…"
+        lines.append(f"  - {problem}")
+    if len(problems) > MAX_PROBLEMS:
+        lines.append(f"  - … and {len(problems) - MAX_PROBLEMS} more problem(s) not shown")
+    print("\n".join(lines), file=sys.stderr)
     return 2

@@ -25,6 +25,9 @@ _FIELDS = ("author", "date", "kind", "title", "page", "section")
 _AUTHOR_FIELDS = ("name", "orcid", "affiliation")
 _ORCID = re.compile(r"^(?:https://orcid\.org/)?(\d{4}-\d{4}-\d{4}-\d{3}[\dX])$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# Characters that end a line for YAML, Python's splitlines or a browser, and other controls: a
+# front-matter value (one line each) never holds one; tab and the line's own end are allowed
+_NOT_ONE_LINE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 _TEMPLATE = (
     "start the file with front matter between two '---' lines, as in docs/notes/_template.md"
 )
@@ -118,13 +121,28 @@ def parse_note(
             NoteProblem(file=file, line=line, rule=rule, found=found, fix=fix, entry=entry)
         )
 
-    lines = text.splitlines()
-    if not lines or lines[0].strip() != "---":
+    # Lines end at "\n" only (a "\r" before it is dropped), as YAML and Markdown read the file:
+    # str.splitlines would also end one at U+2028, U+0085 … inside a value.
+    lines = [line.removesuffix("\r") for line in text.split("\n")]
+    if not lines or lines[0].strip(" \t") != "---":
         problem(1, "front-matter", "the note has no front matter", _TEMPLATE)
         return None, problems
-    end = next((i for i, line in enumerate(lines[1:], start=1) if line.strip() == "---"), None)
+    end = next((i for i, line in enumerate(lines[1:], start=1) if line.strip(" \t") == "---"), None)
     if end is None:
         problem(1, "front-matter", "the front matter is never closed", "add a line '---' after it")
+        return None, problems
+    for number, line in enumerate(lines[1:end], start=2):
+        found = sorted({f"U+{ord(c):04X}" for c in _NOT_ONE_LINE.findall(line)})
+        if found:
+            key = line.split(":", 1)[0].strip() if ":" in line else "front matter"
+            problem(
+                number,
+                "front-matter",
+                f"the line of '{key[:40]}' holds a control or line-separator character "
+                f"({', '.join(found[:5])})",
+                "retype the value as plain text on one line",
+            )
+    if problems:
         return None, problems
     header = "\n".join(lines[1:end])
     try:

@@ -35,10 +35,21 @@ from .edition import (
     project_version,
 )
 
-__all__ = ["PublishPlan", "plan_publish", "publish", "repository_urls", "strict_build"]
+__all__ = [
+    "PREVIEW_ROOT",
+    "RESERVED_ALIASES",
+    "PublishPlan",
+    "check_remote",
+    "plan_publish",
+    "publish",
+    "repository_urls",
+    "strict_build",
+]
 
 BRANCH = "gh-pages"
 LATEST = "latest"
+PREVIEW_ROOT = "pr"  # pull-request previews live in pr/<N>/ on gh-pages
+RESERVED_ALIASES = frozenset({PREVIEW_ROOT})  # an alias folder there would mix with previews
 # Named on every command: ProperDocs reads mkdocs.yml without being told only as a legacy fallback.
 CONFIG = "mkdocs.yml"
 ALIAS_PATTERN = re.compile(r"^[a-z][a-z0-9-]{0,30}$")
@@ -89,6 +100,20 @@ def repository_urls(project: Path, remote: str) -> dict[str, str]:
     return {"REPO_URL": f"https://github.com/{match['slug']}", "EDIT_URI": "edit/main/docs/"}
 
 
+def check_remote(project: Path, remote: str) -> None:
+    """Refuse ``remote`` unless it names a git remote of ``project`` (not a path or URL): the
+    commands keep its ``gh-pages`` under ``refs/remotes/<remote>/``, which a path cannot name."""
+    named = _git(project, "remote", "get-url", "--", remote, check=False).returncode == 0
+    ref = _git(project, "check-ref-format", f"refs/remotes/{remote}/{BRANCH}", check=False)
+    if not named or ref.returncode != 0 or remote.startswith("-"):
+        msg = (
+            f"--remote {remote!r}: no git remote of that name (a path or address is not one); "
+            "expected a name from `git remote -v`, e.g. origin (add one with `git remote add "
+            "NAME URL`); nothing was pushed"
+        )
+        raise PublishError(msg)
+
+
 def _published_versions(project: Path, ref: str) -> list[dict[str, object]]:
     shown = _git(project, "show", f"{ref}:versions.json", check=False)
     if shown.returncode != 0:
@@ -121,6 +146,12 @@ def plan_publish(
                 f"{LATEST!r}, not an edition name or {DEV!r}"
             )
             raise PublishError(msg)
+        if alias in RESERVED_ALIASES:
+            msg = (
+                f"alias {alias!r} is reserved: {PREVIEW_ROOT}/ on {BRANCH} holds the "
+                f"pull-request previews; expected another word, such as {LATEST!r}"
+            )
+            raise PublishError(msg)
     if version == DEV and LATEST in aliases:
         msg = f"the development edition cannot be {LATEST!r}: publish a numbered edition instead"
         raise PublishError(msg)
@@ -146,9 +177,7 @@ def plan_publish(
     commit = _git(project, "rev-parse", "HEAD").stdout.strip()
     commit_time = _git(project, "log", "-1", "--format=%ct", "HEAD").stdout.strip()
 
-    if _git(project, "remote", "get-url", remote, check=False).returncode != 0:
-        msg = f"no git remote named {remote!r}; pass --remote NAME"
-        raise PublishError(msg)
+    check_remote(project, remote)
     heads = _git(project, "ls-remote", "--heads", remote, BRANCH).stdout.strip()
     remote_ref = f"refs/remotes/{remote}/{BRANCH}"
     if heads:
@@ -273,6 +302,108 @@ def _commit_root_file(project: Path, name: str, content: bytes, message: str) ->
         git("update-ref", f"refs/heads/{BRANCH}", new, parent)
 
 
+_RACES = 5  # pushes made again after another writer (a preview) moved gh-pages meanwhile
+
+
+def _changed_paths(project: Path, old: str | None, new: str) -> set[str]:
+    """Files that differ between commits ``old`` and ``new`` (every file of ``new`` if no
+    ``old``)."""
+    if old is None:
+        names = _git(project, "ls-tree", "-r", "-z", "--name-only", new).stdout
+    else:
+        names = _git(
+            project, "diff-tree", "-r", "--no-renames", "--name-only", "-z", old, new
+        ).stdout
+    return {name for name in names.split("\0") if name}
+
+
+def _folders(paths: set[str]) -> set[str]:
+    return {path.rsplit("/", n)[0] for path in paths for n in range(1, path.count("/") + 1)}
+
+
+def _overlaps(ours: set[str], theirs: set[str]) -> set[str]:
+    """Paths of ``ours`` equal to a path of ``theirs``, or a folder of one, or inside one."""
+    return {p for p in ours if p in theirs or p in _folders(theirs)} | (_folders(ours) & theirs)
+
+
+def _plumbing(project: Path, env: dict[str, str], *args: str, stdin: str = "") -> str:
+    result = subprocess.run(
+        ["git", *args],
+        cwd=project,
+        env=env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise PublishError(f"git {args[0]} failed: {result.stderr.strip()}")
+    return result.stdout.strip()
+
+
+def replay_commits(project: Path, old_base: str | None, ours: str, new_base: str) -> str:
+    """The commits ``old_base..ours``, made again one by one on top of ``new_base`` with the
+    same changes, messages and authors; raise :class:`PublishError` if ``old_base..new_base``
+    changed any path they change (then the two writers' work cannot both be kept)."""
+    theirs = _changed_paths(project, old_base, new_base)
+    span = f"{old_base}..{ours}" if old_base else ours
+    parent = new_base
+    for commit in _git(project, "rev-list", "--reverse", span).stdout.split():
+        mine = _changed_paths(project, _rev(project, f"{commit}^"), commit)
+        clash = _overlaps(mine, theirs)
+        if clash:
+            msg = (
+                f"{BRANCH} changed meanwhile in the same files as this publish "
+                f"({', '.join(sorted(clash)[:5])}), so nothing was pushed: publish again"
+            )
+            raise PublishError(msg)
+        author = _git(project, "log", "-1", "--format=%an%x00%ae%x00%aI", commit).stdout
+        name, email, date = author.strip().split("\0")
+        with tempfile.TemporaryDirectory() as tmp:
+            env = {**os.environ, "GIT_INDEX_FILE": str(Path(tmp) / "index")}
+            env.update(GIT_AUTHOR_NAME=name, GIT_AUTHOR_EMAIL=email, GIT_AUTHOR_DATE=date)
+            _plumbing(project, env, "read-tree", parent)
+            entries = []
+            for path in sorted(mine):
+                listed = _git(project, "ls-tree", "-z", commit, "--", path).stdout.rstrip("\0")
+                entries.append(listed or f"0 {'0' * 40}\t{path}")  # "<mode> <type> <id>\t<path>"
+            _plumbing(
+                project, env, "update-index", "-z", "--index-info", stdin="\0".join(entries) + "\0"
+            )
+            tree = _plumbing(project, env, "write-tree")
+            message = _git(project, "log", "-1", "--format=%B", commit).stdout
+            parent = _plumbing(project, env, "commit-tree", tree, "-p", parent, stdin=message)
+    return parent
+
+
+def _push_replaying(project: Path, remote: str, base: str | None) -> None:
+    """Push the local gh-pages; if another writer moved the remote's meanwhile (a preview),
+    make this publish's commits again on top of what it pushed, and push that."""
+    for _ in range(_RACES):
+        refspec = f"refs/heads/{BRANCH}:refs/heads/{BRANCH}"
+        pushed = _git(project, "push", "--quiet", remote, refspec, check=False)
+        if pushed.returncode == 0:
+            return
+        heads = _git(project, "ls-remote", "--heads", remote, BRANCH).stdout.split()
+        now = heads[0] if heads else None
+        if now is None or now == base:  # not a race: the remote refused the push itself
+            detail = (pushed.stderr or pushed.stdout).strip()
+            raise PublishError(f"git push to {remote} failed: {detail}")
+        _git(
+            project,
+            "fetch",
+            "--quiet",
+            remote,
+            f"+refs/heads/{BRANCH}:refs/remotes/{remote}/{BRANCH}",
+        )
+        local = _git(project, "rev-parse", f"refs/heads/{BRANCH}").stdout.strip()
+        replayed = replay_commits(project, base, local, now)
+        _git(project, "update-ref", f"refs/heads/{BRANCH}", replayed, local)
+        base = now
+    msg = f"{remote}/{BRANCH} kept moving while this edition was pushed ({_RACES} tries)"
+    raise PublishError(msg)
+
+
 def _run(command: list[str], project: Path, env: dict[str, str], what: str) -> None:
     result = subprocess.run(
         command, cwd=project, env=env, capture_output=True, text=True, check=False
@@ -320,7 +451,7 @@ def publish(
                 default = [mike, "set-default", "--remote", remote, LATEST]
                 _run(default, project, env, "mike set-default")
             if push:
-                _git(project, "push", "--quiet", remote, f"refs/heads/{BRANCH}:refs/heads/{BRANCH}")
+                _push_replaying(project, remote, remote_tip)
         except BaseException:
             if before is None:
                 _git(project, "update-ref", "-d", f"refs/heads/{BRANCH}", check=False)

@@ -1,10 +1,12 @@
 """``python -m analysis comment``: one comment on a pull request or issue, updated on each run.
 
-CI's fork-safe job posts the number diff with it. The comment carries a hidden marker
-(``<!-- NAME -->``); a later run edits the comment that has the marker and was written by the
-bot, instead of adding another. Talks to the GitHub REST API with the standard library only
-(``GITHUB_API_URL``, default https://api.github.com; token from ``GITHUB_TOKEN``), so the job
-needs no installed environment, and tests point it at a local fake.
+CI's fork-safe job posts the number diff with it (``--number-diff FILE``: the comment's text
+is computed or quoted by :mod:`analysis.review.pr_numbers`, never the pull request's file as
+it is). The comment carries a hidden marker (``<!-- NAME -->``); a later run edits the comment
+that has the marker and was written by the bot, instead of adding another. Talks to the GitHub
+REST API with the standard library only (``GITHUB_API_URL``, default https://api.github.com;
+token from ``GITHUB_TOKEN``), so ``--body-file`` needs no installed environment, and tests
+point it at a local fake.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from typing import Any
 
 from ..errors import AnalysisError
 
-__all__ = ["MAX_BODY", "Posted", "comment_command", "upsert_comment"]
+__all__ = ["MAX_BODY", "GitHubApi", "Posted", "api_for", "comment_command", "upsert_comment"]
 
 MAX_BODY = 65_536  # GitHub refuses longer comment bodies
 _MARKER = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
@@ -41,7 +43,9 @@ class Posted:
     url: str
 
 
-class _Api:
+class GitHubApi:
+    """Calls of GitHub's REST API at ``base`` with ``token``; errors as AnalysisError."""
+
     def __init__(self, base: str, token: str) -> None:
         self.base, self.token = base.rstrip("/"), token
 
@@ -74,6 +78,34 @@ def _body(marker: str, text: str) -> str:
     return head + text[: cut if cut > 0 else room] + TRUNCATED
 
 
+def api_for(
+    repo: str,
+    number: int,
+    marker: str,
+    head_sha: str | None = None,
+    *,
+    api_url: str | None = None,
+    token: str | None = None,
+) -> GitHubApi:
+    """The API client for a comment's arguments, once they are checked (see
+    :func:`upsert_comment`); raise :class:`AnalysisError` naming the one that is wrong."""
+    if not _REPO.match(repo):
+        raise AnalysisError(f"--repo {repo!r}: expected owner/name")
+    if not _MARKER.match(marker):
+        raise AnalysisError(f"--marker {marker!r}: expected lower-case letters, digits, hyphens")
+    if number <= 0:
+        raise AnalysisError(f"--number {number}: expected a positive issue or pull request number")
+    if head_sha is not None and not _SHA.match(head_sha):
+        raise AnalysisError(f"--head-sha {head_sha!r}: expected a 40-digit commit SHA")
+    token = token if token is not None else os.environ.get("GITHUB_TOKEN", "")
+    if not token:
+        raise AnalysisError("no token: set GITHUB_TOKEN to a token allowed to write comments")
+    base = api_url or os.environ.get("GITHUB_API_URL") or "https://api.github.com"
+    if not base.startswith(("https://", "http://127.0.0.1:", "http://localhost:")):
+        raise AnalysisError(f"API address {base!r}: expected https:// (or a local test server)")
+    return GitHubApi(base, token)
+
+
 def upsert_comment(
     repo: str,
     number: int,
@@ -103,22 +135,8 @@ def upsert_comment(
     api_url, token
         Default to ``GITHUB_API_URL`` (else https://api.github.com) and ``GITHUB_TOKEN``.
     """
-    if not _REPO.match(repo):
-        raise AnalysisError(f"--repo {repo!r}: expected owner/name")
-    if not _MARKER.match(marker):
-        raise AnalysisError(f"--marker {marker!r}: expected lower-case letters, digits, hyphens")
-    if number <= 0:
-        raise AnalysisError(f"--number {number}: expected a positive issue or pull request number")
-    token = token if token is not None else os.environ.get("GITHUB_TOKEN", "")
-    if not token:
-        raise AnalysisError("no token: set GITHUB_TOKEN to a token allowed to write comments")
-    base = api_url or os.environ.get("GITHUB_API_URL") or "https://api.github.com"
-    if not base.startswith(("https://", "http://127.0.0.1:", "http://localhost:")):
-        raise AnalysisError(f"API address {base!r}: expected https:// (or a local test server)")
-    api = _Api(base, token)
+    api = api_for(repo, number, marker, head_sha, api_url=api_url, token=token)
     if head_sha is not None:
-        if not _SHA.match(head_sha):
-            raise AnalysisError(f"--head-sha {head_sha!r}: expected a 40-digit commit SHA")
         pull = api("GET", f"/repos/{repo}/pulls/{number}")
         found = (pull or {}).get("head", {}).get("sha")
         if found != head_sha:
@@ -149,9 +167,13 @@ def upsert_comment(
 
 
 def comment_command(
-    repo: str, number: int, body_file: Path, marker: str, head_sha: str | None
+    repo: str, number: int, body_file: Path | None, marker: str, head_sha: str | None
 ) -> int:
-    """``python -m analysis comment``: post or update the comment; print what was done."""
+    """``python -m analysis comment --body-file FILE``: post or update the comment; print what
+    was done. (With ``--number-diff FILE`` instead, :mod:`analysis.review.pr_numbers` makes the
+    comment.)"""
+    if body_file is None:
+        raise AnalysisError("give one of --body-file FILE or --number-diff FILE")
     try:
         text = body_file.read_text(encoding="utf-8")
     except OSError as exc:

@@ -29,6 +29,7 @@ from .snapshot import pages_placing, read_snapshot
 __all__ = [
     "DEFAULT_CACHE",
     "Side",
+    "compute_bundles",
     "diff_command",
     "extract_revision",
     "number_diff",
@@ -150,7 +151,7 @@ def _wait(side: Side, process: subprocess.Popen[bytes], err: io.BufferedRandom) 
         raise AnalysisError(msg)
 
 
-def _compute(sides: list[Side], cohorts: int | None, report: Callable[[str], None]) -> None:
+def compute_bundles(sides: list[Side], cohorts: int | None, report: Callable[[str], None]) -> None:
     """Compute the bundles the cache does not have, side by side (one child process each)."""
     for side in sides:
         side.entry.parent.mkdir(parents=True, exist_ok=True)
@@ -218,7 +219,7 @@ def number_diff(
         old = Side(label, base_tree, head.entry)
     else:
         old = side_for(label, base_tree, cache, cohorts)
-    _compute([head] if old.entry == head.entry else [old, head], cohorts, report)
+    compute_bundles([head] if old.entry == head.entry else [old, head], cohorts, report)
     changes = compare(
         read_snapshot(old.entry / BUNDLE_JSON), read_snapshot(head.entry / BUNDLE_JSON)
     )
