@@ -468,3 +468,17 @@ def test_the_kernel_ends_when_the_notebook_command_is_killed(
     kernel = _kill(reaper, _notebook)
     assert any(map(_kernel, kernel))
     _assert_ended(reaper, kernel, "SIGKILL of `python -m analysis notebook`")
+
+
+def test_a_program_whose_parent_ends_as_it_starts_ends_too(reaper: Reaper, tmp_path: Path) -> None:
+    # The parent exits right after starting it: before the launcher has tied the program to
+    # it, or just after. Either way the program ends.
+    code = (
+        "import os, subprocess, sys\n"
+        "from analysis.lifetime import ending_with_this_process\n"
+        "subprocess.Popen(ending_with_this_process(['sleep', '60']))\n"
+        "os._exit(0)\n"
+    )
+    process = reaper.start(_python("-c", code), cwd=PROJECT)
+    process.wait(timeout=60)
+    _assert_nothing_left(reaper, "the parent's exit")
