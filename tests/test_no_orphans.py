@@ -268,13 +268,18 @@ def _python(*args: str) -> list[str]:
 @pytest.fixture(scope="module")
 def make_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A copy of the site's sources with the Makefile and this project's environment (linked),
-    and a cache of its own: its first build computes the bundle and executes the notebook."""
+    and a cache of its own: a build there computes the bundle and executes the notebook."""
     project = copy_site_sources(tmp_path_factory.mktemp("make") / "project")
     for name in ("Makefile", "pyproject.toml", "uv.lock"):
-        shutil.copy2(PROJECT / name, project / name)  # older than .venv/.synced: no new sync
+        shutil.copy(PROJECT / name, project / name)
     for name in (".venv", ".tools"):
         (project / name).symlink_to(PROJECT / name)
     return project
+
+
+def _make(target: str, *variables: str) -> list[str]:
+    # -o: the environment is this project's, never synced from the copy (whatever the mtimes).
+    return ["make", "-o", ".venv/.synced", target, *variables]
 
 
 _NO_GIT_DATES = {"STUDY_GIT_DATES": "false"}  # a copied tree has no history to date pages from
@@ -385,7 +390,7 @@ def test_a_signalled_make_build_leaves_no_process(
     how: str, reaper: Reaper, make_project: Path
 ) -> None:
     shutil.rmtree(make_project / ".cache", ignore_errors=True)  # the bundle is computed
-    process = reaper.start(["make", "build"], cwd=make_project, env=_NO_GIT_DATES)
+    process = reaper.start(_make("build"), cwd=make_project, env=_NO_GIT_DATES)
     reaper.wait_until(_drawing_and_notebook, process)
     SIGNALS[how](process)
     _assert_nothing_left(reaper, f"{how} of `make build`")
@@ -397,7 +402,7 @@ def test_a_signalled_make_serve_waiting_for_an_edit_leaves_no_process(
 ) -> None:
     # After its first build, serve waits with the next bundle's child and its helpers started.
     address = f"SERVE_ADDR=127.0.0.1:{free_port()}"
-    process = reaper.start(["make", "serve", address], cwd=make_project, env=_NO_GIT_DATES)
+    process = reaper.start(_make("serve", address), cwd=make_project, env=_NO_GIT_DATES)
     reaper.wait_until(_serve_waiting, process)
     SIGNALS[how](process)
     _assert_nothing_left(reaper, f"{how} of `make serve`")
@@ -433,7 +438,7 @@ def test_the_helpers_of_serves_waiting_child_end_when_it_is_killed(
     reaper: Reaper, make_project: Path
 ) -> None:
     address = f"SERVE_ADDR=127.0.0.1:{free_port()}"
-    process = reaper.start(["make", "serve", address], cwd=make_project, env=_NO_GIT_DATES)
+    process = reaper.start(_make("serve", address), cwd=make_project, env=_NO_GIT_DATES)
     reaper.wait_until(_serve_waiting, process)
     helpers = _kill(reaper, _waiting_child)
     assert sum(map(_pool_process, helpers)) == 2  # the cohort worker and the drawing helper
@@ -444,7 +449,7 @@ def test_a_builds_children_end_when_the_site_generator_is_killed(
     reaper: Reaper, make_project: Path
 ) -> None:
     shutil.rmtree(make_project / ".cache", ignore_errors=True)
-    process = reaper.start(["make", "build"], cwd=make_project, env=_NO_GIT_DATES)
+    process = reaper.start(_make("build"), cwd=make_project, env=_NO_GIT_DATES)
     reaper.wait_until(_drawing_and_notebook, process)
     children = _kill(reaper, _site_generator)
     assert any(map(_bundle, children))
