@@ -162,6 +162,13 @@ def _bundle(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command in {"publish", "preview"}:
+        # SIGTERM (a CI job cancelled) ends these as an error does: each ends the build (and
+        # mike) it started, removes its temporary site, and publish puts gh-pages back. The
+        # other commands end at once, and what they started with them (analysis.lifetime).
+        from .lifetime import exit_on_sigterm
+
+        exit_on_sigterm()
     try:
         if args.command == "check":
             return _check(args)

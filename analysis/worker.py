@@ -8,11 +8,11 @@ one of the child's preloads): it imports the numerical libraries and waits. When
 the cohorts are drawn there while the child builds the other charts, on the machine's other core
 (:meth:`analysis.registry.Inputs.start_patient_analysis`).
 
-The worker imports none of the package's analysis code ahead (only this module and the error
-types): the function it is given is imported when it arrives, so an edit to that code is what
-runs. A worker that is not ready yet (still
-importing) is not used, and a build without one computes in its own process; the cohorts are the
-same either way (same code, same seed). Standard library only.
+The worker imports none of the package's analysis code ahead (only this module, the error types
+and :mod:`analysis.lifetime`, which ends it with the process that started it): the function it
+is given is imported when it arrives, so an edit to that code is what runs. A worker that is not
+ready yet (still importing) is not used, and a build without one computes in its own process;
+the cohorts are the same either way (same code, same seed). Standard library only.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any, TypeVar
 
 from .errors import AnalysisError
+from .lifetime import pool_initializer
 
 __all__ = ["LIBRARIES", "call", "start_worker_ahead", "worker_started_ahead"]
 
@@ -47,7 +48,7 @@ def start_worker_ahead() -> None:
         pool = ProcessPoolExecutor(
             max_workers=1,
             mp_context=multiprocessing.get_context("spawn"),
-            initializer=_import_libraries,
+            initializer=pool_initializer(_import_libraries),  # ends with this process
         )
         _AHEAD.append((pool, pool.submit(int)))  # done once the libraries are imported
 

@@ -5,6 +5,9 @@ Under ``serve`` a child can be started *before* it is needed (:meth:`Child.waiti
 the heavy third-party libraries and the package's own modules while the writer is still typing,
 then waits for its command. If any file of the package it loaded has changed by then, it runs
 the command in a fresh interpreter instead, so edited code is still the code that runs.
+
+Every child, and every helper a child starts, ends with the process that started it, however
+that one ends (:mod:`analysis.lifetime`).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import tempfile
 from pathlib import Path
 
 from ..errors import AnalysisError
+from ..lifetime import ending_with_this_process
 
 __all__ = ["PRELOAD", "Child"]
 
@@ -76,9 +80,11 @@ if not line.strip():
 args = json.loads(line)
 if any(known is None or digest(path) != known for path, known in ours.items()):
     # Not os.exec*: the helper processes it started ahead would outlive it, holding its output
-    # open. Exiting normally ends them.
+    # open. Exiting normally ends them; the fresh command ends with it too.
     import subprocess
-    sys.exit(subprocess.call([sys.executable, "-m", "analysis", *args]))
+    from analysis.lifetime import ending_with_this_process
+    command = [sys.executable, "-m", "analysis", *args]
+    sys.exit(subprocess.call(ending_with_this_process(command)))
 sys.argv = ["python -m analysis", *args]
 runpy.run_module("analysis", run_name="__main__", alter_sys=True)
 """
@@ -98,7 +104,7 @@ class Child:
         else:
             command, stdin = [sys.executable, "-c", _WAIT_THEN_RUN, *_preload], subprocess.PIPE
         self._process = subprocess.Popen(
-            command,
+            ending_with_this_process(command),  # ends with this process, however it ends
             stdin=stdin,
             stdout=subprocess.PIPE,
             stderr=self._stderr,

@@ -13,6 +13,7 @@ import os
 from importlib import metadata
 from pathlib import Path
 
+from ..lifetime import ending_with_this_process
 from .bundle import PACKAGE_DIR, fingerprint
 from .child import Child
 
@@ -39,7 +40,14 @@ def execute_notebook(
 ) -> None:
     """Run every cell (errors stop it) with the project root as working directory."""
     import nbformat
+    from jupyter_client import AsyncKernelManager
     from nbclient import NotebookClient
+
+    class KernelEndingWithThisProcess(AsyncKernelManager):
+        # The kernel runs in a session of its own (Ctrl-C does not reach it), and its own
+        # watch for a parent gone starts only once it has started: tied from its first moment.
+        def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
+            return ending_with_this_process(super().format_kernel_cmd(extra_arguments))
 
     nb = nbformat.read(source, as_version=4)
     os.environ[PATIENTS_ENV] = str(patients_file) if patients_file else ""
@@ -47,6 +55,7 @@ def execute_notebook(
         nb,
         timeout=timeout,
         kernel_name="python3",
+        kernel_manager_class=KernelEndingWithThisProcess,
         allow_errors=False,
         resources={"metadata": {"path": str(PACKAGE_DIR.parent)}},
     )

@@ -8,7 +8,9 @@ the site strictly into a temporary folder (a failed build never reaches ``gh-pag
 commit the edition and its aliases, commits a root ``404.html``, points the site root at
 ``latest``, and pushes once. If any step fails, the local ``gh-pages`` goes back to where it was.
 
-mike runs as a subprocess: this module does not import MkDocs.
+mike runs as a subprocess: this module does not import MkDocs. Stopped by SIGTERM or Ctrl-C
+(``python -m analysis publish`` turns SIGTERM into an exit), it ends the build or mike, and the
+site generator mike started, before it puts ``gh-pages`` back.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import PublishError
+from ..lifetime import run_in_own_group
 from .edition import (
     COMMIT_VAR,
     DEV,
@@ -268,9 +271,7 @@ def strict_build(project: Path, env: dict[str, str], site: Path) -> None:
     # Not --quiet: it hides warnings from the strict mode's counter too (mkdocs/mkdocs#4126).
     command = [sys.executable, "-m", "properdocs", "build", "-f", CONFIG, "--strict"]
     command += ["-d", str(site)]
-    result = subprocess.run(
-        command, cwd=project, env=env, capture_output=True, text=True, check=False
-    )
+    result = run_in_own_group(command, cwd=project, env=env)  # ended with its children if stopped
     if result.returncode != 0:
         lines = (result.stderr or result.stdout).splitlines()
         output = "\n".join(line for line in lines if not line.startswith("INFO")).strip()
@@ -405,9 +406,8 @@ def _push_replaying(project: Path, remote: str, base: str | None) -> None:
 
 
 def _run(command: list[str], project: Path, env: dict[str, str], what: str) -> None:
-    result = subprocess.run(
-        command, cwd=project, env=env, capture_output=True, text=True, check=False
-    )
+    # mike runs the site generator as a process of its own: stopping mike alone would leave it.
+    result = run_in_own_group(command, cwd=project, env=env)
     if result.returncode != 0:
         output = (result.stderr or result.stdout).strip()
         raise PublishError(f"{what} failed, so nothing was published:\n{output}")

@@ -21,6 +21,8 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from types import TracebackType
 from typing import Any, Self, TypeVar
 
+from ..lifetime import pool_initializer
+
 __all__ = [
     "Drawer",
     "engine_started",
@@ -85,9 +87,12 @@ def engine_started() -> bool:
 
 
 def _helper_pool() -> ProcessPoolExecutor:
-    # "spawn": a fresh interpreter that imports only this module, on every platform.
+    # "spawn": a fresh interpreter that imports only this module, on every platform. The
+    # helper ends with this process, however it ends.
     return ProcessPoolExecutor(
-        max_workers=1, mp_context=multiprocessing.get_context("spawn"), initializer=start_engine
+        max_workers=1,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=pool_initializer(start_engine),
     )
 
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import AnalysisError
+from ..lifetime import ending_with_this_process
 from ..mkdocs_side.bundle import BUNDLE_JSON, fingerprint
 from .compare import compare, render_markdown
 from .snapshot import pages_placing, read_snapshot
@@ -129,7 +130,7 @@ def _start(side: Side, cohorts: int | None) -> tuple[subprocess.Popen[bytes], io
     env.pop("PYTHONSAFEPATH", None)
     err = tempfile.TemporaryFile()  # noqa: SIM115 (closed in _wait)
     process = subprocess.Popen(
-        [sys.executable, "-m", "analysis", *args],
+        ending_with_this_process([sys.executable, "-m", "analysis", *args]),
         cwd=side.project,
         env=env,
         stdout=subprocess.DEVNULL,

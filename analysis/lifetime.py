@@ -1,0 +1,146 @@
+"""Processes that end with the process that started them.
+
+A child left running after its parent has gone (killed by CI cancelling a job, by ``timeout``
+or an editor stopping ``serve``, by SIGKILL, or crashed) is re-parented to PID 1 and goes on
+holding its memory. So every process the package starts is tied to its parent: Linux sends it
+SIGTERM when the parent ends, however the parent ends (``prctl(PR_SET_PDEATHSIG)``), and it ends
+at once if the parent has already gone by the time it asks.
+
+* :func:`ending_with_this_process` turns a command line into one that ties the program to this
+  process, then runs it (this file is the launcher: it execs the program, which keeps the tie
+  and the process id). For any program: the package's own children, the notebook's kernel.
+* :func:`pool_initializer` does the same in each worker of a ``ProcessPoolExecutor``.
+* :func:`run_in_own_group` runs a command that starts programs of its own (mike starts the site
+  generator) in a process group that is ended whole if this process stops waiting for it.
+* :func:`exit_on_sigterm` lets SIGTERM end a command as an error would, so that it ends what it
+  started and undoes what it half did.
+
+The kernel signals a child when the *thread* that started it ends, not only the process: every
+child here is started from its parent's main thread (the site generator builds there, under
+``serve`` too). Elsewhere than on Linux the ties are not made and children end as they did.
+Standard library only, and importing nothing of the package: the MkDocs side, the analysis
+child and the launcher (this file run as a script, with no package on its path) all use it.
+"""
+
+from __future__ import annotations
+
+# Only what the launcher needs, at the top: it starts before every child (see below).
+import ctypes
+import os
+import signal
+import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import subprocess
+    from collections.abc import Callable, Sequence
+    from pathlib import Path
+    from types import FrameType
+
+__all__ = [
+    "end_with_parent",
+    "ending_with_this_process",
+    "exit_on_sigterm",
+    "pool_initializer",
+    "run_in_own_group",
+]
+
+_LINUX = sys.platform.startswith("linux")
+_PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+GRACE = 5.0  # seconds a process group has to end after SIGTERM, before SIGKILL
+
+
+def end_with_parent(parent: int) -> None:
+    """Have this process sent SIGTERM when ``parent``, the process that started it, ends; and
+    send it now if ``parent`` has already ended (Linux; nothing elsewhere)."""
+    if not _LINUX:
+        return
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0) != 0:
+        errno = ctypes.get_errno()
+        raise OSError(errno, f"prctl(PR_SET_PDEATHSIG): {os.strerror(errno)}")
+    if os.getppid() != parent:  # ended before the tie was made: it will never signal
+        os.kill(os.getpid(), signal.SIGTERM)
+
+
+def ending_with_this_process(command: Sequence[str]) -> list[str]:
+    """``command`` as a command line whose program ends when this process ends.
+
+    The launcher runs with ``-I -S`` (no environment variables, no site packages read), so it
+    adds a few milliseconds whatever environment the program is given; the program runs with
+    that environment as it would have without the launcher.
+    """
+    from pathlib import Path
+
+    if not _LINUX:
+        return list(command)
+    launcher = str(Path(__file__).resolve())
+    return [sys.executable, "-I", "-S", launcher, str(os.getpid()), *command]
+
+
+def _start_worker(parent: int, initializer: Callable[[], object] | None) -> None:
+    end_with_parent(parent)
+    if initializer is not None:
+        initializer()
+
+
+def pool_initializer(initializer: Callable[[], object] | None = None) -> Callable[[], None]:
+    """An ``initializer`` for a ``ProcessPoolExecutor`` made in this process: each worker ends
+    when this process does, then runs ``initializer``. Picklable (for "spawn") if that is."""
+    import functools
+
+    return functools.partial(_start_worker, os.getpid(), initializer)
+
+
+def run_in_own_group(
+    command: Sequence[str], *, cwd: Path, env: dict[str, str]
+) -> subprocess.CompletedProcess[str]:
+    """``subprocess.run(command, capture_output=True, text=True)``, in a process group of its
+    own that is ended, with every program in it, if this process stops waiting for it (an
+    error, Ctrl-C, or SIGTERM with :func:`exit_on_sigterm`). Programs that ``command`` starts
+    itself are in that group too; outside it, Ctrl-C reaches them only through this process."""
+    import subprocess
+
+    with subprocess.Popen(
+        list(command),
+        cwd=cwd,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        process_group=0,
+    ) as process:
+        try:
+            out, err = process.communicate()
+        except BaseException:
+            _end_group(process)
+            raise
+    return subprocess.CompletedProcess(process.args, process.returncode, out, err)
+
+
+def _end_group(process: subprocess.Popen[str]) -> None:
+    import contextlib
+    import subprocess
+
+    with contextlib.suppress(ProcessLookupError, subprocess.TimeoutExpired):
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=GRACE)
+    with contextlib.suppress(ProcessLookupError):  # whatever in the group is still there
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+
+
+def _exit(signum: int, frame: FrameType | None) -> None:
+    signal.signal(signum, signal.SIG_DFL)  # a second SIGTERM ends the process at once
+    raise SystemExit(128 + signum)
+
+
+def exit_on_sigterm() -> None:
+    """Let SIGTERM end this process as an error would: ``finally`` blocks and ``with`` exits
+    run (from the main thread), and it exits with status 143, as if killed by the signal."""
+    signal.signal(signal.SIGTERM, _exit)
+
+
+if __name__ == "__main__":  # the launcher: PARENT PROGRAM [ARG...]
+    end_with_parent(int(sys.argv[1]))
+    os.execvp(sys.argv[2], sys.argv[2:])
