@@ -1,5 +1,5 @@
-"""What the built pages say about the study: claims a clinician-statistician reading the site
-checked (issue 14), each read off the strictly built site."""
+"""What the built pages say about the study: claims clinician-statisticians reviewing the site
+checked, each read off the strictly built site."""
 
 from __future__ import annotations
 
@@ -179,7 +179,7 @@ def test_handout_gives_the_median_first_remission_and_the_associated_factors(
 def test_the_appraisal_and_the_handout_name_reviewers_with_dates_not_tracker_issues(
     built_site: Path,
 ) -> None:
-    reviewer = "The site's editors (first draft, 2026-11-25)"
+    reviewer = "the site's editors (first draft, 2026-11-25)"
     appraisal = page_text(built_site, "appraisal/index.html")
     assert f"The judgements on this page are the site's, reviewed by {reviewer}." in appraisal
     assert f"This site's appraisal by {reviewer}, based on the abstract" in appraisal  # sources
