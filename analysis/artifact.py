@@ -11,7 +11,7 @@ from pathlib import Path
 import altair as alt
 import pandas as pd
 
-__all__ = ["Artifacts", "ChartArtifact", "Table"]
+__all__ = ["Artifacts", "ChartArtifact", "DataFile", "Table"]
 
 
 @dataclass(frozen=True)
@@ -64,8 +64,16 @@ class ChartArtifact:
 
 
 @dataclass(frozen=True)
+class DataFile:
+    """A data file offered for download as it is: where it is read from and what it holds."""
+
+    path: Path
+    contents: str
+
+
+@dataclass(frozen=True)
 class Artifacts:
     tables: dict[str, Table] = field(default_factory=dict)
     charts: dict[str, ChartArtifact] = field(default_factory=dict)
     values: dict[str, str] = field(default_factory=dict)
-    data_files: dict[str, Path] = field(default_factory=dict)
+    data_files: dict[str, DataFile] = field(default_factory=dict)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from .appraisal.artifacts import APPRAISAL_TABLES, appraisal_values
 from .appraisal.schema import APPRAISAL_FILE, Appraisal, load_appraisal
-from .artifact import Artifacts, ChartArtifact, Table
+from .artifact import Artifacts, ChartArtifact, DataFile, Table
 from .context.artifacts import CONTEXT_CHARTS, CONTEXT_TABLES, context_values
 from .context.schema import COMPARATORS_FILE, Comparators, load_comparators
 from .patient_level.analysis import DEFAULT_COHORTS, PatientAnalysis, analyse
@@ -116,9 +116,25 @@ class Inputs:
         return load_appraisal(self.appraisal_file, values=self.values)
 
     @property
-    def data_files(self) -> dict[str, Path]:
-        """The data files offered for download, by their name on the site."""
-        return {"study.yaml": self.study_file, "comparators.yaml": self.comparators_file}
+    def data_files(self) -> dict[str, DataFile]:
+        """The data files offered for download, by their name on the site, each with what it
+        holds (the Data page lists them)."""
+        return {
+            "study.yaml": DataFile(
+                self.study_file,
+                "the study's reported figures, each with the abstract's sentence it comes from",
+            ),
+            "comparators.yaml": DataFile(
+                self.comparators_file,
+                "other studies' cohorts, results, treatment eras and newer treatments, for the "
+                "Context page, each with its source (not figures of this study)",
+            ),
+            "appraisal.yaml": DataFile(
+                self.appraisal_file,
+                "this site's journal-club appraisal: reviewers, PICO, checklist answers, "
+                "limitations and bottom line (judgements, not figures of the study)",
+            ),
+        }
 
 
 def _charts(inputs: Inputs) -> list[Callable[[], ChartArtifact]]:

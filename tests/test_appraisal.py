@@ -275,3 +275,112 @@ def test_appraisal_values_count_the_answers(appraisal: Appraisal) -> None:
     counted = sum(int(shown[k]) for k in ("appraisal_yes", "appraisal_no", "appraisal_cant_tell"))
     assert counted == int(shown["appraisal_questions"]) == len(CASP_COHORT)
     assert shown["appraisal_date"] == appraisal.appraisal.date.isoformat()
+
+
+# --- what the appraisal claims, and on what conditions ------------------------------------
+
+
+def test_each_reviewer_is_named_with_the_date_of_the_review(appraisal: Appraisal) -> None:
+    shown = appraisal_values(appraisal)
+    reviewers = appraisal.appraisal.reviewers
+    assert reviewers
+    for reviewer in reviewers:
+        assert reviewer.name.strip()
+        assert (
+            f"{reviewer.name} ({reviewer.role}, {reviewer.date.isoformat()})"
+            in (shown["appraisal_reviewers"])
+        )
+    assert shown["appraisal_date"] == max(r.date for r in reviewers).isoformat()
+
+
+@pytest.mark.parametrize("where", ["reviewer", "justification", "bottom_line"])
+def test_a_text_naming_a_tracker_issue_is_rejected_naming_the_field(
+    tmp_path: Path, values: dict[str, str], where: str
+) -> None:
+    def cite_tracker(raw: dict[str, Any]) -> None:
+        if where == "reviewer":
+            raw["appraisal"]["reviewers"][0]["role"] = "first draft, issue 8"
+        elif where == "justification":
+            _entry(raw, "precision")["justification"] += " (see Issue #12)"
+        else:
+            raw["bottom_line"] = "Survival was poor (issue 3)."
+
+    problems, lines = _problems_after(tmp_path, values, cite_tracker)
+    (problem,) = problems
+    assert problem.field == {"reviewer": "role", "justification": "justification"}.get(
+        where, "bottom_line"
+    )
+    assert "issue" in problem.found.lower()
+    assert "tracker" in problem.expected
+    assert problem.line is not None
+    assert lines[problem.line - 1].strip().startswith(f"{problem.field}:")
+
+
+def test_the_basis_of_the_appraisal_is_a_whole_sentence(values: dict[str, str]) -> None:
+    basis = appraisal_values(load_appraisal(values=values))["appraisal_basis"]
+    assert "The published abstract only;" not in basis
+    assert basis.startswith("This appraisal rests on the published abstract only")
+    assert count_sentences(basis) == 1
+    assert basis.endswith(".")
+
+
+def test_the_outcome_answer_depends_on_the_sites_reading_of_the_time_origin(
+    appraisal: Appraisal,
+) -> None:
+    item = next(i for i in appraisal.checklist if i.id == "outcome_measurement")
+    assert item.answer == "can't tell"
+    assert "this site's reading" in item.justification
+    assert '"after the second-line treatment"' in item.justification
+
+
+def test_the_follow_up_answer_states_the_conditions_of_the_no_loss_result(
+    appraisal: Appraisal, values: dict[str, str]
+) -> None:
+    item = next(i for i in appraisal.checklist if i.id == "follow_up_complete")
+    assert item.answer == "can't tell"
+    text = item.justification
+    for condition in ("Greenwood", "truncated", "not rounded", "time 0"):
+        assert condition in text, condition
+    assert "no patient was lost" in text
+    assert f"{values['salvage_remission_denominator']} of {values['relapsed_or_refractory']}" in (
+        text
+    )
+
+
+def test_the_believability_answer_does_not_call_the_upper_limit_low(
+    appraisal: Appraisal, values: dict[str, str]
+) -> None:
+    item = next(i for i in appraisal.checklist if i.id == "believable")
+    assert " is low" not in item.justification
+    assert "most patients would have died" in item.justification
+    # "most died" holds at the upper limit only while that limit is below one half.
+    upper = float(values["os_5y_ci"].split("–")[1].rstrip("%"))
+    assert upper < 50
+
+
+def test_the_confounding_answer_counts_deaths_not_patients(
+    appraisal: Appraisal, values: dict[str, str]
+) -> None:
+    item = next(i for i in appraisal.checklist if i.id == "confounders_accounted")
+    assert "patients can support" not in item.justification
+    assert f"{values['os_5y_deaths']} deaths" in item.justification
+    assert f"about {values['os_5y_epv_factors']} factors" in item.justification
+    assert f"{values['epv_rule']} events per variable" in item.justification
+    assert "Peduzzi" in item.basis
+
+
+def test_the_bottom_line_states_guarantee_time_bias_as_an_open_risk(
+    appraisal: Appraisal,
+) -> None:
+    texts = [appraisal.bottom_line, *(lim.detail for lim in appraisal.limitations)]
+    texts += [item.justification for item in appraisal.checklist]
+    assert not [t for t in texts if "so the comparison favours" in t]
+    for text in texts:
+        if "guarantee-time" in text:
+            assert "does not say whether" in text, text
+    assert "guarantee-time" in appraisal.bottom_line
+
+
+def test_the_se_is_called_a_reading_of_the_printed_plus_minus(appraisal: Appraisal) -> None:
+    assert ", SE)" not in appraisal.bottom_line
+    assert "± read as an SE" in appraisal.bottom_line

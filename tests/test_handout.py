@@ -100,7 +100,7 @@ def test_handout_prints_on_at_most_two_pages_with_key_numbers_and_citation(
     # An unpublished build has no address to return to: not the local preview's.
     assert _configured_site_url() not in text
     assert "online at" not in text
-    assert " ".join(values["univariate_factors"].split()) in text
+    assert " ".join(values["associated_factors"].split()) in text
     assert " ".join(values["appraisal_bottom_line"].split()) in text
     for chrome in ("Skip to content", "Search", "Checks & methods", "Study design", "Download:"):
         assert chrome not in text, f"screen chrome {chrome!r} printed"

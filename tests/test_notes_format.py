@@ -101,6 +101,14 @@ def test_inline_footnote_becomes_a_numbered_footnote() -> None:
     assert re.search(r'<li id="note-s-fn-1"><p>This is a footnote\.(&nbsp;|\xa0)<a ', html)
 
 
+def test_a_footnote_marker_after_a_number_reads_apart_from_it() -> None:
+    """Copied, or read aloud, "39" and its footnote 1 must not run together as "391"."""
+    html = note_html("together make **39**[^1].\n\n[^1]: Why.", slug="s")
+    text = re.sub(r"<[^>]+>", "", html)  # what a copy of the rendered text holds
+    assert "391" not in text
+    assert "39[1]" in text
+
+
 def test_reference_footnote_is_placed_at_the_end() -> None:
     html = squash(
         note_html("A claim[^1].\n\nMore text.\n\n[^1]: This is a long footnote.", slug="s")
@@ -115,7 +123,7 @@ def test_reference_footnote_is_placed_at_the_end() -> None:
 
 def test_both_footnote_forms_number_in_reading_order() -> None:
     html = squash(note_html("a[^x].\nb[^y](inline one).\n\n[^x]: reference one", slug="s"))
-    assert re.findall(r'class="footnote-ref"[^>]*>(\d)<', html) == ["1", "2"]
+    assert re.findall(r'class="footnote-ref"[^>]*>\[(\d)\]<', html) == ["1", "2"]
     assert html.index("reference one") < html.index("inline one")
 
 

@@ -212,3 +212,62 @@ def test_worst_case_remission_15_of_39_has_exact_and_wilson_intervals_as_shown()
 def test_impossible_counts_are_refused(k: int, n: int) -> None:
     with pytest.raises(ValueError, match="successes"):
         clopper_pearson(k, n)
+
+
+# --- how often a survival interval covers the truth, with no censoring --------------------
+
+
+def _coverage_by_simulation(p: float, n: int, method: str, draws: int, seed: int) -> float:
+    """Monte Carlo reference: draw the number alive, build the interval, count the hits.
+    Formulas written out here, independently of the module under test."""
+    z = NormalDist().inv_cdf(0.975)
+    alive = np.random.default_rng(seed).binomial(n, p, size=draws)
+    s = alive / n
+    inside = (alive > 0) & (alive < n)
+    s_in = s[inside]
+    se = np.sqrt(s_in * (1 - s_in) / n)
+    if method == "plain":
+        lo, hi = np.clip(s_in - z * se, 0, 1), np.clip(s_in + z * se, 0, 1)
+    elif method == "log":
+        lo, hi = s_in * np.exp(-z * se / s_in), np.minimum(1, s_in * np.exp(z * se / s_in))
+    else:
+        spread = z * se / (s_in * np.abs(np.log(s_in)))
+        lo = np.exp(-np.exp(np.log(-np.log(s_in)) + spread))
+        hi = np.exp(-np.exp(np.log(-np.log(s_in)) - spread))
+    return float(np.sum((lo <= p) & (p <= hi)) / draws)
+
+
+@pytest.mark.parametrize("method", ["plain", "log", "log-log"])
+@pytest.mark.parametrize("p", [0.134, 0.256, 0.397])
+def test_exact_coverage_without_censoring_matches_a_simulation(method: str, p: float) -> None:
+    from analysis.stats.coverage import survival_interval_coverage
+
+    exact = survival_interval_coverage(p, 39, method=method)  # type: ignore[arg-type]
+    draws = 200_000
+    simulated = _coverage_by_simulation(p, 39, method, draws, seed=20090701)
+    assert abs(exact - simulated) < 4 * math.sqrt(exact * (1 - exact) / draws)
+
+
+def test_an_interval_from_one_patient_never_covers_a_survival_strictly_between_0_and_1() -> None:
+    from analysis.stats.coverage import survival_interval_coverage
+
+    assert survival_interval_coverage(0.5, 1, method="log-log") == 0
+
+
+def test_the_plain_interval_undercovers_at_39_patients_where_the_transformed_ones_do_not() -> None:
+    from analysis.stats.coverage import lowest_coverage
+
+    lowest = {m: lowest_coverage(39, 0.134, 0.397, method=m) for m in ("plain", "log", "log-log")}
+    assert lowest["plain"] < 0.90 < min(lowest["log"], lowest["log-log"])
+    # The lowest is the lowest: no true value in the range does worse.
+    from analysis.stats.coverage import survival_interval_coverage
+
+    for p in np.linspace(0.134, 0.397, 37):
+        assert survival_interval_coverage(p, 39, method="plain") >= lowest["plain"] - 1e-12
+
+
+def test_coverage_refuses_a_range_outside_0_1_naming_it() -> None:
+    from analysis.stats.coverage import lowest_coverage
+
+    with pytest.raises(ValueError, match=r"0 < low <= high < 1.*low=0\.5, high=1\.2"):
+        lowest_coverage(39, 0.5, 1.2, method="plain")

@@ -42,6 +42,7 @@ __all__ = [
     "ChecklistQuestion",
     "Limitation",
     "Pico",
+    "Reviewer",
     "YAML12Loader",
     "count_sentences",
     "load_appraisal",
@@ -93,15 +94,30 @@ CASP_COHORT: tuple[ChecklistQuestion, ...] = tuple(
 SECTION_TITLES: Mapping[str, str] = _SECTIONS
 
 
+class Reviewer(Model):
+    """One review of the appraisal: who made it, in what role, and when."""
+
+    name: Text
+    role: Text
+    date: dt.date
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.role}, {self.date.isoformat()})"
+
+
 class AppraisalMeta(Model):
     """Who appraised the study, when, on what basis and with which checklist."""
 
-    date: dt.date
-    contributors: list[Text] = Field(min_length=1)
+    reviewers: list[Reviewer] = Field(min_length=1)
     basis: Text
     checklist: Text
     checklist_url: Annotated[StrictStr, Field(pattern=r"^https://\S+$")]
     checklist_note: Text
+
+    @property
+    def date(self) -> dt.date:
+        """The date of the latest review: the judgements stand as of then."""
+        return max(reviewer.date for reviewer in self.reviewers)
 
 
 class Pico(Model):
@@ -161,6 +177,9 @@ YAML12Loader.add_implicit_resolver(
     "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
 )
 
+# A reference to an issue of this project's tracker ("issue 8", "Issue #12"): readers of the site
+# or of the public repository cannot look it up, so the text gives the reason itself.
+_TRACKER_REFERENCE = re.compile(r"\bissue #?[0-9]+", re.IGNORECASE)
 _VALUE_REF = re.compile(r"\{\{\s*value\s+(?P<name>[A-Za-z0-9_.-]+)\s*\}\}")
 _ANY_BRACES = re.compile(r"\{\{.*?\}\}")
 # A sentence ends at . ! or ? followed by a space and a capital letter or an opening bracket;
@@ -221,6 +240,32 @@ def _fill_all(
         for i, item in enumerate(raw["limitations"])
     ]
     return out, problems
+
+
+def _tracker_problems(raw: Any, loc: Locator, path: tuple[Any, ...] = ()) -> list[DataProblem]:
+    """Every text, as written, that cites an issue of the project's tracker."""
+    if isinstance(raw, dict):
+        items: Any = raw.items()
+    elif isinstance(raw, list):
+        items = enumerate(raw)
+    else:
+        return []
+    problems: list[DataProblem] = []
+    for key, value in items:
+        if isinstance(value, str) and (match := _TRACKER_REFERENCE.search(value)):
+            start, end = max(0, match.start() - 30), match.end() + 10
+            problems.append(
+                loc.problem(
+                    path,
+                    str(key),
+                    repr(value[start:end].strip()),
+                    "the reason itself, not an issue of the project's tracker (readers of the "
+                    "site cannot look it up)",
+                )
+            )
+        else:
+            problems += _tracker_problems(value, loc, (*path, key))
+    return problems
 
 
 def _structure_problems(appraisal: Appraisal, loc: Locator) -> list[DataProblem]:
@@ -306,7 +351,8 @@ def load_appraisal(path: Path | str = APPRAISAL_FILE, *, values: Mapping[str, st
     AppraisalDataError
         With every problem found, each naming the file, line, entry, field, what was found
         and what was expected: an unknown answer, a missing or over-long justification, a
-        checklist question without an answer, an over-long bottom line, an unknown value name.
+        checklist question without an answer, an over-long bottom line, an unknown value name,
+        a text that cites an issue of the project's tracker.
     """
     path = Path(path)
     raw, loc = read_yaml(Path(path), error=AppraisalDataError, loader=YAML12Loader)
@@ -318,6 +364,7 @@ def load_appraisal(path: Path | str = APPRAISAL_FILE, *, values: Mapping[str, st
     except ValidationError as err:
         raise AppraisalDataError(schema_problems(err, loc)) from None
     filled, problems = _fill_all(raw, values, loc)
+    problems = _tracker_problems(raw, loc) + problems
     appraisal = Appraisal.model_validate(filled)
     problems += _structure_problems(appraisal, loc)
     if problems:

@@ -18,6 +18,7 @@ __all__ = [
     "edition",
     "limitations_table",
     "pico_table",
+    "reviewers_text",
 ]
 
 PROJECT_DISTRIBUTION = "mll-relapse-study"
@@ -35,11 +36,16 @@ def edition() -> str:
     return metadata.version(PROJECT_DISTRIBUTION)
 
 
+def reviewers_text(appraisal: Appraisal) -> str:
+    """Who reviewed the appraisal, in what role and when: "Name (role, date)", one per review."""
+    return "; ".join(str(reviewer) for reviewer in appraisal.appraisal.reviewers)
+
+
 def _source(appraisal: Appraisal) -> str:
     meta = appraisal.appraisal
     return (
-        f"This site's appraisal of {meta.date.isoformat()} by {', '.join(meta.contributors)}, "
-        f"based on the abstract; questions paraphrased from the {meta.checklist}"
+        f"This site's appraisal by {reviewers_text(appraisal)}, based on the abstract; "
+        f"questions paraphrased from the {meta.checklist}"
     )
 
 
@@ -147,13 +153,13 @@ def limitations_table(appraisal: Appraisal) -> Table:
 
 
 def appraisal_values(appraisal: Appraisal) -> dict[str, str]:
-    """Inline values: the bottom line, who appraised when, answer counts, the edition."""
+    """Inline values: the bottom line, who reviewed it and when, answer counts, the edition."""
     meta = appraisal.appraisal
     answers = [item.answer for item in appraisal.checklist]
     return {
         "appraisal_bottom_line": appraisal.bottom_line,
         "appraisal_date": meta.date.isoformat(),
-        "appraisal_contributors": ", ".join(meta.contributors),
+        "appraisal_reviewers": reviewers_text(appraisal),
         "appraisal_basis": meta.basis,
         "appraisal_design": appraisal.design,
         "appraisal_checklist": meta.checklist,

@@ -6,6 +6,8 @@ Differences from the site's standard Markdown, all taken from the source page's 
 * Footnotes may be written inline, ``[^1](This is a footnote.)``, besides the usual
   reference form ``[^1]`` with ``[^1]: long text`` elsewhere in the note.
 * Footnote ids are prefixed with the note's slug, so several notes can share a page.
+* Footnote markers read ``[1]``, so a marker after a number ("39[1]") is not copied or read
+  aloud as part of it ("391").
 * Relative links and images are resolved against the note's folder and rewritten to
   ``ROOT_TOKEN + path-from-site-root``; the site glue replaces the token per page.
 """
@@ -208,6 +210,8 @@ def render_markdown(
             "footnotes": {
                 "SEPARATOR": "-",
                 "BACKLINK_TITLE": "Back to the text of footnote {}",
+                # "39[1]", not "391", when the text is copied or read aloud
+                "SUPERSCRIPT_TEXT": "[{}]",
                 "USE_DEFINITION_ORDER": False,  # number footnotes in reading order
             }
         },

@@ -229,10 +229,8 @@ def _json(frame: pd.DataFrame) -> str:
 def _catalogue(artifacts: Artifacts) -> tuple[Table, Table]:
     """Tables describing every downloadable file and every field in it (for the Data page)."""
     files, fields = [], []
-    for name in artifacts.data_files:
-        files.append(
-            (f"downloads/{name}", "YAML", "the reported figures with their source sentences")
-        )
+    for name, data_file in artifacts.data_files.items():
+        files.append((f"downloads/{name}", "YAML", data_file.contents))
     for table in artifacts.tables.values():
         for fmt in ("csv", "json"):
             files.append((f"downloads/tables/{table.file_stem}.{fmt}", fmt.upper(), table.caption))
@@ -346,8 +344,8 @@ def render_bundle(
     blocks: dict[str, str] = {}
     files: dict[str, str] = {}
     pictures: list[Picture] = []
-    for name, path in artifacts.data_files.items():
-        files[f"downloads/{name}"] = path.read_text(encoding="utf-8")
+    for name, data_file in artifacts.data_files.items():
+        files[f"downloads/{name}"] = data_file.path.read_text(encoding="utf-8")
     tables = dict(artifacts.tables)
     for extra in _catalogue(artifacts):
         tables[extra.name] = extra

@@ -9,7 +9,7 @@ import pandas as pd
 from ..artifact import ChartArtifact, Table
 from ..render.theme import NARROW, semantic_colour
 from . import charts
-from .results import StudyResults
+from .results import EVENTS_PER_VARIABLE, StudyResults, deaths_by_survival_time
 from .schema import ProportionFigure, SurvivalFigure
 from .tables import (
     INTERVAL_METHODS,
@@ -118,13 +118,14 @@ def survival_chart(results: StudyResults) -> ChartArtifact:
             "upper": 100 * rows["upper"],
             "method": rows["method"],
             "colour": semantic_colour("estimate"),
-            "annotation": [f"{os5.percent:g}% ± {os5.se:g}% (SE)"] * len(rows),
+            "annotation": [f"{os5.percent:g}% ± {os5.se:g}% (± read as SE)"] * len(rows),
         }
     )
     by_method = frame.set_index("method")
     description = (
         f"Overall survival {os5.time:g} {os5.unit} after second-line treatment was "
-        f"{os5.percent:g}% (SE {os5.se:g}%); the 95% confidence interval is "
+        f"{os5.percent:g}% ± {os5.se:g}% (the ± read as a standard error); the 95% confidence "
+        "interval is "
         + "; ".join(
             f"{by_method.loc[m, 'lower']:.1f}–{by_method.loc[m, 'upper']:.1f}% "
             f"by the {INTERVAL_METHODS[m]} method"
@@ -149,7 +150,7 @@ def survival_chart(results: StudyResults) -> ChartArtifact:
             "upper": "95% upper limit (%)",
             "method": "'log-log', 'log' or 'plain'",
         },
-        f"Estimate and SE: {SOURCE_ABSTRACT}. Intervals computed by this site.",
+        f"Estimate and ±: {SOURCE_ABSTRACT}. Intervals computed by this site.",
         narrow=charts.interval_chart(
             frame, title="", description=description, x_title="Overall survival (%)", layout=NARROW
         ),
@@ -183,10 +184,19 @@ def study_values(results: StudyResults) -> dict[str, str]:
         values[f"os_5y_ci_{suffix}"] = (
             f"{100 * surv.loc[method, 'lower']:.1f}–{100 * surv.loc[method, 'upper']:.1f}%"
         )
+    coverage = results.coverage.set_index("method")["lowest_coverage"]
+    for method, suffix in (("log-log", "loglog"), ("log", "log"), ("plain", "plain")):
+        values[f"os_5y_coverage_{suffix}"] = f"{100 * coverage[method]:.1f}%"
+    deaths = deaths_by_survival_time(study)
+    values["os_5y_deaths"] = str(deaths)
+    values["epv_rule"] = str(EVENTS_PER_VARIABLE)
+    values["os_5y_epv_factors"] = f"{deaths / EVENTS_PER_VARIABLE:.0f}"
     values["os_5y_ci_log_software"] = INTERVAL_METHODS["log"]
     values["os_5y_ci_software"] = INTERVAL_METHODS["log-log"]
-    univariate = [f.factor for f in study.findings if f.analysis == "univariate"]
-    values["univariate_factors"] = " and ".join(f[0].lower() + f[1:] for f in univariate)
+    # The factors associated with the outcome other than by the multivariate analysis (the
+    # abstract does not say by which analysis: "univariate" where it does, "not stated" here).
+    associated = [f.factor for f in study.findings if f.analysis != "multivariate"]
+    values["associated_factors"] = " and ".join(f[0].lower() + f[1:] for f in associated)
     c = study.citation
     surnames = [a.split()[-1] + " " + "".join(p[0] for p in a.split()[:-1]) for a in c.authors]
     authors = ", ".join(surnames[:3]) + (", et al." if len(surnames) > 3 else "")

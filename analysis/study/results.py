@@ -6,12 +6,25 @@ from functools import cached_property
 
 import pandas as pd
 
+from ..stats.coverage import lowest_coverage
 from ..stats.intervals import clopper_pearson, survival_interval, wilson
 from .checks import Check, run_checks
 from .flow import Flow, patient_flow
 from .schema import ProportionFigure, Study, SurvivalFigure
 
-__all__ = ["StudyResults", "proportion_rows", "survival_rows"]
+__all__ = [
+    "EVENTS_PER_VARIABLE",
+    "StudyResults",
+    "coverage_rows",
+    "deaths_by_survival_time",
+    "proportion_rows",
+    "survival_rows",
+]
+
+EVENTS_PER_VARIABLE = 10
+"""Deaths a proportional hazards model needs per factor it holds: below 10 events per variable
+its estimates "should be interpreted with caution" (Peduzzi P, Concato J, Feinstein AR,
+Holford TR. J Clin Epidemiol 1995;48(12):1503-10, doi:10.1016/0895-4356(95)00048-8)."""
 
 
 def proportion_rows(study: Study, *, flow: Flow | None = None) -> pd.DataFrame:
@@ -100,6 +113,36 @@ def survival_rows(study: Study) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def deaths_by_survival_time(study: Study) -> int:
+    """Deaths by the survival figure's time point if nobody was censored before it: the patients
+    at the start less the whole number alive that the reported share rounds from."""
+    os5 = study.figure("os_5y")
+    assert isinstance(os5, SurvivalFigure)
+    return os5.n_at_start - round(os5.percent / 100 * os5.n_at_start)
+
+
+def coverage_rows(study: Study, survival: pd.DataFrame) -> pd.DataFrame:
+    """For each interval method, the lowest exact coverage of its nominal 95% interval for any
+    true survival within the quoted (log–log) interval, if the patients at the start were all
+    followed to the time point uncensored (see :mod:`analysis.stats.coverage`)."""
+    os5 = study.figure("os_5y")
+    assert isinstance(os5, SurvivalFigure)
+    quoted = survival.set_index("method").loc["log-log"]
+    rows = [
+        {
+            "method": method,
+            "n_at_start": os5.n_at_start,
+            "true_from": quoted["lower"],
+            "true_to": quoted["upper"],
+            "lowest_coverage": lowest_coverage(
+                os5.n_at_start, quoted["lower"], quoted["upper"], method=method
+            ),
+        }
+        for method in survival["method"]
+    ]
+    return pd.DataFrame(rows)
+
+
 class StudyResults:
     """The validated study and what is derived from it: the patient flow, the checks, and the
     proportion and survival rows with their intervals. Each is computed on first use, once."""
@@ -124,3 +167,8 @@ class StudyResults:
     def survival(self) -> pd.DataFrame:
         """The reported survival estimate with its intervals (see :func:`survival_rows`)."""
         return survival_rows(self.study)
+
+    @cached_property
+    def coverage(self) -> pd.DataFrame:
+        """Each survival interval's lowest exact coverage (see :func:`coverage_rows`)."""
+        return coverage_rows(self.study, self.survival)

@@ -113,7 +113,9 @@ class Finding(Model):
     id: Id
     factor: Text
     direction: Literal["worse", "better", "no association"]
-    analysis: Literal["univariate", "multivariate"]
+    analysis: Literal["univariate", "multivariate", "not stated"]
+    """The analysis the abstract names for the finding; "not stated" where it names none (e.g.
+    a factor only "associated with" the outcome)."""
     p_value: Id | None = None
     source: Text
     ambiguity: Text | None = None

@@ -113,7 +113,7 @@ SURVIVAL_FIELDS = {
     "time": "time point",
     "unit": "unit of the time point",
     "estimate": "reported overall survival at the time point (0–1)",
-    "se": "reported standard error (0–1)",
+    "se": "the reported ±, read as a standard error (0–1)",
     "method": "interval: 'log-log' (complementary log–log; lifelines' default, R survfit with "
     "conf.type = 'log-log'), 'log' (R survfit's default, conf.type = 'log') or 'plain' "
     "(estimate ± 1.96·SE)",
@@ -140,8 +140,8 @@ def survival_table(results: StudyResults) -> Table:
     return Table(
         "survival",
         f"{os5.time:g}-year overall survival with 95% confidence intervals (computed from the "
-        "reported SE)",
-        f"Estimate and SE: {SOURCE_ABSTRACT}. Intervals computed by this site.",
+        "reported ±, read as a standard error)",
+        f"Estimate and ±: {SOURCE_ABSTRACT}. Intervals computed by this site.",
         data,
         display,
         SURVIVAL_FIELDS,
@@ -183,7 +183,7 @@ def key_numbers_table(results: StudyResults) -> Table:
         (
             "os_5y",
             "5-year overall survival after second-line treatment",
-            f"{reported_text(os5)} (SE)",
+            f"{reported_text(os5)} (± read as SE)",
             f"{100 * ll['lower']:.1f}–{100 * ll['upper']:.1f}% (log–log)",
         ),
     ]
@@ -316,6 +316,13 @@ def prognostic_table(results: StudyResults) -> Table:
     display["Outcome"] = display["Outcome"].map(
         {"worse": "worse survival", "better": "better survival", "no association": "none"}
     )
+    display["Analysis"] = display["Analysis"].map(
+        {
+            "univariate": "univariate",
+            "multivariate": "multivariate",
+            "not stated": 'not stated ("associated with poor outcome")',
+        }
+    )
     return Table(
         "prognostic_factors",
         "Prognostic factors named in the abstract",
@@ -325,7 +332,8 @@ def prognostic_table(results: StudyResults) -> Table:
         {
             "id": "identifier of the finding",
             "factor": "the factor, as measured at initial diagnosis or after salvage",
-            "analysis": "univariate or multivariate",
+            "analysis": "univariate, multivariate, or 'not stated' where the abstract names no "
+            "analysis",
             "direction": "direction of the association with survival",
             "p_value": "P value as printed, or 'not reported'",
             "missing": "what the abstract does not give",
