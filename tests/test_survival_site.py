@@ -93,7 +93,13 @@ def test_the_p_value_is_shown_as_multivariate_and_hazard_ratios_as_illustrations
 @pytest.mark.slow
 def test_every_reconstructed_download_says_so_in_its_name_and_its_rows(built_site: Path) -> None:
     downloads = built_site / "downloads"
-    for name in ("survival_cohort", "survival_fidelity", "survival_models", "survival_scenarios"):
+    for name in (
+        "survival_cohort",
+        "survival_fidelity",
+        "survival_models",
+        "survival_scenarios",
+        "clinical_rules",  # checked on the cohorts, so made from them
+    ):
         assert not (downloads / "tables" / f"{name}.csv").exists(), name
         frame = _rows(downloads / f"tables/reconstructed-{name}.csv")
         assert {r["data_source"] for r in frame} == {LABEL}, name
