@@ -299,7 +299,8 @@ def scenarios_table(a: PatientAnalysis) -> Table:
     )
     return Table(
         "survival_scenarios",
-        "Overall survival at 12, 24 and 36 months: allowed by the published numbers (exact), "
+        "Overall survival at 12, 24 and 36 months: allowed by the published numbers (exact under "
+        "the conditions stated on Survival), "
         "and the middle 90% of cohorts under each named assumption",
         _source(a),
         data,
@@ -446,7 +447,7 @@ def _km_os_chart(a: PatientAnalysis) -> ChartArtifact:
     )
 
 
-ALLOWED_LABEL = "Allowed by the published numbers (exact)"
+ALLOWED_LABEL = "Allowed by the published numbers (exact under stated conditions)"
 _SCENARIO_COLOURS = (PALETTE["blue"], PALETTE["vermillion"], PALETTE["bluish_green"])
 
 
@@ -552,7 +553,8 @@ def _envelope_chart(a: PatientAnalysis) -> ChartArtifact:
     )
     return ChartArtifact(
         "survival_envelope",
-        "What the published numbers allow (outer band, exact) and what each named assumption "
+        "What the published numbers allow (outer band, exact under the conditions stated below "
+        "the chart) and what each named assumption "
         "about the shape of the hazard adds (inner bands: middle 90% of that scenario's "
         f"synthetic cohorts, all assuming {hypothesis}), up to 5 years. "
         + " ".join(f"{sc.label}: {sc.assumption}." for sc, _, _ in drawn),
