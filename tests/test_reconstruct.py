@@ -259,3 +259,63 @@ def test_under_the_unknown_transplant_reading_they_are_exactly_the_not_evaluated
     assert (ens.months <= LANDMARK_MONTHS).sum() == 0  # so nobody dies before it
     passed = check(measure(ens, study), constraints(study))
     assert passed.to_numpy().all()
+
+
+def _first(mask: np.ndarray) -> int:
+    return int(np.flatnonzero(mask)[0])
+
+
+def _break(name: str, ens, bounds) -> None:
+    """Change one patient of the first cohort of ``ens`` (a copy) so that it breaks ``name``."""
+    m, tx, tm = ens.months[0], ens.transplant[0], ens.transplant_months[0]
+    sal, fr, ev = ens.salvage[0], ens.first_remission[0], ens.first_event[0]
+    transplanted = tx != TRANSPLANT_CODES["none"]
+    if name == "evaluated_alive_at_landmark":
+        m[_first(sal != SALVAGE_CODES["not_evaluable"])] = bounds.landmark - 0.5
+    elif name == "transplant_after_landmark":
+        tm[_first(transplanted)] = bounds.landmark - 0.5
+    elif name == "transplant_matches_remission":
+        tx[_first(sal == SALVAGE_CODES["no"])] = TRANSPLANT_CODES["in_remission"]
+    elif name == "long_survivor_had_remission_or_transplant":
+        i = _first(m >= HORIZON_MONTHS)
+        sal[i], tx[i], tm[i] = SALVAGE_CODES["no"], TRANSPLANT_CODES["none"], np.nan
+    elif name == "induction_failure_has_no_first_remission":
+        fr[_first(ev == 1)] = 3
+    elif name == "relapse_after_a_first_remission":
+        fr[_first(ev == 0)] = 0
+    elif name == "transplant_within_first_year":
+        tm[_first(transplanted)] = np.nan  # a transplant without its month
+    elif name == "follow_up_within_data_cutoff":
+        i = _first(m >= HORIZON_MONTHS)
+        m[i] = bounds.cutoff - fr[i] + 1.0
+    elif name == "not_evaluable_died_before_landmark":
+        m[_first(sal == SALVAGE_CODES["not_evaluable"])] = 10.0
+    elif name == "not_evaluable_are_the_unknown_status_transplants":
+        tx[_first(sal == SALVAGE_CODES["not_evaluable"])] = TRANSPLANT_CODES["none"]
+
+
+@pytest.mark.parametrize("key", [EARLY_DEATHS, UNKNOWN_TRANSPLANTS])
+def test_every_rule_bound_and_hypothesis_rule_can_fail(study, key: str) -> None:
+    # A rule that cannot fail checks nothing: break each one in one patient, and only it fails.
+    sc = _hypothesis(key)
+    ens = reconstruct(study, cohorts=3, assumptions=sc.assumptions).ensemble
+    bounds = study_bounds(study)
+    rules = rules_for(reconstructed=True, hypothesis=key)
+    assert rule_checks(ens, bounds=bounds, rules=rules).all().all()
+    for rule in rules:
+        broken = ens.take(np.arange(ens.size))  # a copy
+        _break(rule.name, broken, bounds)
+        checks = rule_checks(broken, bounds=bounds, rules=(rule,))
+        assert checks[rule.name].tolist() == [False, True, True], rule.name
+
+
+def test_each_missing_patient_reading_breaks_the_other_readings_rule(study) -> None:
+    bounds = study_bounds(study)
+    early, unknown = (
+        reconstruct(study, cohorts=20, assumptions=_hypothesis(k).assumptions).ensemble
+        for k in (EARLY_DEATHS, UNKNOWN_TRANSPLANTS)
+    )
+    early_rule = rules_for(reconstructed=True, hypothesis=EARLY_DEATHS)[-1:]
+    unknown_rule = rules_for(reconstructed=True, hypothesis=UNKNOWN_TRANSPLANTS)[-1:]
+    assert not rule_checks(early, bounds=bounds, rules=unknown_rule).any().any()
+    assert not rule_checks(unknown, bounds=bounds, rules=early_rule).any().any()
