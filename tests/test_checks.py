@@ -118,3 +118,36 @@ def test_every_open_check_states_its_question() -> None:
     for c in run_checks(load_study()):
         if c.status == "warn":
             assert c.open_question.endswith("?"), c.id
+
+
+def test_the_se_check_says_censoring_would_widen_the_gap_and_only_truncation_closes_it(
+    checks,
+) -> None:
+    c = checks["os_se_floor"]
+    assert "widen this gap" in c.explanation
+    assert "only truncation reconciles the two" in c.explanation
+    assert "so it is no contradiction" not in c.explanation
+
+
+def test_the_missing_denominator_check_names_both_readings(checks) -> None:
+    c = checks["salvage_denominator"]
+    assert "died before their response could be assessed" in c.explanation
+    assert "they are the 2 transplanted with unknown status" in c.explanation
+    assert "early death or missing data" not in c.explanation
+
+
+def test_with_fewer_unknown_status_transplants_than_missing_patients_only_one_reading_fits(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "study.yaml"
+    text = STUDY_FILE.read_text()
+    text = text.replace("value: 12\n", "value: 13\n").replace(
+        "id: hsct_status_unknown\n    kind: count\n    label: HSCT with unknown remission status\n"
+        "    value: 2\n",
+        "id: hsct_status_unknown\n    kind: count\n    label: HSCT with unknown remission status\n"
+        "    value: 1\n",
+    )
+    assert "value: 1\n    of: hsct" in text
+    path.write_text(text)
+    c = {c.id: c for c in run_checks(load_study(path))}["salvage_denominator"]
+    assert "cannot be exactly the 2 missing" in c.explanation

@@ -158,11 +158,11 @@ def test_the_downloadable_reconstructed_cohort_is_a_valid_file_that_follows_ever
     }
 
 
-def test_a_real_file_breaking_a_rule_is_analysed_and_its_fidelity_table_names_the_patient(
+def test_a_real_file_breaking_a_rule_is_analysed_and_its_rules_table_names_the_patient(
     tmp_path: Path,
 ) -> None:
     from analysis.patient_level.analysis import analyse
-    from analysis.patient_level.artifacts import fidelity_table
+    from analysis.patient_level.artifacts import rules_table
     from analysis.study.load import load_study
 
     lines = SYNTHETIC.read_text(encoding="utf-8").splitlines()
@@ -173,10 +173,38 @@ def test_a_real_file_breaking_a_rule_is_analysed_and_its_fidelity_table_names_th
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     with pytest.warns(PatientRuleWarning, match="with salvage_remission 'not_evaluable' and no"):
         result = analyse(load_study(), patients=path)
-    table = fidelity_table(result).display.set_index("Published number")
+    table = rules_table(result).display.set_index("Rule")
     row = table.loc[
-        "Clinical rule (this site's): a patient alive at 5 years reached remission after "
-        "salvage or had a transplant"
+        "a patient alive at 5 years reached remission after salvage or had a transplant"
     ]
-    assert row["Result"] == "✗ fail"
-    assert row["Precision"].endswith("broken by S12, S18")
+    assert row["Result"] == "✗ fail; broken by S12, S18"
+
+
+def test_a_transplant_month_before_the_landmark_fails_the_rule_on_real_data(
+    tmp_path: Path,
+) -> None:
+    # The patient is alive long after the landmark: only the recorded month breaks the rule.
+    from analysis.patient_level.analysis import analyse
+    from analysis.patient_level.artifacts import rules_table
+    from analysis.study.load import load_study
+
+    lines = SYNTHETIC.read_text(encoding="utf-8").splitlines()
+    lines[0] += ",transplant_months"
+    lines[1:] = [
+        line
+        + (
+            ",1.0"
+            if line.startswith("S03,")
+            else ",3.0"
+            if "_remission," in line or ",status_unknown," in line
+            else ","
+        )
+        for line in lines[1:]
+    ]
+    path = tmp_path / "patients.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.warns(PatientRuleWarning, match=r"row 3 \(id 'S03'\), field 'transplant_months'"):
+        result = analyse(load_study(), patients=path)
+    table = rules_table(result).display.set_index("Rule")
+    row = table.loc[next(r for r in table.index if r.startswith("a transplant comes after"))]
+    assert row["Result"] == "✗ fail; broken by S03"

@@ -3,6 +3,7 @@ every stated clinical rule, in every named scenario."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import numpy as np
@@ -14,7 +15,16 @@ from analysis.errors import ReconstructionError
 from analysis.patient_level.cohorts import RECONSTRUCTED_LABEL, SALVAGE_CODES, TRANSPLANT_CODES
 from analysis.patient_level.fidelity import check, constraints, measure
 from analysis.patient_level.reconstruct import SCENARIOS, Reconstruction, Scenario, reconstruct
-from analysis.patient_level.rules import HORIZON_MONTHS, LANDMARK_MONTHS
+from analysis.patient_level.rules import (
+    EARLY_DEATHS,
+    HORIZON_MONTHS,
+    LANDMARK_MONTHS,
+    TRANSPLANT_BY_MONTHS,
+    UNKNOWN_TRANSPLANTS,
+    rule_checks,
+    rules_for,
+    study_bounds,
+)
 from analysis.study.load import STUDY_FILE, load_study
 
 
@@ -116,6 +126,8 @@ def test_every_accepted_cohort_follows_every_clinical_rule(
                 assert p.salvage_remission == "yes" or p.transplant != "none", (i, p.id)
             if p.first_event == "induction_failure":
                 assert p.first_remission_months == 0, (i, p.id)
+            else:
+                assert p.first_remission_months >= 1, (i, p.id, "a relapse needs a remission")
             if p.death == 0:
                 assert p.months > HORIZON_MONTHS  # nobody lost before 5 years
 
@@ -140,7 +152,7 @@ def test_covariates_without_published_counts_are_left_blank(default: Reconstruct
     frame = default.ensemble.cohort(0)
     assert set(frame["age_under_3_months"]) == {""}
     assert set(frame["cns_involvement"]) == {""}
-    assert set(frame["transplant_months"]) == {""}
+    assert set(frame.loc[frame["transplant"] == "none", "transplant_months"]) == {""}
     assert default.ensemble.label == RECONSTRUCTED_LABEL
     assert set(frame["data_source"]) == {RECONSTRUCTED_LABEL}
 
@@ -151,3 +163,159 @@ def test_survival_impossible_with_39_patients_is_refused(tmp_path: Path) -> None
     path.write_text(text, encoding="utf-8")
     with pytest.raises(ReconstructionError, match="survivors out of 39"):
         reconstruct(load_study(path), cohorts=10)
+
+
+def _cutoff_months(study) -> float:
+    """The data cut-off the abstract's trial years and median follow-up imply, in months after
+    1 January of the first trial year: the middle of the enrolment years, plus the median first
+    remission, plus the median follow-up (computed here from study.yaml, not by the package)."""
+    first, last = study.design.enrolment_years
+    start, end = dt.date(first, 1, 1), dt.date(last, 12, 31)
+    middle = (end - start).days / 2 / 365.25 * 12
+    fr, fu = study.figure("first_remission"), study.figure("follow_up")
+    return middle + fr.value + fu.value * (12 if fu.unit == "years" else 1)
+
+
+def test_no_relapse_in_any_scenario_has_less_than_a_month_of_first_remission(
+    scenario: tuple[Scenario, Reconstruction],
+) -> None:
+    ens = scenario[1].ensemble
+    relapse = ens.first_event == 0
+    assert (ens.first_remission[relapse] >= 1).all()
+    assert (ens.first_remission[~relapse] == 0).all()  # the induction failures have none
+
+
+def test_no_patient_is_followed_past_the_implied_data_cutoff_less_the_time_to_relapse(
+    study, scenario: tuple[Scenario, Reconstruction]
+) -> None:
+    ens = scenario[1].ensemble
+    limit = _cutoff_months(study) - ens.first_remission
+    assert (ens.months <= limit).all(), float((ens.months - limit).max())
+    assert study_bounds(study).cutoff == pytest.approx(_cutoff_months(study))
+
+
+def test_every_transplanted_patient_has_a_month_after_the_landmark_and_before_last_contact(
+    scenario: tuple[Scenario, Reconstruction],
+) -> None:
+    # Checked on the cohort tables (the file format) that the site offers for download.
+    ens = scenario[1].ensemble
+    for i in range(0, ens.size, 10):
+        frame = ens.cohort(i)
+        transplanted = frame[frame["transplant"] != "none"]
+        assert len(transplanted) == 23
+        at = transplanted["transplant_months"].astype(float)
+        assert (at > LANDMARK_MONTHS).all(), i
+        assert (at <= transplanted["months"]).all(), i
+        assert (at <= TRANSPLANT_BY_MONTHS).all(), i
+        assert set(frame.loc[frame["transplant"] == "none", "transplant_months"]) == {""}
+
+
+def test_a_transplant_month_before_the_landmark_breaks_the_rule(default: Reconstruction) -> None:
+    # The rule reads the transplant month itself, not only whether the patient was alive.
+    ens = default.ensemble.take(np.arange(3))  # a copy: the fixture stays as drawn
+    bounds = study_bounds(load_study())
+    rules = rules_for(reconstructed=True)
+    assert rule_checks(ens, bounds=bounds, rules=rules).all().all()
+    row, patient = 1, int(np.flatnonzero(ens.transplant[1] != TRANSPLANT_CODES["none"])[0])
+    assert ens.months[row, patient] > LANDMARK_MONTHS  # alive at the landmark all the same
+    ens.transplant_months[row, patient] = LANDMARK_MONTHS - 0.5
+    checks = rule_checks(ens, bounds=bounds, rules=rules)
+    assert checks["transplant_after_landmark"].tolist() == [True, False, True]
+    ens.transplant_months[row, patient] = ens.months[row, patient] + 1.0  # after death
+    assert not rule_checks(ens, bounds=bounds, rules=rules)["transplant_after_landmark"][1]
+
+
+def _hypothesis(key: str) -> Scenario:
+    return next(s for s in SCENARIOS if s.assumptions.missing == key and not s.assumptions.p_filter)
+
+
+def test_under_the_early_death_reading_the_not_evaluated_died_before_the_landmark(study) -> None:
+    sc = _hypothesis(EARLY_DEATHS)
+    ens = reconstruct(study, cohorts=200, assumptions=sc.assumptions).ensemble
+    missing = ens.salvage == SALVAGE_CODES["not_evaluable"]
+    assert (missing.sum(axis=1) == 2).all()
+    assert (ens.months[missing] <= LANDMARK_MONTHS).all()
+    assert (ens.death[missing] == 1).all()
+    # The unknown-status transplants go to evaluated patients, and the scenario says why.
+    unknown = ens.transplant == TRANSPLANT_CODES["status_unknown"]
+    assert (ens.salvage[unknown] != SALVAGE_CODES["not_evaluable"]).all()
+    assert "not recorded" in sc.hypothesis or "not recorded" in _assumption(sc)
+
+
+def _assumption(sc: Scenario) -> str:
+    from analysis.patient_level.rules import HYPOTHESES
+
+    return HYPOTHESES[sc.assumptions.missing].assumption
+
+
+def test_under_the_unknown_transplant_reading_they_are_exactly_the_not_evaluated(study) -> None:
+    sc = _hypothesis(UNKNOWN_TRANSPLANTS)
+    assert "unknown status" in sc.title
+    ens = reconstruct(study, cohorts=200, assumptions=sc.assumptions).ensemble
+    missing = ens.salvage == SALVAGE_CODES["not_evaluable"]
+    unknown = ens.transplant == TRANSPLANT_CODES["status_unknown"]
+    np.testing.assert_array_equal(missing, unknown)  # no known status with an unknown transplant
+    assert (ens.months[missing] > LANDMARK_MONTHS).all()  # alive at the landmark, transplanted
+    assert (ens.months <= LANDMARK_MONTHS).sum() == 0  # so nobody dies before it
+    passed = check(measure(ens, study), constraints(study))
+    assert passed.to_numpy().all()
+
+
+def _first(mask: np.ndarray) -> int:
+    return int(np.flatnonzero(mask)[0])
+
+
+def _break(name: str, ens, bounds) -> None:
+    """Change one patient of the first cohort of ``ens`` (a copy) so that it breaks ``name``."""
+    m, tx, tm = ens.months[0], ens.transplant[0], ens.transplant_months[0]
+    sal, fr, ev = ens.salvage[0], ens.first_remission[0], ens.first_event[0]
+    transplanted = tx != TRANSPLANT_CODES["none"]
+    if name == "evaluated_alive_at_landmark":
+        m[_first(sal != SALVAGE_CODES["not_evaluable"])] = bounds.landmark - 0.5
+    elif name == "transplant_after_landmark":
+        tm[_first(transplanted)] = bounds.landmark - 0.5
+    elif name == "transplant_matches_remission":
+        tx[_first(sal == SALVAGE_CODES["no"])] = TRANSPLANT_CODES["in_remission"]
+    elif name == "long_survivor_had_remission_or_transplant":
+        i = _first(m >= HORIZON_MONTHS)
+        sal[i], tx[i], tm[i] = SALVAGE_CODES["no"], TRANSPLANT_CODES["none"], np.nan
+    elif name == "induction_failure_has_no_first_remission":
+        fr[_first(ev == 1)] = 3
+    elif name == "relapse_after_a_first_remission":
+        fr[_first(ev == 0)] = 0
+    elif name == "transplant_within_first_year":
+        tm[_first(transplanted)] = np.nan  # a transplant without its month
+    elif name == "follow_up_within_data_cutoff":
+        i = _first(m >= HORIZON_MONTHS)
+        m[i] = bounds.cutoff - fr[i] + 1.0
+    elif name == "not_evaluable_died_before_landmark":
+        m[_first(sal == SALVAGE_CODES["not_evaluable"])] = 10.0
+    elif name == "not_evaluable_are_the_unknown_status_transplants":
+        tx[_first(sal == SALVAGE_CODES["not_evaluable"])] = TRANSPLANT_CODES["none"]
+
+
+@pytest.mark.parametrize("key", [EARLY_DEATHS, UNKNOWN_TRANSPLANTS])
+def test_every_rule_bound_and_hypothesis_rule_can_fail(study, key: str) -> None:
+    # A rule that cannot fail checks nothing: break each one in one patient, and only it fails.
+    sc = _hypothesis(key)
+    ens = reconstruct(study, cohorts=3, assumptions=sc.assumptions).ensemble
+    bounds = study_bounds(study)
+    rules = rules_for(reconstructed=True, hypothesis=key)
+    assert rule_checks(ens, bounds=bounds, rules=rules).all().all()
+    for rule in rules:
+        broken = ens.take(np.arange(ens.size))  # a copy
+        _break(rule.name, broken, bounds)
+        checks = rule_checks(broken, bounds=bounds, rules=(rule,))
+        assert checks[rule.name].tolist() == [False, True, True], rule.name
+
+
+def test_each_missing_patient_reading_breaks_the_other_readings_rule(study) -> None:
+    bounds = study_bounds(study)
+    early, unknown = (
+        reconstruct(study, cohorts=20, assumptions=_hypothesis(k).assumptions).ensemble
+        for k in (EARLY_DEATHS, UNKNOWN_TRANSPLANTS)
+    )
+    early_rule = rules_for(reconstructed=True, hypothesis=EARLY_DEATHS)[-1:]
+    unknown_rule = rules_for(reconstructed=True, hypothesis=UNKNOWN_TRANSPLANTS)[-1:]
+    assert not rule_checks(early, bounds=bounds, rules=unknown_rule).any().any()
+    assert not rule_checks(unknown, bounds=bounds, rules=early_rule).any().any()

@@ -1,23 +1,28 @@
 """What the published numbers allow: the lowest and highest overall survival at each month of
 any cohort that meets every published number and every clinical rule, exactly, by construction.
 
-The argument, in three steps (each checked by ``tests/test_allowed.py``):
+The argument, in three steps (each checked by ``tests/test_allowed.py``), and the conditions it
+rests on:
 
-1. **No censoring before 5 years changes the curve.** Among all orders of deaths and
-   censorings before 5 years, the only ones whose Kaplan–Meier estimate and Greenwood error
-   round to the published 25.6% ± 6.9% have every censoring after the last death
-   (:func:`censoring_changes_curve` enumerates them: up to 2 losses on every build, up to 4
-   checked once, up to 3 in the tests). So up to 5 years the curve is
-   ``(patients − deaths so far) / patients``: survival at month *t* is fixed by one integer, the
-   number of deaths by *t*.
-2. **That integer is bounded by counts alone.** 29 of 39 die by 5 years. A death before the
-   landmark makes a patient not evaluable for remission, and only 39 − 37 = 2 were not
-   evaluable, so at most 2 die by the landmark; after it, all 29 may already have died; and
-   nothing forces any death before 5 years.
+1. **No loss before a death up to 5 years.** :func:`loss_search` looks at every order of deaths
+   and losses to follow-up before 5 years, with any number of losses, and keeps those whose
+   Kaplan–Meier estimate and standard error read as the published 25.6% ± 6.9%. For 39
+   patients the only order left has no loss before the last death, so up to 5 years the curve
+   is ``(patients − deaths so far) / patients``: survival at month *t* is fixed by one integer,
+   the number of deaths by *t*. This holds only if the ± is a Greenwood (or Peto) standard
+   error that was truncated to one decimal (rounded, no order at all gives 25.6% ± 6.9%), and
+   only if all 39 patients enter at time 0, the start of second-line treatment (with 37 or 38
+   at time 0, no order gives it either).
+2. **That integer is bounded by counts alone.** 29 of 39 die by 5 years. Under this site's
+   landmark rule a death before the landmark makes a patient not evaluable for remission, and
+   only 39 − 37 = 2 were not evaluable, so at most 2 die by the landmark (none, if the 2 are
+   the transplants of unknown status); after it, all 29 may already have died; and nothing
+   forces any death before 5 years.
 3. **The other numbers do not tighten it.** The first-remission median and range and the
    first events say nothing about time after relapse; the transplants (23, all after the
-   landmark) fit among the 37 patients alive at it whatever the death times; the median
-   follow-up concerns survivors only. The published P is multivariate and not a constraint.
+   landmark) fit among the patients alive at it whatever the death times; the median
+   follow-up, read by this site as that of the survivors, concerns survivors only. The
+   published P is multivariate and not a constraint.
 
 So the lowest survival is 37/39 up to the landmark and 10/39 after it; the highest is 39/39 up
 to just before 5 years. Every value in between is reached by some cohort (deaths can be moved
@@ -26,13 +31,138 @@ one at a time). After 5 years the abstract is silent and no range is given.
 
 from __future__ import annotations
 
-import itertools
 import math
+from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["allowed_range", "censoring_changes_curve", "death_count_bounds"]
+__all__ = ["LossSearch", "allowed_range", "death_count_bounds", "loss_search"]
+
+Variance = Literal["greenwood", "peto"]
+
+
+@dataclass(frozen=True)
+class LossSearch:
+    """Every order of deaths and losses before the horizon whose Kaplan–Meier estimate and
+    standard error read as the published ones (see :func:`loss_search`).
+
+    An order is given by its *death set*: the number at risk just before each death, largest
+    first. Every number at risk between the first and the last death that is not in the set is
+    a loss before a death; losses after the last death leave the estimate and Greenwood's error
+    unchanged (Peto's error counts them: they lower the number at risk at the horizon).
+    """
+
+    patients: int
+    variance: Variance
+    percent: tuple[float, float]
+    se: tuple[float, float]
+    matches: tuple[tuple[int, ...], ...]
+    """Death sets that read as the published estimate and error (with suitable later losses)."""
+    min_se_with_loss: float
+    """Lowest standard error (%) of any order with a loss before a death whose estimate reads as
+    the published one; ``inf`` if no such order exists."""
+    min_se_order: tuple[int, ...]
+    nodes: int
+    """Partial orders the search visited (the rest were ruled out by a bound)."""
+
+    def losses_before_a_death(self, deaths: tuple[int, ...]) -> int:
+        return self.patients - min(deaths) + 1 - len(deaths) if deaths else 0
+
+    @property
+    def only_without_losses(self) -> bool:
+        """Whether some order matches and every matching order has no loss before a death."""
+        return bool(self.matches) and all(self.losses_before_a_death(m) == 0 for m in self.matches)
+
+
+def loss_search(
+    patients: int,
+    percent: tuple[float, float],
+    se: tuple[float, float],
+    *,
+    variance: Variance = "greenwood",
+) -> LossSearch:
+    """Search every order of deaths and losses to follow-up before the horizon, with any number
+    of losses, for those whose Kaplan–Meier estimate lies in ``percent`` and whose standard
+    error lies in ``se`` (both ``[low, high)`` in %).
+
+    Every patient enters at time 0. Ties need no case of their own: tied deaths give the same
+    estimate and Greenwood error as the same deaths one after another, and a loss tied with a
+    death counts as at risk at it, as a loss just after it does. ``variance`` is Greenwood's
+    formula or Peto's, ``S²(1 − S)/r`` with ``r`` the number still at risk at the horizon.
+
+    The search is exhaustive: a branch is left only when a bound proves that no completion of it
+    can match or have a lower error than the lowest found so far with a loss before a death.
+    For Greenwood's error the bound is the least variance any further deaths can add to bring
+    the estimate into ``percent``: a death with ``r`` at risk multiplies the estimate by
+    ``1 − 1/r`` and adds ``1/(r(r − 1))``; per unit of log-estimate, large ``r`` adds least, and
+    taking every number below the last death in turn gives at least ``(S/high − 1)/r`` more.
+    For Peto's error it is the most patients that can still be at risk at the horizon.
+    ``tests/test_allowed.py`` checks the search against brute force on small cohorts.
+    """
+    low, high = percent[0] / 100, percent[1] / 100
+    se_low, se_high = se[0] / 100, se[1] / 100
+    matches: list[tuple[int, ...]] = []
+    best = [math.inf, ()]
+    nodes = 0
+    deaths: list[int] = []
+
+    def bound(r: int, s: float, g: float) -> float:
+        """Lowest error of any completion of a partial order whose last death had ``r`` at
+        risk, estimate ``s`` and Greenwood sum ``g``."""
+        if s >= high and s / max(r - 1, 1) >= high:
+            return math.inf  # even every number left cannot bring the estimate down enough
+        if variance == "greenwood":
+            more = max(s / high - 1, 0.0) / (r - 1) if r > 1 else 0.0
+            return low * math.sqrt(g + more)
+        # At risk at the horizon: below the last death, and (if more deaths are needed) below
+        # the number at which the estimate can first fall under ``high``.
+        most = r - 1 if s < high else min(r - 2, math.ceil(high * (r - 1) / s) - 1)
+        return low * math.sqrt((1 - high) / most) if most >= 1 else math.inf
+
+    def error(s: float, g: float, at_risk: int) -> float:
+        if variance == "greenwood":
+            return s * math.sqrt(g)
+        return s * math.sqrt((1 - s) / at_risk) if at_risk >= 1 else math.inf
+
+    def visit(r: int, s: float, g: float, gap: bool) -> None:
+        nonlocal nodes
+        nodes += 1
+        if low <= s < high:
+            # Later losses may leave 1 … r − 1 at risk at the horizon (Peto's error depends on it).
+            lowest = error(s, g, r - 1)
+            if variance == "greenwood":
+                fits = se_low <= lowest < se_high
+            else:
+                fits = any(se_low <= error(s, g, k) < se_high for k in range(1, r))
+            if fits:
+                matches.append(tuple(deaths))
+            if gap and lowest < best[0]:
+                best[0], best[1] = lowest, tuple(deaths)
+        cap = max(se_high, best[0])
+        for nxt in range(r - 1, 1, -1):  # the next death, with ``nxt`` at risk
+            s2 = s * (1 - 1 / nxt)
+            if s2 < low:
+                break  # the estimate only falls, and falls further with fewer at risk
+            g2 = g + 1 / (nxt * (nxt - 1))
+            if bound(nxt, s2, g2) >= cap:
+                break  # the bound only rises as ``nxt`` falls
+            deaths.append(nxt)
+            visit(nxt, s2, g2, gap or nxt < r - 1)
+            deaths.pop()
+
+    visit(patients + 1, 1.0, 0.0, False)
+    return LossSearch(
+        patients=patients,
+        variance=variance,
+        percent=percent,
+        se=se,
+        matches=tuple(matches),
+        min_se_with_loss=100 * best[0],
+        min_se_order=tuple(best[1]),
+        nodes=nodes,
+    )
 
 
 def death_count_bounds(
@@ -65,38 +195,6 @@ def death_count_bounds(
     most = np.where(t <= 0, 0, np.where(t <= landmark, min(not_evaluable, deaths), deaths))
     fewest = np.where(t >= horizon, deaths, 0)
     return fewest.astype(int), most.astype(int)
-
-
-def censoring_changes_curve(
-    patients: int,
-    survivors: int,
-    percent: tuple[float, float],
-    se: tuple[float, float],
-    *,
-    max_censored: int = 2,
-) -> bool:
-    """Whether any order of deaths and up to ``max_censored`` censorings before the horizon
-    reproduces the published survival and standard error (both as ``[low, high)`` intervals
-    in %) with a censoring before a death, i.e. with a curve other than deaths over patients.
-    """
-    for censored in range(1, max_censored + 1):
-        for deaths in range(patients - censored + 1):
-            events = deaths + censored
-            for where in itertools.combinations(range(events), censored):
-                at_risk, surv, total = patients, 1.0, 0.0
-                cut = set(where)
-                for i in range(events):
-                    if i not in cut:
-                        surv *= 1 - 1 / at_risk
-                        total += 1 / (at_risk * (at_risk - 1)) if at_risk > 1 else 0.0
-                    at_risk -= 1
-                s, e = 100 * surv, 100 * surv * math.sqrt(total)
-                if not (percent[0] <= s < percent[1] and se[0] <= e < se[1]):
-                    continue
-                last_death = max(i for i in range(events) if i not in cut)
-                if min(where) < last_death:
-                    return True
-    return False
 
 
 def allowed_range(

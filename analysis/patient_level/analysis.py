@@ -17,17 +17,25 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..datafile import decimals_of
 from ..errors import ReconstructionError
 from ..stats.survival import cox_binary, km_at, logrank
 from ..study.schema import CountFigure, ProportionFigure, PValueFigure, Study, SurvivalFigure
-from .allowed import allowed_range, censoring_changes_curve
-from .cohorts import SALVAGE_CODES, Ensemble, ensemble_from_patients
+from .allowed import LossSearch, allowed_range, loss_search
+from .cohorts import SALVAGE_CODES, TRANSPLANT_CODES, Ensemble, ensemble_from_patients
 from .fidelity import MONTHS_PER_YEAR, Constraint, check, constraints, measure
 from .patients import load_patients
 from .reconstruct import SCENARIOS, Reconstruction, Scenario, reconstruct
-from .rules import LANDMARK_MONTHS
+from .rules import LANDMARK_MONTHS, Bounds, Rule, rule_checks, rules_for, study_bounds
 
-__all__ = ["DEFAULT_COHORTS", "PatientAnalysis", "analyse", "data_label"]
+__all__ = [
+    "DEFAULT_COHORTS",
+    "CohortChecks",
+    "PatientAnalysis",
+    "analyse",
+    "data_label",
+    "loss_searches",
+]
 
 DEFAULT_COHORTS = 1000  # reconstructed cohorts the site shows
 
@@ -38,6 +46,19 @@ AT_RISK_EVERY = 12  # months
 def data_label(path: Path) -> str:
     """The label shown on everything computed from a real patient file."""
     return f"Patient-level data from {path.name}"
+
+
+@dataclass(frozen=True)
+class CohortChecks:
+    """One scenario's cohorts (or a real file) against every published number and every rule
+    that applies to them: measures and passes, one row per cohort."""
+
+    name: str
+    ensemble: Ensemble
+    measures: pd.DataFrame
+    passed: pd.DataFrame
+    rules: tuple[Rule, ...]
+    rules_passed: pd.DataFrame
 
 
 @dataclass(frozen=True)
@@ -68,6 +89,79 @@ class PatientAnalysis:
     landmark_logrank_p: float
     landmark_left_out: int
     published_p: str
+    bounds: Bounds
+    scenario_measures: dict[str, pd.DataFrame]
+    searches: dict[str, LossSearch]
+    time0_not_evaluable_as_no_p: float
+    """Log-rank P from time 0 with the not evaluated counted as 'no remission' (what a
+    comparison that does not guard against guarantee-time bias would do), shown cohort."""
+
+    @property
+    def shown(self) -> Scenario | None:
+        """The scenario of the shown cohort (``None`` for real data)."""
+        return SCENARIOS[0] if self.reconstruction is not None else None
+
+    @property
+    def km_title(self) -> str:
+        """The title of the overall-survival chart: what it draws, and under which scenario."""
+        if self.shown is None:
+            return "Overall survival"
+        return (
+            f"Overall survival of one synthetic cohort to {self.bounds.horizon:g} months. "
+            f"{self.shown.title}"
+        )
+
+    @cached_property
+    def checks(self) -> tuple[CohortChecks, ...]:
+        """Every scenario's cohorts (or the real file) against the published numbers and rules."""
+        if not self.scenarios:
+            rules = rules_for(reconstructed=False)
+            return (
+                CohortChecks(
+                    "this data",
+                    self.ensemble,
+                    self.measures,
+                    self.passed,
+                    rules,
+                    rule_checks(self.ensemble, bounds=self.bounds, rules=rules),
+                ),
+            )
+        out = []
+        for scenario, made, _ in self.scenarios:
+            ens = made.ensemble
+            rules = rules_for(reconstructed=True, hypothesis=made.assumptions.missing)
+            out.append(
+                CohortChecks(
+                    scenario.label,
+                    ens,
+                    self.scenario_measures[scenario.key],
+                    check(self.scenario_measures[scenario.key], self.rules),
+                    rules,
+                    rule_checks(ens, bounds=self.bounds, rules=rules),
+                )
+            )
+        return tuple(out)
+
+    @cached_property
+    def transplant_survival(self) -> dict[str, float]:
+        """Patients transplanted in remission and without, and those of them alive at the
+        horizon, in the shown cohort; and the share of its scenario's cohorts in which a larger
+        share is alive after a transplant without remission than after one in remission (what
+        the construction makes of it: an artefact, not a finding)."""
+        ens, horizon = self.ensemble, self.bounds.horizon
+        alive = ens.months >= horizon
+        out: dict[str, float] = {}
+        shares = {}
+        for name in ("in_remission", "not_in_remission"):
+            group = ens.transplant == TRANSPLANT_CODES[name]
+            size, living = group.sum(axis=1), (group & alive).sum(axis=1)
+            out[f"{name}_patients"] = int(size[self.representative])
+            out[f"{name}_alive"] = int(living[self.representative])
+            shares[name] = living / np.maximum(size, 1)
+        out["cohorts_better_without"] = float(
+            np.mean(shares["not_in_remission"] > shares["in_remission"])
+        )
+        return out
 
     @cached_property
     def scenario_effects(self) -> pd.DataFrame:
@@ -147,7 +241,11 @@ class PatientAnalysis:
         return pd.DataFrame(rows)
 
 
-def _km_lifelines(months: np.ndarray, death: np.ndarray, ticks: np.ndarray, name: str):
+def _km_lifelines(
+    months: np.ndarray, death: np.ndarray, ticks: np.ndarray, name: str, end: float = np.inf
+):
+    """Kaplan–Meier curve and numbers at risk; a curve longer than ``end`` stops there (a
+    last step at ``end`` carries the estimate on)."""
     from lifelines import KaplanMeierFitter
 
     kmf = KaplanMeierFitter(label="survival").fit(months, death)
@@ -164,6 +262,10 @@ def _km_lifelines(months: np.ndarray, death: np.ndarray, ticks: np.ndarray, name
     )
     censored = pd.Series(months[death == 0])
     curve["censored"] = curve["months"].isin(censored).astype(int)
+    if np.isfinite(end) and curve["months"].max() > end:
+        curve = curve[curve["months"] <= end]
+        last = curve.iloc[[-1]].assign(months=end, censored=0)
+        curve = pd.concat([curve, last], ignore_index=True)
     risk = pd.DataFrame(
         {"group": name, "months": ticks, "at_risk": [(months >= t).sum() for t in ticks]}
     )
@@ -191,31 +293,63 @@ def _cox_lifelines(months: np.ndarray, death: np.ndarray, salvage: np.ndarray) -
     }
 
 
-def study_allowed_range(study: Study, grid: np.ndarray, *, landmark: float) -> pd.DataFrame:
+def _os_windows(study: Study) -> tuple[int, tuple[float, float], tuple[float, float]]:
+    """Patients at time 0, and the published estimate and error as ``[low, high)`` in %: the
+    estimate as rounded, the error as truncated (the reading under which it fits at all)."""
+    rel, ind, os5 = (study.figure(i) for i in ("relapses", "induction_failures", "os_5y"))
+    assert isinstance(rel, CountFigure)
+    assert isinstance(ind, CountFigure)
+    assert isinstance(os5, SurvivalFigure)
+    half = 0.5 * 10 ** -decimals_of(float(os5.percent))
+    step = 10 ** -decimals_of(float(os5.se))
+    return (
+        rel.value + ind.value,
+        (os5.percent - half, os5.percent + half),
+        (os5.se, os5.se + step),
+    )
+
+
+def loss_searches(study: Study) -> dict[str, LossSearch]:
+    """The search over every order of deaths and losses (:func:`~.allowed.loss_search`) under
+    each reading the Survival page names: ``greenwood`` and ``peto`` (the ± a truncated SE of
+    either formula, all patients at time 0), ``rounded`` (the ± a rounded Greenwood SE), and
+    ``fewer_1``, ``fewer_2`` (one or two patients fewer at time 0)."""
+    n, percent, se = _os_windows(study)
+    step = se[1] - se[0]
+    rounded = (se[0] - step / 2, se[0] + step / 2)
+    return {
+        "greenwood": loss_search(n, percent, se),
+        "peto": loss_search(n, percent, se, variance="peto"),
+        "rounded": loss_search(n, percent, rounded),
+        "fewer_1": loss_search(n - 1, percent, se),
+        "fewer_2": loss_search(n - 2, percent, se),
+    }
+
+
+def study_allowed_range(
+    study: Study, grid: np.ndarray, *, landmark: float, search: LossSearch | None = None
+) -> pd.DataFrame:
     """:func:`~.allowed.allowed_range` for this study's published numbers.
 
     Raises
     ------
     ReconstructionError
-        If censoring before the horizon could change the curve (the argument would not hold).
+        If a loss before a death before the horizon could give the published estimate and
+        error (the curve would not be fixed by the deaths, and the argument would not hold).
     """
-    rel, ind = study.figure("relapses"), study.figure("induction_failures")
     sal, os5 = study.figure("salvage_remission"), study.figure("os_5y")
-    assert isinstance(rel, CountFigure)
-    assert isinstance(ind, CountFigure)
     assert isinstance(sal, ProportionFigure)
     assert isinstance(os5, SurvivalFigure)
-    n = rel.value + ind.value
-    survivors = round(n * os5.percent / 100)
-    percent = (os5.percent - 0.05, os5.percent + 0.05)
-    se = (os5.se - 0.05, os5.se + 0.1)  # rounded or truncated, as in the fidelity check
-    if censoring_changes_curve(n, survivors, percent, se):
+    n, percent, se = _os_windows(study)
+    found = search if search is not None else loss_search(n, percent, se)
+    if any(found.losses_before_a_death(m) for m in found.matches):
         msg = (
-            f"study figure 'os_5y': {os5.percent}% ± {os5.se}% allows censoring before a death "
-            "before 5 years; expected a curve fixed by the deaths (see analysis/patient_level/"
-            "allowed.py)"
+            f"study figure 'os_5y': {os5.percent}% ± {os5.se}% allows a loss to follow-up before "
+            "a death before 5 years; expected a curve fixed by the deaths (see "
+            "analysis/patient_level/allowed.py)"
         )
         raise ReconstructionError(msg)
+    survivors = round(n * os5.percent / 100)
     horizon = float(os5.time) * (MONTHS_PER_YEAR if os5.unit == "years" else 1.0)
     return allowed_range(
         grid,
@@ -228,7 +362,12 @@ def study_allowed_range(study: Study, grid: np.ndarray, *, landmark: float) -> p
 
 
 def _landmark(
-    months: np.ndarray, death: np.ndarray, salvage: np.ndarray, landmark: float, ticks
+    months: np.ndarray,
+    death: np.ndarray,
+    salvage: np.ndarray,
+    landmark: float,
+    ticks,
+    end: float = np.inf,
 ) -> tuple[pd.DataFrame, pd.DataFrame, float, int]:
     """Kaplan–Meier by remission among patients evaluated and alive at the landmark, time from
     the landmark; log-rank P; how many evaluated patients were left out (died by then)."""
@@ -241,7 +380,7 @@ def _landmark(
     parts = []
     for name, code in (("remission", SALVAGE_CODES["yes"]), ("no remission", SALVAGE_CODES["no"])):
         sel = g == code
-        parts.append(_km_lifelines(t[sel], d[sel], ticks, name))
+        parts.append(_km_lifelines(t[sel], d[sel], ticks, name, end))
     yes, no = g == SALVAGE_CODES["yes"], g == SALVAGE_CODES["no"]
     p = float(logrank_test(t[no], t[yes], d[no], d[yes]).p_value)
     return (
@@ -295,24 +434,31 @@ def analyse(
     rules = constraints(study)
     values = measure(ens, study)
     passed = check(values, rules)
-    end = float(min(np.ceil(ens.months.max()), 120.0))
+    bounds = study_bounds(study, landmark=landmark)
+    # Synthetic curves stop at the horizon: nothing is known about the cohorts after it.
+    horizon = bounds.horizon
+    end = horizon if ens.reconstructed else float(min(np.ceil(ens.months.max()), 120.0))
     grid = np.arange(0.0, end + GRID_STEP / 2, GRID_STEP)
     curves, _ = km_at(ens.months, ens.death, grid)
     median_curve = np.median(curves, axis=0)
     rep = int(np.argmin(np.abs(curves - median_curve).mean(axis=1)))
     months, death, salvage = ens.months[rep], ens.death[rep], ens.salvage[rep]
     ticks = np.arange(0, end + 1e-9, AT_RISK_EVERY, dtype=float)
-    km, risk = _km_lifelines(months, death, ticks, "all patients")
+    km, risk = _km_lifelines(months, death, ticks, "all patients", end)
     parts = []
     for name, code in (("remission", SALVAGE_CODES["yes"]), ("no remission", SALVAGE_CODES["no"])):
         sel = salvage == code
-        parts.append(_km_lifelines(months[sel], death[sel], ticks, name))
+        parts.append(_km_lifelines(months[sel], death[sel], ticks, name, end))
     yes, no = salvage == SALVAGE_CODES["yes"], salvage == SALVAGE_CODES["no"]
     p = float(logrank_test(months[no], months[yes], death[no], death[yes]).p_value)
+    as_no = salvage != SALVAGE_CODES["yes"]  # the not evaluated counted as "no remission"
+    p_naive = float(logrank_test(months[as_no], months[yes], death[as_no], death[yes]).p_value)
     cox_all = cox_binary(ens.months, ens.death, ens.salvage)
     lr_all = logrank(ens.months, ens.death, ens.salvage)
     lm_ticks = np.arange(0, end - landmark + 1e-9, AT_RISK_EVERY, dtype=float)
-    km_lm, risk_lm, p_lm, left_out = _landmark(months, death, salvage, landmark, lm_ticks)
+    km_lm, risk_lm, p_lm, left_out = _landmark(
+        months, death, salvage, landmark, lm_ticks, end - landmark
+    )
     scenario_curves = tuple(
         (
             sc,
@@ -321,6 +467,10 @@ def analyse(
         )
         for sc, made in scenarios
     )
+    scenario_measures = {
+        sc.key: values if made is rec else measure(made.ensemble, study) for sc, made in scenarios
+    }
+    searches = loss_searches(study)
     return PatientAnalysis(
         ensemble=ens,
         reconstruction=rec,
@@ -338,7 +488,7 @@ def analyse(
         cox=_cox_lifelines(months, death, salvage),
         ensemble_hr=cox_all.hazard_ratio,
         ensemble_p=lr_all.p_value,
-        allowed=study_allowed_range(study, grid, landmark=landmark),
+        allowed=study_allowed_range(study, grid, landmark=landmark, search=searches["greenwood"]),
         scenarios=scenario_curves,
         landmark=landmark,
         km_landmark=km_lm,
@@ -346,6 +496,10 @@ def analyse(
         landmark_logrank_p=p_lm,
         landmark_left_out=left_out,
         published_p=_published_p(study),
+        bounds=bounds,
+        scenario_measures=scenario_measures,
+        searches=searches,
+        time0_not_evaluable_as_no_p=p_naive,
     )
 
 

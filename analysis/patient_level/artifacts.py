@@ -18,9 +18,10 @@ from ..render.theme import PALETTE, both_layouts, semantic_colour
 from ..study.tables import SOURCE_ABSTRACT
 from .analysis import PatientAnalysis
 from .charts import bands_chart, km_chart
+from .cohorts import FIRST_EVENT_CODES, SALVAGE_CODES, TRANSPLANT_CODES, concat_ensembles
 from .patients import COLUMNS
-from .reconstruct import ASSUMPTION_NOTES, SCENARIOS
-from .rules import RULES, rule_checks, rule_violations
+from .reconstruct import SCENARIOS, assumption_notes
+from .rules import BOUNDS, EARLY_DEATHS, HYPOTHESES, RULES, Rule, rule_violations
 
 __all__ = [
     "SURVIVAL_CHARTS",
@@ -69,52 +70,40 @@ def _num(value: float, decimals: int) -> str:
     return f"{value:.{decimals}f}"
 
 
+def _scenario_note(a: PatientAnalysis) -> str:
+    """Which cohorts a table or chart of reconstructed data is computed on."""
+    if not a.ensemble.reconstructed:
+        return "the data"
+    return f"{len(a.checks)} scenarios × {a.ensemble.size:,} cohorts"
+
+
 def fidelity_table(a: PatientAnalysis) -> Table:
+    """Every published number beside the value every scenario's cohorts (or the file) give."""
     rows = []
+    many = a.ensemble.size > 1
     for rule in a.rules:
-        v = a.measures[rule.measure].to_numpy(dtype=float)
-        ok = a.passed[rule.measure].to_numpy()
-        rows.append(
-            {
-                "measure": rule.measure,
-                "label": rule.label,
-                "published": rule.published,
-                "precision": rule.precision,
-                "lower": rule.lower,
-                "upper": rule.upper,
-                "median": float(np.nanmedian(v)) if np.isfinite(v).any() else np.nan,
-                "min": float(np.nanmin(v)) if np.isfinite(v).any() else np.nan,
-                "max": float(np.nanmax(v)) if np.isfinite(v).any() else np.nan,
-                "cohorts_passing": int(ok.sum()),
-                "cohorts": len(ok),
-                "passed": bool(ok.all()),
-                "decimals": rule.decimals,
-            }
-        )
-    rules_ok = rule_checks(a.ensemble, landmark=a.landmark)
-    broken = rule_violations(a.ensemble, landmark=a.landmark)
-    for rule in RULES:
-        ok = rules_ok[rule.name].to_numpy()
-        # For real data, name the patients (the loader's warnings go to the build's log only).
-        ids = [] if a.ensemble.reconstructed else np.array(a.ensemble.ids)[broken[rule.name][0]]
-        rows.append(
-            {
-                "measure": f"rule:{rule.name}",
-                "label": f"Clinical rule (this site's): {rule.text}",
-                "published": "—",
-                "precision": f"every patient; landmark {a.landmark:g} months"
-                + (f"; broken by {', '.join(ids)}" if len(ids) else ""),
-                "lower": np.nan,
-                "upper": np.nan,
-                "median": np.nan,
-                "min": np.nan,
-                "max": np.nan,
-                "cohorts_passing": int(ok.sum()),
-                "cohorts": len(ok),
-                "passed": bool(ok.all()),
-                "decimals": 0,
-            }
-        )
+        values = np.concatenate([c.measures[rule.measure].to_numpy(dtype=float) for c in a.checks])
+        finite = np.isfinite(values).any()
+        row = {
+            "measure": rule.measure,
+            "label": rule.label,
+            "published": rule.published,
+            "precision": rule.precision,
+            "lower": rule.lower,
+            "upper": rule.upper,
+            "median": float(np.nanmedian(values)) if finite else np.nan,
+            "min": float(np.nanmin(values)) if finite else np.nan,
+            "max": float(np.nanmax(values)) if finite else np.nan,
+        }
+        ok = {c.name: c.passed[rule.measure].to_numpy() for c in a.checks}
+        for c in a.checks:
+            row[f"passing: {c.name}"] = int(ok[c.name].sum())
+        row["cohorts_passing"] = int(sum(v.sum() for v in ok.values()))
+        row["cohorts"] = int(sum(len(v) for v in ok.values()))
+        row["passed"] = bool(all(v.all() for v in ok.values()))
+        row["result"] = _result_text(a, ok)
+        row["decimals"] = rule.decimals
+        rows.append(row)
     rows.append(
         {
             "measure": "multivariate_p",
@@ -126,14 +115,15 @@ def fidelity_table(a: PatientAnalysis) -> Table:
             "median": np.nan,
             "min": np.nan,
             "max": np.nan,
+            **{f"passing: {c.name}": np.nan for c in a.checks},
             "cohorts_passing": np.nan,
-            "cohorts": len(a.passed),
+            "cohorts": sum(len(c.passed) for c in a.checks),
             "passed": np.nan,
+            "result": "not checked",
             "decimals": 0,
         }
     )
     data = _tagged(a, pd.DataFrame(rows))
-    many = a.ensemble.size > 1
     display = pd.DataFrame(
         {
             "Published number": data["label"],
@@ -154,47 +144,65 @@ def fidelity_table(a: PatientAnalysis) -> Table:
                 else {}
             ),
             "Precision": data["precision"],
-            "Result": [_result(r, many) for r in data.itertuples()],
+            "Result": data["result"],
         }
+    )
+    caption = (
+        f"Every published number beside the value the cohorts give, in every scenario "
+        f"({_scenario_note(a)})"
+        if many
+        else "Every published number beside the value the patient-level data give"
     )
     return Table(
         "survival_fidelity",
-        "Every published number beside the value the patient-level data give",
+        caption,
         _source(a),
         data.drop(columns=["decimals"]),
         display,
         {
             "data_source": DATA_SOURCE_FIELD,
-            "measure": "identifier of the measure ('rule:…' for a clinical rule of this site)",
+            "measure": "identifier of the measure",
             "label": "what is compared",
             "published": "the number as printed",
             "precision": "how closely it must be met",
             "lower": "smallest accepted value",
             "upper": "accepted values lie below this (equal to lower for exact counts)",
-            "median": "median across cohorts",
-            "min": "smallest across cohorts",
-            "max": "largest across cohorts",
-            "cohorts_passing": "cohorts meeting the published number or rule (blank: not checked)",
-            "cohorts": "cohorts compared",
-            "passed": "true if every cohort meets it (blank: not checked)",
+            "median": "median across the cohorts of every scenario",
+            "min": "smallest across the cohorts of every scenario",
+            "max": "largest across the cohorts of every scenario",
+            **{
+                f"passing: {c.name}": f"cohorts of '{c.name}' meeting the published number"
+                for c in a.checks
+            },
+            "cohorts_passing": "cohorts meeting the published number, every scenario (blank: not "
+            "checked)",
+            "cohorts": "cohorts compared, every scenario",
+            "passed": "true if every cohort of every scenario meets it (blank: not checked)",
+            "result": "the result as shown",
         },
         _prefix(a),
     )
 
 
-def _result(r, many: bool) -> str:
-    if not isinstance(r.passed, bool) and np.isnan(r.passed):
-        return "not checked"
-    return f"{'✓ pass' if r.passed else '✗ fail'}" + (
-        f" ({int(r.cohorts_passing)}/{r.cohorts})" if many else ""
+def _result_text(a: PatientAnalysis, ok: dict[str, np.ndarray]) -> str:
+    """'✓ pass in all N scenarios (k/k)', or which scenarios fail; one cohort: ✓ or ✗."""
+    total = sum(len(v) for v in ok.values())
+    passing = sum(int(v.sum()) for v in ok.values())
+    if total == 1:
+        return "✓ pass" if passing else "✗ fail"
+    if passing == total:
+        return f"✓ pass in all {len(ok)} scenarios ({passing:,}/{total:,})"
+    failing = "; ".join(
+        f"{name} {int(v.sum()):,}/{len(v):,}" for name, v in ok.items() if not v.all()
     )
+    return f"✗ fail: {failing}"
 
 
 def models_table(a: PatientAnalysis) -> Table:
     """Effect of no remission on survival, computed on synthetic cohorts: illustrations of each
     scenario, never a finding (real data: the file's own estimates)."""
     many = a.ensemble.size > 1
-    first = SCENARIOS[0].label if a.ensemble.reconstructed else "this data"
+    first = a.shown.title if a.shown is not None else "this data"
     who = f"one cohort ({first})" if many else "this data"
     rows = [
         ("cox_hr", who, a.cox["hr"], a.cox["lower"], a.cox["upper"], "95% confidence interval"),
@@ -202,8 +210,9 @@ def models_table(a: PatientAnalysis) -> Table:
         ("logrank_p", who, a.logrank_p, np.nan, np.nan, ""),
     ]
     if many:
+        prior = {sc.label: _prior(made.assumptions) for sc, made, _ in a.scenarios}
         for r in a.scenario_effects.itertuples():
-            scope = f"all cohorts ({r.scenario})"
+            scope = f"all cohorts ({r.scenario}; hazard ratio drawn {prior[r.scenario]})"
             rows.append(("cox_hr", scope, r.hr_median, r.hr_p5, r.hr_p95, "5th–95th percentile"))
             rows.append(("logrank_p", scope, r.p_median, r.p_p5, r.p_p95, "5th–95th percentile"))
     data = pd.DataFrame(
@@ -249,7 +258,8 @@ def models_table(a: PatientAnalysis) -> Table:
         {
             "data_source": DATA_SOURCE_FIELD,
             "quantity": "cox_hr, cox_p or logrank_p",
-            "scope": "which cohort(s), and under which named assumption",
+            "scope": "which cohort(s), under which named assumption, and the hazard-ratio prior "
+            "the cohorts were drawn with",
             "estimate": "value (median across cohorts for 'all cohorts')",
             "lower": "lower end of the interval",
             "upper": "upper end of the interval",
@@ -257,6 +267,13 @@ def models_table(a: PatientAnalysis) -> Table:
         },
         _prefix(a),
     )
+
+
+def _prior(assumptions) -> str:
+    """The hazard-ratio prior a scenario draws from, e.g. 'log-uniformly from 1 to 8 (median
+    2.83)'."""
+    low, high = assumptions.hazard_ratio_range
+    return f"log-uniformly from {low:g} to {high:g} (median {assumptions.hazard_ratio_median:.2f})"
 
 
 def scenarios_table(a: PatientAnalysis) -> Table:
@@ -282,7 +299,8 @@ def scenarios_table(a: PatientAnalysis) -> Table:
     )
     return Table(
         "survival_scenarios",
-        "Overall survival at 12, 24 and 36 months: allowed by the published numbers (exact), "
+        "Overall survival at 12, 24 and 36 months: allowed by the published numbers (exact under "
+        "the conditions stated on Survival), "
         "and the middle 90% of cohorts under each named assumption",
         _source(a),
         data,
@@ -303,7 +321,11 @@ def scenarios_table(a: PatientAnalysis) -> Table:
 
 def cohort_table(a: PatientAnalysis) -> Table:
     frame = a.ensemble.cohort(a.representative)
-    which = "The representative reconstructed cohort" if a.ensemble.reconstructed else "The data"
+    which = (
+        f"One synthetic cohort, the one shown above ({a.shown.title})"
+        if a.shown is not None
+        else "The data"
+    )
     return Table(
         "survival_cohort",
         f"{which}, in the patient file format",
@@ -316,7 +338,7 @@ def cohort_table(a: PatientAnalysis) -> Table:
 
 
 def assumptions_table(a: PatientAnalysis) -> Table:
-    frame = pd.DataFrame(ASSUMPTION_NOTES, columns=["question", "default", "why"])
+    frame = pd.DataFrame(assumption_notes(a.bounds), columns=["question", "default", "why"])
     return Table(
         "reconstruction_assumptions",
         "What the paper leaves open, and what the reconstruction assumes",
@@ -370,17 +392,19 @@ def schema_table(a: PatientAnalysis) -> Table:
     )
 
 
+def _who(a: PatientAnalysis) -> str:
+    """Whose curve a chart draws: one synthetic cohort and its scenario, or the data."""
+    return f"one synthetic cohort ({a.shown.title})" if a.shown is not None else "the data"
+
+
 def _km_os_chart(a: PatientAnalysis) -> ChartArtifact:
     km = a.km
-    s5 = km.loc[km["months"] <= 60, "survival"].iloc[-1]
-    who = (
-        f"one reconstructed cohort ({SCENARIOS[0].label.lower()})"
-        if a.ensemble.reconstructed
-        else "the data"
-    )
+    s5 = km.loc[km["months"] <= a.bounds.horizon, "survival"].iloc[-1]
+    who = _who(a)
     description = (
         f"Kaplan–Meier overall survival of {who} ({a.label}), with its 95% "
-        f"confidence band; survival at 60 months is {100 * s5:.1f}%. Numbers at "
+        f"confidence band, drawn to {km['months'].max():g} months; survival at "
+        f"{a.bounds.horizon:g} months is {100 * s5:.1f}%. Numbers at "
         "risk every 12 months: "
         + ", ".join(f"{int(r.months)} months: {r.at_risk}" for r in a.at_risk.itertuples())
     )
@@ -389,14 +413,22 @@ def _km_os_chart(a: PatientAnalysis) -> ChartArtifact:
         km,
         a.at_risk,
         colours={"all patients": semantic_colour("estimate")},
-        title="Overall survival",
+        title=a.km_title,
         label=a.label,
         description=description,
+        end=float(km["months"].max()),
     )
     return ChartArtifact(
         "survival_km",
         f"Overall survival of {who}, with 95% confidence band (log–log) and "
-        "numbers at risk; ticks mark censoring.",
+        "numbers at risk"
+        + ("; ticks mark censoring." if km["censored"].any() else "; no one is censored here.")
+        + (
+            f" Drawn to {a.bounds.horizon:g} months only: the published numbers say nothing "
+            "about the cohorts after 5 years."
+            if a.shown is not None
+            else ""
+        ),
         description,
         wide,
         _tagged(a, km),
@@ -415,8 +447,19 @@ def _km_os_chart(a: PatientAnalysis) -> ChartArtifact:
     )
 
 
-ALLOWED_LABEL = "Allowed by the published numbers (exact)"
+ALLOWED_LABEL = "Allowed by the published numbers (exact under stated conditions)"
 _SCENARIO_COLOURS = (PALETTE["blue"], PALETTE["vermillion"], PALETTE["bluish_green"])
+
+
+def _drawn_scenarios(a: PatientAnalysis):
+    """The scenarios the bands chart draws: the hazard shapes, each with the first reading of
+    the patients missing from the remission denominator (not the P filter, not the second
+    reading, which the scenarios table shows)."""
+    return [
+        (sc, made, curves)
+        for sc, made, curves in a.scenarios
+        if not made.assumptions.p_filter and made.assumptions.missing == EARLY_DEATHS
+    ]
 
 
 def _band_frame(a: PatientAnalysis) -> tuple[pd.DataFrame, dict[str, str]]:
@@ -434,7 +477,7 @@ def _band_frame(a: PatientAnalysis) -> tuple[pd.DataFrame, dict[str, str]]:
         )
     ]
     colours = {ALLOWED_LABEL: PALETTE["sky_blue"]}
-    shapes = [(sc, curves) for sc, made, curves in a.scenarios if not made.assumptions.p_filter]
+    shapes = [(sc, curves) for sc, _, curves in _drawn_scenarios(a)]
     horizon = float(allowed["months"].max())
     keep = a.grid <= horizon
     for (scenario, curves), colour in zip(shapes, _SCENARIO_COLOURS, strict=False):
@@ -468,19 +511,37 @@ def _envelope_chart(a: PatientAnalysis) -> ChartArtifact:
     at = a.bands(list(BAND_TIMES))
     allowed = at[at["kind"] == "allowed"].set_index("months")
     lm = a.allowed.loc[a.allowed["months"] == a.landmark, "lowest"].iloc[0]
+    drawn = _drawn_scenarios(a)
+    shown = at[(at["kind"] == "scenario") & at["band"].isin([sc.label for sc, _, _ in drawn])]
+    hypothesis = HYPOTHESES[EARLY_DEATHS].label
     description = (
-        f"Two kinds of band ({a.label}). Allowed by the published numbers, exactly: "
+        f"Two kinds of band ({a.label}), up to {a.bounds.horizon:g} months. Allowed by the "
+        "published numbers, exactly: "
         + "; ".join(
             f"at {t:g} months {_pct(allowed.loc[t, 'lower'])}–{_pct(allowed.loc[t, 'upper'])}"
             for t in BAND_TIMES
         )
         + f" (at the {a.landmark:g}-month landmark at least {_pct(lm)}), meeting at the "
-        "reported 5-year value. Added by an assumption, middle 90% of cohorts: "
-        + "; ".join(
-            f"{r.band} at {r.months:g} months {_pct(r.lower)}–{_pct(r.upper)}"
-            for r in at[at["kind"] == "scenario"].itertuples()
+        "reported 5-year value."
+        + (
+            " Added by an assumption about the shape of the hazard (each also assuming "
+            f"{hypothesis}), middle 90% of synthetic cohorts: "
+            + "; ".join(
+                f"{r.band} at {r.months:g} months {_pct(r.lower)}–{_pct(r.upper)}"
+                for r in shown.itertuples()
+            )
+            + "."
+            if len(shown)
+            else ""
         )
-        + "."
+    )
+    title = (
+        "Outer band: allowed by the published numbers (lowest to highest possible). Inner "
+        f"bands: synthetic cohorts under each assumed hazard shape named below, each assuming "
+        f"{hypothesis} "
+        "(middle 90% of a scenario's cohorts; line: their median)."
+        if drawn
+        else "Band: allowed by the published numbers (lowest to highest possible); line: the data."
     )
     wide, narrow = both_layouts(
         bands_chart,
@@ -488,17 +549,15 @@ def _envelope_chart(a: PatientAnalysis) -> ChartArtifact:
         colours=colours,
         label=a.label,
         description=description,
+        title=title,
     )
     return ChartArtifact(
         "survival_envelope",
-        "What the published numbers allow (outer band, exact) and what each named assumption "
+        "What the published numbers allow (outer band, exact under the conditions stated below "
+        "the chart) and what each named assumption "
         "about the shape of the hazard adds (inner bands: middle 90% of that scenario's "
-        "cohorts), up to 5 years. "
-        + " ".join(
-            f"{sc.label}: {sc.assumption}."
-            for sc, made, _ in a.scenarios
-            if not made.assumptions.p_filter
-        ),
+        f"synthetic cohorts, all assuming {hypothesis}), up to 5 years. "
+        + " ".join(f"{sc.label}: {sc.assumption}." for sc, _, _ in drawn),
         description,
         wide,
         _tagged(a, bands),
@@ -518,16 +577,14 @@ def _envelope_chart(a: PatientAnalysis) -> ChartArtifact:
 
 
 def _groups_chart(a: PatientAnalysis) -> ChartArtifact:
-    who = (
-        f"one reconstructed cohort ({SCENARIOS[0].label.lower()})"
-        if a.ensemble.reconstructed
-        else "the data"
-    )
+    who = _who(a)
+    end = float(a.km_landmark["months"].max())
     description = (
         f"Landmark analysis at {a.landmark:g} months of {who} ({a.label}): Kaplan–Meier "
         f"overall survival from the landmark by remission after salvage, among patients "
         f"evaluated and alive at it ({a.landmark_left_out} evaluated patients died before it and "
-        f"are left out); log-rank P = {a.landmark_logrank_p:.3f}."
+        f"are left out), drawn to {end:g} months from the landmark; log-rank P = "
+        f"{a.landmark_logrank_p:.3f}."
     )
     colours = {
         "remission": semantic_colour("favourable"),
@@ -539,9 +596,11 @@ def _groups_chart(a: PatientAnalysis) -> ChartArtifact:
         a.at_risk_landmark,
         colours=colours,
         band=False,
-        title=f"Landmark at {a.landmark:g} months: by remission after salvage",
+        title=f"Landmark at {a.landmark:g} months: by remission after salvage"
+        + (f", one synthetic cohort. {a.shown.title}" if a.shown is not None else ""),
         label=a.label,
         description=description,
+        end=end,
         x_title=f"Months from the landmark ({a.landmark:g} months after second-line "
         "treatment starts)",
     )
@@ -549,7 +608,12 @@ def _groups_chart(a: PatientAnalysis) -> ChartArtifact:
         "survival_by_remission",
         f"Overall survival by remission after salvage, from the {a.landmark:g}-month landmark "
         f"({who}); log-rank P = {a.landmark_logrank_p:.3f}. Patients not evaluated for "
-        "remission, and anyone who died before the landmark, are left out.",
+        "remission, and anyone who died before the landmark, are left out."
+        + (
+            f" Drawn to {a.bounds.horizon:g} months after second-line treatment starts only."
+            if a.shown is not None
+            else ""
+        ),
         description,
         wide,
         _tagged(a, a.km_landmark),
@@ -568,39 +632,262 @@ def _groups_chart(a: PatientAnalysis) -> ChartArtifact:
     )
 
 
+def _span(values: np.ndarray, unit: str = " months") -> str:
+    v = values[np.isfinite(values)]
+    if not len(v):
+        return "none recorded"
+    low, high = float(v.min()), float(v.max())
+    return f"{low:g}{unit}" if low == high else f"{low:g}–{high:g}{unit}"
+
+
+def _where(mask: np.ndarray, values: np.ndarray) -> np.ndarray:
+    return np.where(mask, values, np.nan)
+
+
+def _drawn(name: str, ens, bounds) -> str:
+    """What the cohorts hold for the rule ``name``: the values it bounds, across ``ens``."""
+    evaluated = ens.salvage != SALVAGE_CODES["not_evaluable"]
+    transplanted = ens.transplant != TRANSPLANT_CODES["none"]
+    relapse = ens.first_event == FIRST_EVENT_CODES["relapse"]
+    if name == "evaluated_alive_at_landmark":
+        return f"evaluated patients' shortest time: {np.min(ens.months[evaluated]):g} months"
+    if name in {"transplant_after_landmark", "transplant_within_first_year"}:
+        months = _where(transplanted, ens.transplant_months)
+        lag = _where(transplanted, ens.months - ens.transplant_months)
+        text = f"transplant months {_span(months)}"
+        if name == "transplant_after_landmark" and np.isfinite(lag).any():
+            text += (
+                f"; shortest time from transplant to death or last contact {np.nanmin(lag):g} "
+                "months"
+            )
+        if name == "transplant_within_first_year":
+            missing = int((transplanted & np.isnan(ens.transplant_months)).sum())
+            text += f"; transplants without a month: {missing}"
+        return text
+    if name == "induction_failure_has_no_first_remission":
+        return "first remission of induction failures: " + _span(
+            _where(~relapse, ens.first_remission)
+        )
+    if name == "relapse_after_a_first_remission":
+        return "first remission of relapses: " + _span(_where(relapse, ens.first_remission))
+    if name == "follow_up_within_data_cutoff":
+        room = bounds.cutoff - ens.first_remission - ens.months
+        return (
+            f"longest follow-up {np.nanmax(ens.months):g} months; closest to the patient's "
+            f"limit: {np.nanmin(room):.1f} months before it"
+        )
+    if name == "not_evaluable_died_before_landmark":
+        return "the not evaluated died at " + _span(
+            _where(~evaluated & (ens.death == 1), ens.months)
+        )
+    if name == "not_evaluable_are_the_unknown_status_transplants":
+        unknown = ens.transplant == TRANSPLANT_CODES["status_unknown"]
+        return (
+            f"transplants of unknown status to evaluated patients: {int((unknown & evaluated).sum())}; "
+            f"not evaluated without one: {int((~unknown & ~evaluated).sum())}"
+        )
+    return "patients breaking it: " + str(
+        int(rule_violations(ens, bounds=bounds, rules=_by_name(name)).get(name).sum())
+    )
+
+
+def _by_name(name: str) -> tuple[Rule, ...]:
+    return tuple(
+        r for r in (*RULES, *BOUNDS, *(h.rule for h in HYPOTHESES.values())) if r.name == name
+    )
+
+
 def rules_table(a: PatientAnalysis) -> Table:
-    frame = pd.DataFrame({"rule": [r.name for r in RULES], "text": [r.text for r in RULES]})
+    """Every rule, bound and hypothesis rule, where it comes from, what the cohorts (or the
+    file) hold for it, and whether every patient follows it, in every scenario it applies to."""
+    order = [*RULES, *BOUNDS, *(h.rule for h in HYPOTHESES.values())]
+    many = a.ensemble.size > 1
+    rows = []
+    for rule in order:
+        applies = [c for c in a.checks if rule.name in c.rules_passed.columns]
+        if not applies:
+            continue
+        ens = concat_ensembles([c.ensemble for c in applies])
+        ok = {c.name: c.rules_passed[rule.name].to_numpy() for c in applies}
+        passing = sum(int(v.sum()) for v in ok.values())
+        total = sum(len(v) for v in ok.values())
+        broken = (
+            []
+            if a.ensemble.reconstructed
+            else list(
+                np.array(a.ensemble.ids)[
+                    rule_violations(a.ensemble, bounds=a.bounds, rules=(rule,))[rule.name][0]
+                ]
+            )
+        )
+        hypothesis = next((h.label for h in HYPOTHESES.values() if h.rule.name == rule.name), None)
+        scope = (
+            "every scenario"
+            if len(applies) == len(a.checks) or hypothesis is None
+            else f"the {len(applies)} scenario{'s' if len(applies) > 1 else ''} in which "
+            f"{hypothesis}"
+        )
+        rows.append(
+            {
+                "rule": rule.name,
+                "kind": rule.kind,
+                "text": rule.text,
+                "source": rule.source,
+                "applies_to": scope if many else "this data",
+                "drawn": _drawn(rule.name, ens, a.bounds),
+                "cohorts_passing": passing,
+                "cohorts": total,
+                "passed": passing == total,
+                "broken_by": ", ".join(broken),
+                "result": (
+                    ("✓ pass" if passing == total else "✗ fail")
+                    + (f" ({passing:,}/{total:,}, {scope})" if many else "")
+                    + (f"; broken by {', '.join(broken)}" if broken else "")
+                ),
+            }
+        )
+    frame = pd.DataFrame(rows)
+    who = "the synthetic cohorts" if many else "the data"
     return Table(
         "clinical_rules",
-        f"The clinical rules every patient follows (this site's reading; landmark "
-        f"{a.landmark:g} months)",
-        "This site's rules (analysis/patient_level/rules.py)",
-        frame,
-        frame.rename(columns={"rule": "Rule", "text": "Every patient…"}),
-        {"rule": "identifier of the rule", "text": "what it requires"},
+        f"The clinical rules and bounds every patient follows (this site's reading; landmark "
+        f"{a.landmark:g} months), checked on {who}",
+        f"This site's rules (analysis/patient_level/rules.py), checked on {_scenario_note(a)}",
+        _tagged(a, frame) if a.ensemble.reconstructed else frame,
+        pd.DataFrame(
+            {
+                "Rule": frame["text"],
+                "Where it comes from": frame["source"],
+                ("What the cohorts hold" if many else "What the data hold"): frame["drawn"],
+                "Result": frame["result"],
+            }
+        ),
+        {
+            **({"data_source": DATA_SOURCE_FIELD} if a.ensemble.reconstructed else {}),
+            "rule": "identifier of the rule",
+            "kind": "rule (the site's reading, for every file), bound (the reconstruction's "
+            "draws) or hypothesis (one reading of the patients missing from the remission "
+            "denominator)",
+            "text": "what it requires of every patient",
+            "source": "where it comes from: the abstract, this site's choice or a named assumption",
+            "applies_to": "the scenarios whose cohorts must follow it",
+            "drawn": "what the cohorts (or the file) hold for it",
+            "cohorts_passing": "cohorts in which every patient follows it",
+            "cohorts": "cohorts checked",
+            "passed": "true if every patient of every cohort checked follows it",
+            "broken_by": "real data: the patients who break it",
+            "result": "the result as shown",
+        },
+        _prefix(a),
     )
+
+
+def _orders(count: int) -> str:
+    return "no order" if count == 0 else "1 order" if count == 1 else f"{count:,} orders"
+
+
+def _search_values(a: PatientAnalysis) -> dict[str, str]:
+    """What the search over every order of deaths and losses found, for the pages."""
+    g, peto = a.searches["greenwood"], a.searches["peto"]
+    values = {
+        "survival_search_result": (
+            "only orders without a loss before the last death"
+            if g.only_without_losses
+            else f"{_orders(len(g.matches))}, "
+            f"{sum(g.losses_before_a_death(m) > 0 for m in g.matches)} of them with a loss "
+            "before a death"
+        ),
+        "survival_search_result_peto": (
+            "only orders without a loss before the last death"
+            if peto.only_without_losses
+            else f"{_orders(len(peto.matches))}"
+        ),
+        "survival_min_se_with_loss": f"{g.min_se_with_loss:.2f}%",
+        "survival_min_se_with_loss_peto": f"{peto.min_se_with_loss:.2f}%",
+        "survival_search_rounded": _orders(len(a.searches["rounded"].matches)),
+        "survival_search_fewer": _orders(
+            len(a.searches["fewer_1"].matches) + len(a.searches["fewer_2"].matches)
+        ),
+        "survival_fewer_patients": (
+            f"{a.searches['fewer_2'].patients} or {a.searches['fewer_1'].patients}"
+        ),
+        "survival_rounded_se": (
+            f"any error from {a.searches['rounded'].se[0]:g}% to just under "
+            f"{a.searches['rounded'].se[1]:g}%"
+        ),
+        "survival_truncated_se": f"any error from {g.se[0]:g}% to just under {g.se[1]:g}%",
+        "survival_os_reads_as": f"{(g.percent[0] + g.percent[1]) / 2:g}%",
+        "survival_published_se": f"{g.se[0]:g}%",
+    }
+    no_loss = [m for m in g.matches if g.losses_before_a_death(m) == 0]
+    if no_loss:
+        deaths = no_loss[0]
+        s = float(np.prod([1 - 1 / r for r in deaths]))
+        var = sum(1 / (r * (r - 1)) for r in deaths)
+        values["survival_se_no_loss"] = f"{100 * s * np.sqrt(var):.2f}%"
+    else:
+        values["survival_se_no_loss"] = "—"
+    return values
 
 
 def survival_values(a: PatientAnalysis) -> dict[str, str]:
     """Inline values for the survival pages (``landmark_months`` is cited by other pages)."""
+    many = a.ensemble.size > 1
+    every_rule = {r for c in a.checks for r in c.rules_passed.columns}
+    passing_rules = {
+        r
+        for r in every_rule
+        if all(c.rules_passed[r].all() for c in a.checks if r in c.rules_passed.columns)
+    }
     values = {
         "survival_label": a.label,
         "survival_cohorts": f"{a.ensemble.size:,}",
-        "survival_rows_passing": str(int(a.passed.all(axis=0).sum())),
-        "survival_rows": str(len(a.rules)),
-        "survival_rules": str(len(RULES)),
-        "survival_rules_passing": str(
-            int(rule_checks(a.ensemble, landmark=a.landmark).all().sum())
+        "survival_rows_passing": str(
+            sum(all(c.passed[r.measure].all() for c in a.checks) for r in a.rules)
         ),
+        "survival_rows": str(len(a.rules)),
+        "survival_rules": str(len(every_rule)),
+        "survival_rules_passing": str(len(passing_rules)),
         "survival_logrank_p": f"{a.logrank_p:.3f}",
+        "survival_logrank_p_4": f"{a.logrank_p:.4f}",
         "survival_cox_hr": f"{a.cox['hr']:.2f}",
         "survival_cox_ci": f"{a.cox['lower']:.2f}–{a.cox['upper']:.2f}",
         "survival_published_p": a.published_p,
         "landmark_months": f"{a.landmark:g}",
         "survival_landmark_logrank_p": f"{a.landmark_logrank_p:.3f}",
         "survival_landmark_left_out": str(a.landmark_left_out),
+        "survival_landmark_vs_time0": (
+            f"gives the same log-rank P as the comparison from time 0 ({a.logrank_p:.4f} both ways)"
+            if round(a.logrank_p, 4) == round(a.landmark_logrank_p, 4)
+            else f"gives a log-rank P of {a.landmark_logrank_p:.4f}, against {a.logrank_p:.4f} "
+            "from time 0"
+        ),
+        "survival_time0_naive_p": f"{a.time0_not_evaluable_as_no_p:.3f}",
         "survival_scenarios": str(len(a.scenarios)),
+        "survival_hazard_scenarios": str(len(_drawn_scenarios(a))),
+        "survival_shown_scenario": a.shown.title if a.shown is not None else "—",
+        "survival_hr_prior": _prior(SCENARIOS[0].assumptions),
+        "survival_horizon_months": f"{a.bounds.horizon:g}",
+        "survival_transplant_by": f"{a.bounds.transplant_by:g}",
+        "survival_min_relapse_remission": f"{a.bounds.min_relapse_remission:g}",
+        "survival_cutoff": a.bounds.cutoff_date.strftime("%B %Y") if a.bounds.cutoff_date else "—",
+        "survival_cutoff_months": f"{a.bounds.cutoff:.0f}",
+        "survival_longest_follow_up": (
+            f"{max(float(np.max(c.ensemble.months)) for c in a.checks):g}"
+        ),
+        **{f"survival_hypothesis_{key}": h.label for key, h in HYPOTHESES.items()},
+        **_search_values(a),
     }
+    tx = a.transplant_survival
+    values["survival_tx_in_remission_alive"] = (
+        f"{tx['in_remission_alive']} of {tx['in_remission_patients']}"
+    )
+    values["survival_tx_without_remission_alive"] = (
+        f"{tx['not_in_remission_alive']} of {tx['not_in_remission_patients']}"
+    )
+    values["survival_tx_reverse_share"] = (
+        f"{100 * tx['cohorts_better_without']:.0f}%" if many else "—"
+    )
     n = a.ensemble.months.shape[1]
     allowed = a.allowed.set_index("months")
     deaths = int(a.allowed["most_deaths"].max())
@@ -624,10 +911,12 @@ def survival_values(a: PatientAnalysis) -> dict[str, str]:
                 values[key] = "—"
         if effects is None:
             values[f"survival_hr_spread_{scenario.key}"] = "—"
+            values[f"survival_hr_median_{scenario.key}"] = "—"
             values[f"survival_p_spread_{scenario.key}"] = "—"
             continue
         r = effects.loc[scenario.label]
         values[f"survival_hr_spread_{scenario.key}"] = f"{r['hr_p5']:.2f}–{r['hr_p95']:.2f}"
+        values[f"survival_hr_median_{scenario.key}"] = f"{r['hr_median']:.2f}"
         values[f"survival_p_spread_{scenario.key}"] = f"{r['p_p5']:.3f}–{r['p_p95']:.3f}"
     rec = a.reconstruction
     values["survival_candidates"] = f"{rec.candidates:,}" if rec else "—"

@@ -28,8 +28,13 @@ def _x(end: float, layout: theme.Layout, *, axis: bool = True, title: str = _X_T
 
 
 def _title(title: str, label: str, layout: theme.Layout) -> alt.TitleParams:
+    """The title (on the wide layout, lines of at most 60 characters; on the narrow, 32) and
+    the data source as its subtitle."""
+    lines = textwrap.wrap(title, 60, break_on_hyphens=False)
     return alt.TitleParams(
-        theme.wrap(title, layout, chars=32),
+        (lines if len(lines) > 1 else title)
+        if layout == theme.WIDE
+        else theme.wrap(title, layout, chars=32),
         subtitle=theme.wrap(label, layout, chars=38),
         subtitleFontStyle="italic",
     )
@@ -52,19 +57,21 @@ def km_chart(
     description: str,
     band: bool = True,
     x_title: str = _X_TITLE,
+    end: float | None = None,
     layout: theme.Layout = theme.WIDE,
 ) -> alt.VConcatChart:
-    """Kaplan–Meier step curves (one per ``group``) with censoring ticks, optional 95% band,
-    and a number-at-risk table under the time axis.
+    """Kaplan–Meier step curves (one per ``group``) with censoring ticks (where any are drawn),
+    optional 95% band, and a number-at-risk table under the time axis.
 
     ``curves``: ``group``, ``months``, ``survival``, ``lower``, ``upper``, ``censored``;
     ``at_risk``: ``group``, ``months``, ``at_risk``. ``label`` (the data source) is shown as
     the subtitle. In the number-at-risk table each group's name is a line of its own above its
     numbers, inside the drawing: a name beside the numbers, outside the plot, was clipped
     where the browser's font is wider than the one the SVG was laid out with. The narrow
-    layout numbers every 24 months instead of 12.
+    layout numbers every 24 months instead of 12. The time axis runs to ``end`` (default: the
+    last number-at-risk time).
     """
-    end = float(at_risk["months"].max())
+    end = float(at_risk["months"].max()) if end is None else end
     groups = list(colours)
     colour = alt.Color(
         "group:N",
@@ -92,11 +99,12 @@ def km_chart(
             y=_Y, tooltip=tooltip
         )
     )
-    layers.append(
-        base.transform_filter("datum.censored == 1")
-        .mark_tick(size=8, thickness=1.5, clip=True)
-        .encode(y=_Y, tooltip=tooltip)
-    )
+    if curves["censored"].any():  # an empty layer would be an unlabelled graphic
+        layers.append(
+            base.transform_filter("datum.censored == 1")
+            .mark_tick(size=8, thickness=1.5, clip=True)
+            .encode(y=_Y, tooltip=tooltip)
+        )
     plot = alt.layer(*layers, data=curves).properties(
         width=width, height=300 if layout == theme.WIDE else 240, title=_title(title, label, layout)
     )
@@ -151,11 +159,13 @@ def bands_chart(
     colours: dict[str, str],
     label: str,
     description: str,
+    title: str,
     layout: theme.Layout = theme.WIDE,
 ) -> alt.LayerChart:
     """Survival bands over time, one colour per ``group`` (legend in ``colours`` order): rows of
     ``kind`` "allowed" or "scenario" are shaded from ``lower`` to ``upper``; rows of ``kind``
-    "median" (``lower`` = ``upper``) are drawn as a line.
+    "median" (``lower`` = ``upper``) are drawn as a line. ``title`` says what the bands are
+    (wrapped onto lines).
 
     ``bands``: ``group``, ``kind``, ``months``, ``lower``, ``upper``.
     """
@@ -205,12 +215,7 @@ def bands_chart(
         height=320 if layout == theme.WIDE else 260,
         description=description,
         title=alt.TitleParams(
-            textwrap.wrap(
-                "Outer band: allowed by the published numbers (lowest to highest possible). "
-                "Inner bands: added by an assumption (middle 90% of its cohorts; line: their "
-                "median).",
-                60 if layout == theme.WIDE else 32,
-            ),
+            textwrap.wrap(title, 60 if layout == theme.WIDE else 32),
             subtitle=theme.wrap(label, layout, chars=38),
             subtitleFontStyle="italic",
         ),

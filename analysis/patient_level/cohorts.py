@@ -10,7 +10,7 @@ from numpy.typing import NDArray
 
 from .vocabulary import FIRST_EVENTS, SALVAGE, TRANSPLANT
 
-__all__ = ["RECONSTRUCTED_LABEL", "Ensemble", "ensemble_from_patients"]
+__all__ = ["RECONSTRUCTED_LABEL", "Ensemble", "concat_ensembles", "ensemble_from_patients"]
 
 RECONSTRUCTED_LABEL = "Reconstructed from published summary numbers, not patient data"
 
@@ -27,8 +27,10 @@ class Ensemble:
 
     ``months`` to death or last follow-up from the start of second-line treatment; ``death``
     0/1; ``first_event``, ``salvage`` and ``transplant`` as codes (see the ``*_CODES`` maps);
-    ``first_remission`` in months. ``hazard_ratio`` is the ratio each reconstructed cohort
-    was drawn with (NaN for real data). ``label`` says where the data come from.
+    ``first_remission`` in months; ``transplant_months`` from the start of second-line
+    treatment to the transplant (NaN without a transplant, or where a real file records none).
+    ``hazard_ratio`` is the ratio each reconstructed cohort was drawn with (NaN for real data).
+    ``label`` says where the data come from.
     """
 
     ids: tuple[str, ...]
@@ -38,6 +40,7 @@ class Ensemble:
     first_remission: NDArray[np.float64]
     salvage: NDArray[np.int8]
     transplant: NDArray[np.int8]
+    transplant_months: NDArray[np.float64]
     hazard_ratio: NDArray[np.float64]
     label: str
     reconstructed: bool
@@ -57,6 +60,7 @@ class Ensemble:
             self.first_remission[rows],
             self.salvage[rows],
             self.transplant[rows],
+            self.transplant_months[rows],
             self.hazard_ratio[rows],
             self.label,
             self.reconstructed,
@@ -74,13 +78,15 @@ class Ensemble:
                 "first_remission_months": self.first_remission[index],
                 "salvage_remission": np.array(SALVAGE)[self.salvage[index]],
                 "transplant": np.array(TRANSPLANT)[self.transplant[index]],
+                "transplant_months": [
+                    "" if np.isnan(t) else round(float(t), 4) for t in self.transplant_months[index]
+                ],
             }
         )
         if self.extra is not None:
             for column in self.extra.columns:
                 frame[column] = self.extra[column].to_numpy()
         else:
-            frame["transplant_months"] = ""
             frame["age_under_3_months"] = ""
             frame["cns_involvement"] = ""
         if self.reconstructed:
@@ -102,10 +108,39 @@ def ensemble_from_patients(frame: pd.DataFrame, *, label: str) -> Ensemble:
         first_remission=frame["first_remission_months"].to_numpy(dtype=float)[None, :],
         salvage=codes("salvage_remission", SALVAGE_CODES),
         transplant=codes("transplant", TRANSPLANT_CODES),
+        transplant_months=pd.to_numeric(frame["transplant_months"], errors="coerce").to_numpy(
+            dtype=float
+        )[None, :],
         hazard_ratio=np.array([np.nan]),
         label=label,
         reconstructed=False,
-        extra=frame[
-            ["transplant_months", "age_under_3_months", "cns_involvement", "data_source"]
-        ].reset_index(drop=True),
+        extra=frame[["age_under_3_months", "cns_involvement", "data_source"]].reset_index(
+            drop=True
+        ),
+    )
+
+
+def concat_ensembles(parts: list[Ensemble]) -> Ensemble:
+    """The cohorts of ``parts`` as one ensemble (same patients; the first part's labels)."""
+    if len(parts) == 1:
+        return parts[0]
+    first = parts[0]
+    return Ensemble(
+        first.ids,
+        *(
+            np.concatenate([getattr(p, f) for p in parts])
+            for f in (
+                "months",
+                "death",
+                "first_event",
+                "first_remission",
+                "salvage",
+                "transplant",
+                "transplant_months",
+                "hazard_ratio",
+            )
+        ),
+        label=first.label,
+        reconstructed=first.reconstructed,
+        extra=first.extra,
     )

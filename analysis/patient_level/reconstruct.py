@@ -3,14 +3,15 @@
 Each candidate cohort is built so that most published numbers hold by construction (the
 counts, the first-remission median and range, 5-year OS and its standard error, the median
 follow-up); only the log-rank P value and its direction are left to chance, and a candidate is
-accepted when every constraint of :mod:`analysis.patient_level.fidelity` holds. What the paper does not
-constrain is set by :class:`Assumptions`; :data:`ASSUMPTION_NOTES` explains each default.
+accepted when every constraint of :mod:`analysis.patient_level.fidelity` and every rule and
+bound of :mod:`analysis.patient_level.rules` holds. What the paper does not constrain is set by
+:class:`Assumptions`; :func:`assumption_notes` explains each default.
 Deterministic for a given seed.
 """
 
 from __future__ import annotations
 
-import datetime as dt
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -18,16 +19,32 @@ from numpy.typing import NDArray
 
 from ..errors import ReconstructionError
 from ..study.schema import CountFigure, MedianFigure, ProportionFigure, Study, SurvivalFigure
-from .cohorts import RECONSTRUCTED_LABEL, SALVAGE_CODES, TRANSPLANT_CODES, Ensemble
+from .cohorts import (
+    RECONSTRUCTED_LABEL,
+    SALVAGE_CODES,
+    TRANSPLANT_CODES,
+    Ensemble,
+    concat_ensembles,
+)
 from .fidelity import MONTHS_PER_YEAR, check, constraints, measure
-from .rules import LANDMARK_MONTHS, rule_checks
+from .rules import (
+    EARLY_DEATHS,
+    HYPOTHESES,
+    LANDMARK_MONTHS,
+    MIN_RELAPSE_REMISSION_MONTHS,
+    UNKNOWN_TRANSPLANTS,
+    Bounds,
+    rule_checks,
+    rules_for,
+    study_bounds,
+)
 
 __all__ = [
-    "ASSUMPTION_NOTES",
     "SCENARIOS",
     "Assumptions",
     "Reconstruction",
     "Scenario",
+    "assumption_notes",
     "reconstruct",
 ]
 
@@ -40,7 +57,9 @@ class Assumptions:
 
     ``weibull_shape`` is the shape of the hazard after the landmark (1 constant, below 1
     early-heavy, above 1 late-heavy); ``p_filter`` keeps only cohorts whose univariate log-rank
-    P rounds to the published (multivariate) P, a scenario, never the default.
+    P rounds to the published (multivariate) P, a scenario, never the default; ``missing`` is
+    the reading of the patients missing from the remission denominator (a key of
+    :data:`~.rules.HYPOTHESES`).
     """
 
     weibull_shape: float = 1.0
@@ -49,17 +68,42 @@ class Assumptions:
     median_gap_months: float = 3.0
     landmark: float = LANDMARK_MONTHS
     p_filter: bool = False
+    missing: str = EARLY_DEATHS
+
+    @property
+    def hazard_ratio_median(self) -> float:
+        """Median of the log-uniform prior of the hazard ratio (its geometric midpoint)."""
+        return math.sqrt(self.hazard_ratio_range[0] * self.hazard_ratio_range[1])
 
 
 @dataclass(frozen=True)
 class Scenario:
-    """A named hazard-shape assumption: its key, its label (legend, caption, CSV) and what it
-    assumes."""
+    """A named assumption: its key, its label (legend, caption, CSV), what it assumes, and the
+    assumptions it draws with.
+
+    Two families are combined this way: the shape of the hazard (constant, early-heavy,
+    late-heavy, and constant with the P filter), each with the first reading of the patients
+    missing from the remission denominator (they died before the landmark); and the second
+    reading (they are the transplants of unknown status) with the default, constant hazard
+    only. :attr:`title` names both halves.
+    """
 
     key: str
     label: str
     assumption: str
     assumptions: Assumptions
+
+    @property
+    def hypothesis(self) -> str:
+        """What the scenario assumes about the patients missing from the denominator."""
+        return HYPOTHESES[self.assumptions.missing].label
+
+    @property
+    def title(self) -> str:
+        """The label and the missing-patient reading, e.g. for a chart's title."""
+        if self.assumptions.missing == EARLY_DEATHS:
+            return f"{self.label}; {self.hypothesis}"
+        return self.label
 
 
 SCENARIOS: tuple[Scenario, ...] = (
@@ -90,107 +134,145 @@ SCENARIOS: tuple[Scenario, ...] = (
         ),
         Assumptions(p_filter=True),
     ),
+    Scenario(
+        "unknown_transplants",
+        "Assumed: constant hazard; the patients not evaluated are the transplants of unknown "
+        "status",
+        (
+            "constant hazard; the patients missing from the remission denominator are those "
+            "transplanted with unknown status, alive at the landmark (each is given the hazard "
+            "of remission or of no remission at random, in the evaluated patients' proportion)"
+        ),
+        Assumptions(missing=UNKNOWN_TRANSPLANTS),
+    ),
 )
 
 
-ASSUMPTION_NOTES: tuple[tuple[str, str, str], ...] = (
-    (
-        "Shape of the hazard over time",
-        "three named scenarios: constant, early-heavy and late-heavy (Weibull shape 1, 0.5, 2)",
+def assumption_notes(bounds: Bounds, assumptions: Assumptions | None = None):
+    """What the paper leaves open, what the reconstruction assumes, and why: one
+    ``(question, assumed, why)`` per choice (the table on the Patient-level data page)."""
+    a = assumptions or Assumptions()
+    low, high = a.hazard_ratio_range
+    cutoff = bounds.cutoff_date.strftime("%B %Y") if bounds.cutoff_date else "not set"
+    return (
         (
-            "The abstract gives one point of the survival curve (5 years). Any shape passes "
-            "through it, and each shape is an assumption that changes survival at every time "
-            "before 5 years; the site shows several, each labelled, and never treats one as data."
-        ),
-    ),
-    (
-        "Effect of no remission after salvage",
-        "hazard ratio drawn log-uniformly from 1 to 8; no filter on P",
-        (
-            "The abstract gives no hazard ratio, and its P = 0.01 comes from a multivariate model "
-            "that cannot be reproduced from summary numbers, so cohorts are not filtered on it. "
-            "One separate, labelled scenario keeps only cohorts whose univariate P rounds to 0.01."
-        ),
-    ),
-    (
-        "When remission after salvage was assessed",
-        f"at a landmark {LANDMARK_MONTHS:g} months after second-line treatment starts",
-        (
-            "The abstract gives no time. It is this site's choice; the 37 evaluated patients are "
-            "then alive at the landmark, and a transplant comes after it."
-        ),
-    ),
-    (
-        "The two patients not evaluated for remission",
-        "died before the landmark",
-        (
-            "A hypothesis only: two early deaths would explain 37 evaluated of 39; the abstract "
-            "does not say why two are missing. They are left out of every comparison by remission, "
-            "as in the paper's 15/37."
-        ),
-    ),
-    (
-        "Censoring before 5 years",
-        "none",
-        (
-            "Without censoring the Greenwood standard error is already at its floor of about 7.0%, "
-            "and censoring can only raise it (see Checks & methods); the reported 6.9% leaves no "
-            "room for it."
-        ),
-    ),
-    (
-        "Deaths after 5 years",
-        "assumed none",
-        (
-            "The abstract is silent; survivors at 5 years are followed until their last contact. "
-            "The published numbers therefore bound survival only up to 5 years."
-        ),
-    ),
-    (
-        "Follow-up of survivors",
-        (
-            "half between 5 years and the median, half from the median up "
-            "to the latest possible contact (publication date minus first enrolment)"
+            "Shape of the hazard over time",
+            "named scenarios: constant, early-heavy and late-heavy (Weibull shape 1, 0.5, 2)",
+            (
+                "The abstract gives one point of the survival curve (5 years). Any shape passes "
+                "through it, and each shape is an assumption that changes survival at every time "
+                "before 5 years; the site shows several, each labelled, and never treats one as "
+                "data."
+            ),
         ),
         (
-            "Median follow-up is read as the median time of the patients alive at last contact; "
-            "its rounding interval is met by construction."
-        ),
-    ),
-    (
-        "Duration of first remission",
-        (
-            "whole months; induction failures count as 0; the rest "
-            "spread evenly below and above the median"
-        ),
-        (
-            "The range's lower end of 0 suggests the induction failures are counted; the abstract "
-            "gives nothing about the shape of the distribution."
-        ),
-    ),
-    (
-        "Who was transplanted",
-        (
-            "in remission: drawn from the 15 remissions; without remission: from the 22 without, "
-            "survivors first; status unknown: from the other patients alive at the landmark"
+            "Effect of no remission after salvage",
+            (
+                f"hazard ratio drawn log-uniformly from {low:g} to {high:g} (median "
+                f"{a.hazard_ratio_median:.2f}); no filter on P"
+            ),
+            (
+                "The abstract gives no hazard ratio, and its P = 0.01 comes from a multivariate "
+                "model that cannot be reproduced from summary numbers, so cohorts are not filtered "
+                "on it. One separate, labelled scenario keeps only cohorts whose univariate P "
+                "rounds to 0.01."
+            ),
         ),
         (
-            "The abstract gives the split but not who. A transplant comes after the landmark, and "
-            "a patient alive at 5 years without remission after salvage must have had one (this "
-            "site's rule); otherwise it is independent of survival and is not analysed."
+            "When remission after salvage was assessed",
+            f"at a landmark {bounds.landmark:g} months after second-line treatment starts",
+            (
+                "The abstract gives no time. It is this site's choice; the evaluated patients are "
+                "then alive at the landmark, and a transplant comes after it."
+            ),
         ),
-    ),
-    (
-        "Which patients reached remission",
-        ("at random, independent of first event and of first remission"),
-        "The abstract links remission only to survival.",
-    ),
-    (
-        "Age under 3 months, CNS involvement",
-        "left blank",
-        "The abstract gives no counts for either, so none are invented.",
-    ),
-)
+        (
+            "The patients not evaluated for remission",
+            (
+                "two named scenarios: they died before the landmark (with every hazard shape), "
+                "or they are the transplants of unknown status (with the constant hazard)"
+            ),
+            (
+                "The abstract does not say why they are missing from the denominator. Early "
+                "deaths explain it; so does missing data, and the transplants of unknown status "
+                "are the simplest candidates. In the first scenario those transplants go to "
+                "evaluated patients whose status at the transplant was not recorded; in the "
+                "second, no patient with a known remission status has a transplant of unknown "
+                "status. Either way they are left out of every comparison by remission, as in "
+                "the paper's remission denominator."
+            ),
+        ),
+        (
+            "Losses to follow-up before 5 years",
+            "none before the last death",
+            (
+                "Every order of deaths and losses was searched (see Survival): with the ± read as "
+                "a truncated Greenwood or Peto standard error and all patients entering at the "
+                "start of second-line treatment, only orders without a loss before a death give "
+                "the published estimate and error."
+            ),
+        ),
+        (
+            "Deaths after 5 years",
+            "assumed none; curves are drawn to 5 years only",
+            (
+                "The abstract is silent; survivors at 5 years are followed until their last "
+                "contact. The published numbers bound survival only up to 5 years."
+            ),
+        ),
+        (
+            "Follow-up of survivors",
+            (
+                "half between 5 years and the median, half from the median up to the data "
+                f"cut-off (about {cutoff}), counted from the earliest start of second-line "
+                "treatment the patient's first remission allows"
+            ),
+            (
+                "Median follow-up is read as that of the patients alive at last contact; its "
+                "rounding interval is met by construction. The cut-off is not printed: with "
+                "enrolment spread evenly over the trial years, the median patient starts "
+                "second-line treatment at their middle plus the median first remission, and the "
+                "median follow-up runs from there to the cut-off (a named assumption)."
+            ),
+        ),
+        (
+            "Duration of first remission",
+            (
+                "whole months; induction failures count as 0; a relapse at least "
+                f"{MIN_RELAPSE_REMISSION_MONTHS:g} month; the rest spread evenly below and above "
+                "the median"
+            ),
+            (
+                "The range's lower end of 0 suggests the induction failures are counted; a "
+                "relapse needs a remission first. The abstract gives nothing about the shape of "
+                "the distribution."
+            ),
+        ),
+        (
+            "Who was transplanted, and when",
+            (
+                "in remission: drawn from the remissions; without remission: from the patients "
+                "without, survivors first; status unknown: as the scenario says; the month drawn "
+                f"between the landmark and the earlier of death or {bounds.transplant_by:g} months"
+            ),
+            (
+                "The abstract gives the split but not who or when. A transplant comes after the "
+                "landmark, and a patient alive at 5 years without remission after salvage must have "
+                "had one (this site's rule); otherwise it is independent of survival, so survival "
+                "by transplant group in a cohort is an artefact of the construction, not a finding."
+            ),
+        ),
+        (
+            "Which patients reached remission",
+            "at random, independent of first event and of first remission",
+            "The abstract links remission only to survival.",
+        ),
+        (
+            "Age under 3 months, CNS involvement",
+            "left blank",
+            "The abstract gives no counts for either, so none are invented.",
+        ),
+    )
 
 
 @dataclass(frozen=True)
@@ -214,6 +296,7 @@ class _Targets:
     fr_median: int
     fr_min: int
     fr_max: int
+    relapse_min: int
     yes: int
     no: int
     not_evaluable: int
@@ -221,7 +304,7 @@ class _Targets:
     horizon: float
     survivors: int
     follow_up: tuple[float, float]
-    max_follow_up: float
+    bounds: Bounds
 
 
 def _targets(study: Study, assumptions: Assumptions) -> _Targets:
@@ -250,10 +333,29 @@ def _targets(study: Study, assumptions: Assumptions) -> _Targets:
             f"(relapses + induction failures) the reconstruction draws the evaluated from"
         )
         raise ReconstructionError(msg)
-    if fr.min is None or fr.max is None or n % 2 == 0 or (ind.value and fr.min != 0):
+    relapse_min = math.ceil(MIN_RELAPSE_REMISSION_MONTHS)
+    if (
+        fr.min is None
+        or fr.max is None
+        or n % 2 == 0
+        or (ind.value and fr.min != 0)
+        or (not ind.value and fr.min < relapse_min)
+        or fr.value < relapse_min
+    ):
         msg = (
             "the first-remission construction needs an odd number of patients, a reported "
-            "range, and a lower end of 0 when there are induction failures"
+            "range, a lower end of 0 when there are induction failures, and a median of at "
+            f"least {relapse_min} month (a relapse needs a remission first)"
+        )
+        raise ReconstructionError(msg)
+    hypothesis_needs = {UNKNOWN_TRANSPLANTS: hsct[2].value}  # type: ignore[union-attr]
+    if assumptions.missing in hypothesis_needs and hypothesis_needs[assumptions.missing] != (
+        n - sal.denominator
+    ):
+        msg = (
+            f"scenario '{HYPOTHESES[assumptions.missing].label}' needs as many transplants of "
+            f"unknown status as patients not evaluated for remission; found "
+            f"{hypothesis_needs[assumptions.missing]} and {n - sal.denominator}"
         )
         raise ReconstructionError(msg)
     candidates = [k for k in range(n + 1) if round(100 * k / n, 1) == round(os5.percent, 1)]
@@ -262,22 +364,31 @@ def _targets(study: Study, assumptions: Assumptions) -> _Targets:
         raise ReconstructionError(msg)
     scale = MONTHS_PER_YEAR if fu.unit == "years" else 1.0
     half = 0.5 * 10**-1 * scale if fu.unit == "years" else 0.5
-    start = dt.date(study.design.enrolment_years[0], 1, 1)
-    latest = (study.citation.date - start).days / 365.25 * MONTHS_PER_YEAR
+    bounds = study_bounds(study, landmark=assumptions.landmark)
+    follow_up = (fu.value * scale - half, fu.value * scale + half)
+    step = 10.0**-assumptions.time_decimals
+    if bounds.cutoff - fr.max <= follow_up[1] + 2 * step:
+        msg = (
+            f"the data cut-off the trial years and median follow-up imply ({bounds.cutoff:.1f} "
+            f"months after the first enrolment) leaves a patient with {fr.max:g} months of first "
+            f"remission less follow-up than the median of {fu.value:g} {fu.unit}"
+        )
+        raise ReconstructionError(msg)
     return _Targets(
         relapses=rel.value,
         induction_failures=ind.value,
         fr_median=int(fr.value),
         fr_min=int(fr.min),
         fr_max=int(fr.max),
+        relapse_min=max(int(fr.min), relapse_min),
         yes=sal.numerator,
         no=sal.denominator - sal.numerator,
         not_evaluable=n - sal.denominator,
         hsct=tuple(h.value for h in hsct),  # type: ignore[union-attr]
         horizon=float(os5.time) * (MONTHS_PER_YEAR if os5.unit == "years" else 1.0),
         survivors=candidates[0],
-        follow_up=(fu.value * scale - half, fu.value * scale + half),
-        max_follow_up=latest,
+        follow_up=follow_up,
+        bounds=bounds,
     )
 
 
@@ -298,13 +409,14 @@ def _candidates(tg: _Targets, a: Assumptions, rng: np.random.Generator, batch: i
     n = tg.relapses + tg.induction_failures
     rows = np.arange(batch)[:, None]
     # First event and first remission: induction failures at 0, one relapse at the median and
-    # one at the maximum, the rest evenly below and above the median (whole months).
+    # one at the maximum, the rest evenly below and above the median (whole months; a relapse
+    # has at least ``relapse_min``).
     below = (n - 1) // 2 - tg.induction_failures
     above = (n - 1) // 2 - 1
     fr = np.concatenate(
         [
             np.zeros((batch, tg.induction_failures)),
-            rng.integers(tg.fr_min, tg.fr_median + 1, (batch, below)),
+            rng.integers(tg.relapse_min, tg.fr_median + 1, (batch, below)),
             np.full((batch, 1), tg.fr_median),
             rng.integers(tg.fr_median, tg.fr_max + 1, (batch, above)),
             np.full((batch, 1), tg.fr_max),
@@ -325,12 +437,22 @@ def _candidates(tg: _Targets, a: Assumptions, rng: np.random.Generator, batch: i
     salvage = salvage[_permuted(rng, batch, n)]
     yes = salvage == SALVAGE_CODES["yes"]
     evaluated = salvage != SALVAGE_CODES["not_evaluable"]
+    # Who lives past the landmark, and with which group's hazard: the evaluated; and, when the
+    # not evaluated are the transplants of unknown status, those too, each with the hazard of
+    # remission or not at random in the evaluated patients' proportion.
+    unknown_transplants = a.missing == UNKNOWN_TRANSPLANTS
+    if unknown_transplants:
+        followed = np.ones((batch, n), bool)
+        like_yes = yes | (~evaluated & (rng.random((batch, n)) < tg.yes / (tg.yes + tg.no)))
+    else:
+        followed, like_yes = evaluated, yes
+    like_no = followed & ~like_yes
     # Proportional hazards after the landmark, Weibull baseline; cumulative hazard H (remission
     # group) from the landmark to the horizon solved so that the expected number of survivors
-    # among the evaluated patients is the reported one (the not evaluable die before it).
+    # among the patients alive at the landmark is the reported one.
     lo, hi = np.log(a.hazard_ratio_range[0]), np.log(a.hazard_ratio_range[1])
     hr = np.exp(rng.uniform(lo, hi, batch))
-    n_yes, n_other = tg.yes, tg.no
+    n_yes, n_other = like_yes.sum(axis=1), like_no.sum(axis=1)
     h_lo, h_hi = np.full(batch, 1e-9), np.full(batch, 50.0)
     for _ in range(80):
         mid = (h_lo + h_hi) / 2
@@ -343,22 +465,21 @@ def _candidates(tg: _Targets, a: Assumptions, rng: np.random.Generator, batch: i
     k = np.arange(tg.survivors + 1)
     from scipy.stats import binom
 
-    logp = binom.logpmf(k[None], n_yes, p_yes[:, None]) + binom.logpmf(
-        tg.survivors - k[None], n_other, p_other[:, None]
+    logp = binom.logpmf(k[None], n_yes[:, None], p_yes[:, None]) + binom.logpmf(
+        tg.survivors - k[None], n_other[:, None], p_other[:, None]
     )
     s_yes = np.argmax(logp + rng.gumbel(size=logp.shape), axis=1)
     # Pick which patients survive: ranks within each group, random.
-    no = salvage == SALVAGE_CODES["no"]
-    rank = _ranks(rng.random((batch, n)) + 2.0 * ~yes)
-    rank_no = _ranks(rng.random((batch, n)) + 2.0 * ~no)
+    rank = _ranks(rng.random((batch, n)) + 2.0 * ~like_yes)
+    rank_no = _ranks(rng.random((batch, n)) + 2.0 * ~like_no)
     survivor = np.where(
-        yes, rank < s_yes[:, None], no & (rank_no < (tg.survivors - s_yes)[:, None])
+        like_yes, rank < s_yes[:, None], like_no & (rank_no < (tg.survivors - s_yes)[:, None])
     )
-    # Death times of the evaluated: the group's Weibull from the landmark, truncated to before
-    # the horizon; the not evaluable die before the landmark (uniformly).
+    # Death times of those alive at the landmark: the group's Weibull from the landmark,
+    # truncated to before the horizon; the others die before the landmark (uniformly).
     step = 10.0**-a.time_decimals
     span = tg.horizon - a.landmark
-    group_hr = np.where(yes, 1.0, hr[:, None])
+    group_hr = np.where(like_yes, 1.0, hr[:, None])
     total = group_hr * cum[:, None]
     u = rng.random((batch, n)) * -np.expm1(-total)
     t = a.landmark + span * (-np.log1p(-u) / total) ** (1 / a.weibull_shape)
@@ -368,15 +489,13 @@ def _candidates(tg: _Targets, a: Assumptions, rng: np.random.Generator, batch: i
         step,
         a.landmark - step,
     )
-    t = np.where(evaluated, t, early)
-    # Follow-up of survivors: median placed inside the reported rounding interval.
-    fu = _follow_up(tg, a, rng, batch)
-    fu_rank = _ranks(rng.random((batch, n)) + 2.0 * ~survivor)
-    months = np.where(
-        survivor, np.take_along_axis(fu, np.minimum(fu_rank, fu.shape[1] - 1), axis=1), t
-    )
+    t = np.where(followed, t, early)
+    # Follow-up of survivors: median placed inside the reported rounding interval, none past
+    # the data cut-off.
+    fu = _follow_up(tg, a, rng, survivor, fr)
+    months = np.where(survivor, fu, t)
     death = (~survivor).astype(np.int8)
-    transplant = _transplants(tg, rng, salvage, survivor, batch, n)
+    transplant = _transplants(tg, rng, salvage, survivor, unknown_transplants=unknown_transplants)
     return Ensemble(
         ids=tuple(f"R{i + 1:02d}" for i in range(n)),
         months=months,
@@ -385,35 +504,58 @@ def _candidates(tg: _Targets, a: Assumptions, rng: np.random.Generator, batch: i
         first_remission=fr,
         salvage=salvage,
         transplant=transplant,
+        transplant_months=_transplant_months(tg, a, rng, transplant, months),
         hazard_ratio=hr,
         label=RECONSTRUCTED_LABEL,
         reconstructed=True,
     )
 
 
-def _follow_up(tg: _Targets, a: Assumptions, rng: np.random.Generator, batch: int):
+def _follow_up(
+    tg: _Targets,
+    a: Assumptions,
+    rng: np.random.Generator,
+    survivor: NDArray[np.bool_],
+    first_remission: NDArray[np.float64],
+) -> NDArray[np.float64]:
+    """Each survivor's months of follow-up (other patients' entries are unused): the median
+    inside the reported rounding interval; below it, values from just after the horizon; above
+    it, values up to the patient's own limit, the data cut-off less their first remission."""
+    batch, n = survivor.shape
     s = tg.survivors
     step = 10.0**-a.time_decimals
     floor = tg.horizon + step
-    margin = step
-    median = rng.uniform(tg.follow_up[0] + margin, tg.follow_up[1] - margin, batch)
+    median = rng.uniform(tg.follow_up[0] + step, tg.follow_up[1] - step, batch)
     gap = rng.uniform(0, np.minimum(a.median_gap_months, median - floor))
-    half = s // 2
     if s % 2:
         middle = median[:, None]
-        low_n, high_n = half, half
+        below = s // 2
     else:
         middle = np.stack([median - gap, median + gap], axis=1)
-        low_n, high_n = half - 1, half - 1
-    low = floor + rng.random((batch, low_n)) * (middle[:, :1] - floor)
-    high = middle[:, -1:] + rng.random((batch, high_n)) * (tg.max_follow_up - middle[:, -1:])
-    return np.round(np.concatenate([low, middle, high], axis=1), a.time_decimals)
+        below = s // 2 - 1
+    rank = _ranks(rng.random((batch, n)) + 2.0 * ~survivor)  # survivors first, at random
+    u = rng.random((batch, n))
+    limit = tg.bounds.cutoff - first_remission - step  # rounding stays within the cut-off
+    low = floor + u * (middle[:, :1] - floor)
+    high = middle[:, -1:] + u * (limit - middle[:, -1:])
+    centre = np.take_along_axis(middle, np.clip(rank - below, 0, middle.shape[1] - 1), axis=1)
+    value = np.where(rank < below, low, np.where(rank < below + middle.shape[1], centre, high))
+    return np.round(value, a.time_decimals)
 
 
-def _transplants(tg: _Targets, rng: np.random.Generator, salvage, survivor, batch: int, n: int):
+def _transplants(
+    tg: _Targets,
+    rng: np.random.Generator,
+    salvage: NDArray[np.int8],
+    survivor: NDArray[np.bool_],
+    *,
+    unknown_transplants: bool,
+) -> NDArray[np.int8]:
     """Transplant codes: in remission from the remissions, without remission from the others
-    (survivors first: no one lives 5 years with neither), status unknown from the remaining
-    patients alive at the landmark (the evaluated ones)."""
+    (survivors first: no one lives 5 years with neither); status unknown, when the 2 not
+    evaluated are those transplants, exactly the not evaluated; otherwise from the remaining
+    evaluated patients (alive at the landmark)."""
+    batch, n = salvage.shape
     codes = np.full((batch, n), TRANSPLANT_CODES["none"], np.int8)
     noise = rng.random((batch, n))
     for group, count, code in (
@@ -424,10 +566,30 @@ def _transplants(tg: _Targets, rng: np.random.Generator, salvage, survivor, batc
         key = noise + 2.0 * (salvage != group) - 1.0 * first
         rank = _ranks(key)
         codes[rank < count] = TRANSPLANT_CODES[code]
-    free = (codes == TRANSPLANT_CODES["none"]) & (salvage != SALVAGE_CODES["not_evaluable"])
+    not_evaluable = salvage == SALVAGE_CODES["not_evaluable"]
+    if unknown_transplants:
+        codes[not_evaluable] = TRANSPLANT_CODES["status_unknown"]
+        return codes
+    free = (codes == TRANSPLANT_CODES["none"]) & ~not_evaluable
     rank = _ranks(rng.random((batch, n)) + 2.0 * ~free)
     codes[rank < tg.hsct[2]] = TRANSPLANT_CODES["status_unknown"]
     return codes
+
+
+def _transplant_months(
+    tg: _Targets,
+    a: Assumptions,
+    rng: np.random.Generator,
+    transplant: NDArray[np.int8],
+    months: NDArray[np.float64],
+) -> NDArray[np.float64]:
+    """The month of each transplant, uniformly from just after the landmark to the earlier of
+    the patient's death or last contact and the bound (NaN without a transplant)."""
+    step = 10.0**-a.time_decimals
+    first = a.landmark + step
+    last = np.minimum(months, tg.bounds.transplant_by)
+    at = np.round(first + rng.random(months.shape) * (last - first), a.time_decimals)
+    return np.where(transplant != TRANSPLANT_CODES["none"], at, np.nan)
 
 
 def reconstruct(
@@ -442,7 +604,8 @@ def reconstruct(
     """Generate ``cohorts`` accepted pseudo-patient cohorts.
 
     Every accepted cohort meets every published number (:func:`~.fidelity.constraints`) and
-    every clinical rule (:func:`~.rules.rule_checks`). ``batch`` candidates are drawn at a time
+    every clinical rule, bound and the rule of its missing-patient hypothesis
+    (:func:`~.rules.rule_checks`). ``batch`` candidates are drawn at a time
     (default: 4000 with the P filter, which rejects most, else a quarter more than needed).
 
     Raises
@@ -453,6 +616,7 @@ def reconstruct(
     a = assumptions or Assumptions()
     tg = _targets(study, a)
     rules = constraints(study, p_filter=a.p_filter)
+    clinical = rules_for(reconstructed=True, hypothesis=a.missing)
     rng = np.random.default_rng(seed)
     batch = batch or (4000 if a.p_filter else cohorts + cohorts // 4 + 16)
     kept: list[Ensemble] = []
@@ -471,13 +635,13 @@ def reconstruct(
         rows = np.flatnonzero(ok)
         subset = candidates.take(rows)
         passed = check(measure(subset, study), rules).all(axis=1).to_numpy()
-        passed &= rule_checks(subset, landmark=a.landmark).all(axis=1).to_numpy()
+        passed &= rule_checks(subset, bounds=tg.bounds, rules=clinical).all(axis=1).to_numpy()
         ok[rows] = passed
         index = np.flatnonzero(ok)[: cohorts - accepted]
         tried += batch if accepted + ok.sum() < cohorts else int(index[-1]) + 1
         kept.append(candidates.take(index))
         accepted += len(index)
-    return Reconstruction(_concat(kept), tried, seed, a)
+    return Reconstruction(concat_ensembles(kept), tried, seed, a)
 
 
 def _p_passes(candidates: Ensemble, rules) -> np.ndarray:
@@ -488,24 +652,3 @@ def _p_passes(candidates: Ensemble, rules) -> np.ndarray:
     by_name = {r.measure: r for r in rules}
     worse = (test.observed > test.expected).astype(float)
     return by_name["p_value"].holds(test.p_value) & by_name["worse_without_remission"].holds(worse)
-
-
-def _concat(parts: list[Ensemble]) -> Ensemble:
-    first = parts[0]
-    return Ensemble(
-        first.ids,
-        *(
-            np.concatenate([getattr(p, f) for p in parts])
-            for f in (
-                "months",
-                "death",
-                "first_event",
-                "first_remission",
-                "salvage",
-                "transplant",
-                "hazard_ratio",
-            )
-        ),
-        label=first.label,
-        reconstructed=True,
-    )

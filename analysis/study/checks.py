@@ -50,6 +50,28 @@ def _os(study: Study) -> SurvivalFigure:
     return fig
 
 
+def _missing_readings(missing: int, unknown_status: int) -> str:
+    """The readings of the patients missing from the remission denominator."""
+    if missing <= 0:
+        return ""
+    early = (
+        "they died before their response could be assessed"
+        if missing > 1
+        else "the patient died before the response could be assessed"
+    )
+    if unknown_status == missing:
+        return (
+            f"Two readings fit, and the abstract settles neither: {early}; or they are the "
+            f"{unknown_status} transplanted with unknown status, whose remission status is by "
+            "definition not known. The patient-level view reconstructs cohorts under each."
+        )
+    return (
+        f"Early death fits ({early}); so does missing data, though the {unknown_status} "
+        f"transplant(s) of unknown status cannot be exactly the {missing} missing. The abstract "
+        "does not say."
+    )
+
+
 def run_checks(study: Study, *, flow: Flow | None = None) -> list[Check]:
     """Run every check; a check never raises, it reports ✓ or ⚠ with one line of explanation.
 
@@ -106,8 +128,8 @@ def run_checks(study: Study, *, flow: Flow | None = None) -> list[Check]:
             f"denominator {salvage.denominator} vs {flow.relapsed_or_refractory} patients "
             f"({missing} unaccounted for)",
             "The abstract says every patient received salvage, so a denominator below "
-            f"{flow.relapsed_or_refractory} leaves {missing} patient(s) unexplained "
-            "(early death or missing data are possible; the abstract does not say).",
+            f"{flow.relapsed_or_refractory} leaves {missing} patient(s) unexplained. "
+            + _missing_readings(missing, flow.hsct_status_unknown),
             open_question=f"Why are {missing} patients missing from the remission denominator?",
         )
     )
@@ -189,8 +211,11 @@ def run_checks(study: Study, *, flow: Flow | None = None) -> list[Check]:
         status = "warn"
         meaning = (
             f"Below the no-censoring minimum rounded ({rounded:.{se_decimals}f}%), but equal to "
-            f"it truncated: the SE reads as {floor:.2f}% cut to {se_decimals} decimal(s), or as "
-            "another variance formula. Censoring can only raise the SE, so it is no contradiction."
+            f"it truncated: the SE reads as {floor:.2f}% cut to {se_decimals} decimal(s). "
+            "Censoring before a death would raise the SE and widen this gap, so it cannot explain "
+            "it; only truncation reconciles the two. A variance formula other than Greenwood's "
+            "or Peto's (both give this minimum without censoring) would undo the reading that no "
+            "patient was lost before the last death, rather than support it."
         )
     else:
         status = "warn"
