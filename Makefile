@@ -28,7 +28,8 @@ $(UV):
 	$(PYTHON) -m venv .tools
 	.tools/bin/python -m pip install --quiet --require-hashes --no-deps --only-binary=:all: -r uv-requirements.txt
 
-.venv/.synced: $(UV) pyproject.toml uv.lock
+# CITATION.cff holds the edition, which is the package's version: a new one reinstalls it.
+.venv/.synced: $(UV) pyproject.toml uv.lock CITATION.cff
 	$(UV) sync --locked --quiet
 	$(UV) run --no-sync python -m analysis runtime >/dev/null  # self-hosted Vega runtime, once per env
 	touch $@

@@ -259,7 +259,7 @@ def test_a_malformed_edition_name_is_refused_before_anything_runs(
 
 def test_an_edition_that_is_not_the_project_version_is_refused(published: Published) -> None:
     with pytest.raises(
-        PublishError, match=rf"does not match the version in pyproject.toml \({NEW}\)"
+        PublishError, match=rf"does not match the version in CITATION.cff \({NEW}\)"
     ):
         plan_publish(published.work, "2031.3")
 

@@ -12,11 +12,14 @@ import subprocess
 import sys
 import tomllib
 from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+
+from analysis.publish.edition import VERSION_FILE, VERSION_LINE, project_version
 
 from .conftest import PROJECT
 
@@ -521,22 +524,45 @@ def test_repository_files_match_their_schemas(schema: str, files: list[Path]) ->
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_citation_cff_names_the_same_version_as_pyproject() -> None:
+def _citation_version() -> str:
+    return str(yaml.safe_load((PROJECT / "CITATION.cff").read_text(encoding="utf-8"))["version"])
+
+
+def test_the_edition_is_typed_once_in_citation_cff_and_the_lock_records_no_version() -> None:
+    """Preparing an edition edits CITATION.cff (and the CHANGELOG heading) only: pyproject.toml
+    reads the version from it, so uv.lock, which records no version for the project, stays
+    valid and no resolution is needed (a fresh machine could not repeat it offline)."""
     with (PROJECT / "pyproject.toml").open("rb") as handle:
-        version = tomllib.load(handle)["project"]["version"]
-    citation = yaml.safe_load((PROJECT / "CITATION.cff").read_text(encoding="utf-8"))
-    assert citation["version"] == version, (
-        f"CITATION.cff says {citation['version']}, pyproject.toml says {version}: "
-        "set both to the edition being prepared"
-    )
+        pyproject = tomllib.load(handle)
+    assert "version" not in pyproject["project"], "type the edition in CITATION.cff only"
+    assert pyproject["project"]["dynamic"] == ["version"]
+    source = pyproject["tool"]["hatch"]["version"]
+    assert source["path"] == VERSION_FILE
+    assert source["pattern"] == VERSION_LINE.pattern, "the publish command reads it alike"
+    typed = re.search(source["pattern"], (PROJECT / "CITATION.cff").read_text(encoding="utf-8"))
+    assert typed is not None, "the pattern hatchling reads the version with finds nothing"
+    assert typed["version"] == _citation_version()
+    assert {"file": "CITATION.cff"} in pyproject["tool"]["uv"]["cache-keys"]
+    lock = (PROJECT / "uv.lock").read_text(encoding="utf-8")
+    entry = re.search(r'(?ms)^\[\[package\]\]\nname = "mll-relapse-study"\n(.*?)^\[', lock)
+    assert entry is not None, "uv.lock has no entry for the project"
+    assert not re.search(r"(?m)^version = ", entry[1]), "uv.lock records the project's version"
+    makefile = (PROJECT / "Makefile").read_text(encoding="utf-8")
+    synced = re.search(r"(?m)^\.venv/\.synced: (.*)$", makefile)
+    assert synced is not None
+    assert "CITATION.cff" in synced[1].split(), "make must reinstall when the edition changes"
+
+
+def test_the_installed_package_and_the_publish_command_see_the_edition_of_citation_cff() -> None:
+    assert metadata.version("mll-relapse-study") == _citation_version()
+    assert project_version(PROJECT) == _citation_version()
 
 
 def test_changelog_has_a_section_for_the_current_version() -> None:
-    with (PROJECT / "pyproject.toml").open("rb") as handle:
-        version = tomllib.load(handle)["project"]["version"]
+    version = _citation_version()
     changelog = (PROJECT / "CHANGELOG.md").read_text(encoding="utf-8")
     assert re.search(rf"(?m)^## {re.escape(version)}$", changelog), (
-        f"CHANGELOG.md has no '## {version}' section for the version in pyproject.toml"
+        f"CHANGELOG.md has no '## {version}' section for the edition in CITATION.cff"
     )
 
 
