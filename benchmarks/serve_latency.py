@@ -38,7 +38,7 @@ sys.path.insert(0, str(PROJECT))
 sys.path.insert(0, str(PROJECT / "benchmarks"))
 from build_time import _copy
 
-from tests.conftest import engine_serving
+from testsupport.project import engine_serving
 
 
 def _remission(numerator: int) -> tuple[str, str]:

@@ -21,8 +21,7 @@ from analysis.appraisal.schema import (
 from analysis.appraisal.tables import ANSWER_DISPLAY, appraisal_values, checklist_table, edition
 from analysis.errors import AppraisalDataError, DataProblem, StudyDataError
 from analysis.registry import Inputs
-
-from .conftest import PROJECT
+from testsupport.project import PROJECT
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import yaml
 
-from .conftest import PROJECT
+from testsupport.project import PROJECT
 
 REQUIREMENTS = PROJECT / "uv-requirements.txt"
 

@@ -12,7 +12,9 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page
 
-from tests.conftest import run_mkdocs_build, serve_directory
+from testsupport.found import some
+from testsupport.project import run_mkdocs_build
+from testsupport.serving import serve_directory
 
 pytestmark = pytest.mark.slow
 
@@ -35,11 +37,12 @@ def _pages(folder: Path) -> list[str]:
     for path in sorted(folder.rglob("index.html")):
         rel = path.parent.relative_to(folder).as_posix()
         pages.append("" if rel == "." else f"{rel}/")
-    return pages
+    return some(pages, "built pages", at_least=15)
 
 
 def _chart_pages(folder: Path) -> list[str]:
-    return [p for p in _pages(folder) if "study-chart" in (folder / p / "index.html").read_text()]
+    found = [p for p in _pages(folder) if "study-chart" in (folder / p / "index.html").read_text()]
+    return some(found, "pages with a chart")
 
 
 class Recorder:
@@ -121,7 +124,7 @@ def test_every_chart_is_an_svg_with_javascript_disabled(
     counted = 0
     for path in _chart_pages(folder):
         page.goto(url + path)
-        for figure in page.locator("figure.study-chart").all():
+        for figure in some(page.locator("figure.study-chart").all(), f"charts on /{path}"):
             drawings = figure.locator(".study-chart__svg > svg")  # the wide and narrow layouts
             assert all(svg.get_attribute("role") == "img" for svg in drawings.all())
             shown = figure.locator(".study-chart__svg > svg:visible")

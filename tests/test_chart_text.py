@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser
 
-from tests.chart_text import (
+from testsupport.chart_text import (
     MIN_TEXT_PX,
     WIDTHS,
     chart_pages,

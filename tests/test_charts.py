@@ -14,7 +14,7 @@ from analysis.registry import build_artifacts
 from analysis.render import draw
 from analysis.render.blocks import chart_html, inline_svg, svg_for, vegalite_version
 from analysis.render.theme import LAYOUTS, PALETTE, WIDE, Layout, config
-from tests.conftest import PROJECT
+from testsupport.project import PROJECT
 
 
 @pytest.fixture(scope="module")

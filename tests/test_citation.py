@@ -38,7 +38,8 @@ from analysis.study.citation import (
 )
 from analysis.study.load import load_study
 from analysis.study.schema import Citation
-from tests.conftest import PROJECT
+from testsupport.found import some
+from testsupport.project import PROJECT
 
 PAPER = load_study().citation
 EDITION = Summary(
@@ -201,7 +202,8 @@ def _head(path: Path) -> _Head:
 
 
 def _pages(site: Path) -> list[Path]:
-    return sorted(p for p in site.rglob("index.html") if "downloads" not in p.parts)
+    pages = sorted(p for p in site.rglob("index.html") if "downloads" not in p.parts)
+    return some(pages, "built pages", at_least=15)
 
 
 @pytest.mark.slow

@@ -23,6 +23,7 @@ from analysis.context.trace import traceable_numbers, untraced_numbers
 from analysis.errors import ComparatorDataError, DataProblem
 from analysis.study.load import load_study
 from analysis.study.results import survival_rows
+from testsupport.found import some
 
 RAW = yaml.safe_load(COMPARATORS_FILE.read_text(encoding="utf-8"))
 
@@ -359,7 +360,7 @@ def test_every_number_on_the_context_page_comes_from_a_sourced_entry(built_site:
     # Percentages are the figures a reader compares: each must be a sourced estimate or an
     # interval bound of one, not merely a number that appears somewhere in the data file.
     known = traceable_numbers(data)
-    for pct in re.findall(r"(\d+(?:\.\d+)?)%", text):
+    for pct in some(re.findall(r"(\d+(?:\.\d+)?)%", text), "percentages on the Context page"):
         assert float(pct) in known, pct
 
 

@@ -13,8 +13,7 @@ from pypdf import PdfReader
 
 from analysis.registry import build_artifacts
 from analysis.study.load import load_study
-
-from .conftest import PROJECT
+from testsupport.project import PROJECT
 
 MAX_HANDOUT_PAGES = 2
 

@@ -20,7 +20,7 @@ import yaml
 from mkdocs.utils.yaml import yaml_load
 
 from analysis.mkdocs_side.notebook_page import clean_notebook_html
-from tests.conftest import PROJECT, run_mkdocs_build
+from testsupport.project import PROJECT, run_mkdocs_build
 
 VNU_JAR = PROJECT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 

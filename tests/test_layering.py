@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import PROJECT
+from testsupport.found import some
+from testsupport.project import PROJECT
 
 PACKAGE = PROJECT / "analysis"
 GLUE = {"analysis.mkdocs_side.analysis_plugin", "analysis.mkdocs_side.notes_plugin"}
@@ -37,7 +38,7 @@ def _module_name(path: Path) -> str:
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
-MODULES = {_module_name(p): p for p in sorted(PACKAGE.rglob("*.py"))}
+MODULES = {_module_name(p): p for p in some(sorted(PACKAGE.rglob("*.py")), "modules", at_least=50)}
 
 
 def _is_type_checking_block(node: ast.AST) -> bool:
@@ -242,3 +243,100 @@ def test_the_private_name_finder_sees_both_kinds_of_reach() -> None:
         "t.py: from analysis.registry import _values",
         "t.py: registry._tables",
     ]
+
+
+# --- The tests' own shape: helpers in testsupport, fixtures in conftest, no test imports another
+
+
+def _module_level_imports(tree: ast.Module) -> Iterator[ast.Import | ast.ImportFrom]:
+    """The imports that run when the module is imported (not in functions, not type-only)."""
+    for node in tree.body:
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            yield node
+        elif isinstance(node, ast.If | ast.Try) and not _is_type_checking_block(node):
+            yield from _module_level_imports(ast.Module(body=list(ast.iter_child_nodes(node))))
+
+
+def _test_layout_problems(root: Path) -> list[str]:
+    """Every way ``root``'s tests, benchmarks and test helpers break the layout."""
+    problems = []
+    for folder in ("tests", "benchmarks", "testsupport"):
+        for path in some(sorted((root / folder).glob("*.py")), f"modules in {folder}/"):
+            name = path.relative_to(root).as_posix()
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            for node in _import_nodes(tree):
+                modules = (
+                    [a.name for a in node.names]
+                    if isinstance(node, ast.Import)
+                    else [node.module or ""]
+                )
+                if isinstance(node, ast.ImportFrom) and node.level and folder != "testsupport":
+                    problems.append(f"{name}:{node.lineno}: a relative import (of a test module)")
+                problems += [
+                    f"{name}:{node.lineno}: imports {m} (helpers live in testsupport)"
+                    for m in modules
+                    if m == "tests" or m.startswith("tests.")
+                ]
+            if folder == "testsupport":
+                problems += [
+                    f"{name}:{node.lineno}: imports Playwright when imported (import it inside "
+                    "the function that drives the browser)"
+                    for node in _module_level_imports(tree)
+                    for m in (
+                        [a.name for a in node.names]
+                        if isinstance(node, ast.Import)
+                        else [node.module or ""]
+                    )
+                    if m.split(".")[0] in {"playwright", "axe_playwright_python"}
+                ]
+    conftest = ast.parse((root / "tests" / "conftest.py").read_text(encoding="utf-8"))
+    for node in conftest.body:
+        if isinstance(node, ast.FunctionDef):
+            if not any("fixture" in ast.unparse(d) for d in node.decorator_list):
+                problems.append(f"tests/conftest.py:{node.lineno}: {node.name} is not a fixture")
+        elif isinstance(node, ast.ClassDef | ast.Assign | ast.AnnAssign):
+            problems.append(
+                f"tests/conftest.py:{node.lineno}: {ast.unparse(node).splitlines()[0]!r} is a "
+                "helper, not a fixture (move it to testsupport)"
+            )
+    return problems
+
+
+def test_tests_import_helpers_from_testsupport_never_from_each_other() -> None:
+    assert _test_layout_problems(PROJECT) == []
+
+
+def test_the_layout_check_finds_a_test_importing_a_test_and_a_helper_in_conftest(
+    tmp_path: Path,
+) -> None:
+    for folder in ("tests", "benchmarks", "testsupport"):
+        (tmp_path / folder).mkdir()
+    (tmp_path / "tests" / "test_a.py").write_text("from .test_b import helper\n")
+    (tmp_path / "tests" / "conftest.py").write_text("X = 1\ndef helper():\n    pass\n")
+    (tmp_path / "benchmarks" / "b.py").write_text("from tests.conftest import PROJECT\n")
+    (tmp_path / "testsupport" / "s.py").write_text(
+        "from playwright.sync_api import Page\ndef f():\n    import playwright\n"
+    )
+    problems = _test_layout_problems(tmp_path)
+    assert [p.split(":")[0] for p in problems] == [
+        "tests/test_a.py",
+        "benchmarks/b.py",
+        "testsupport/s.py",
+        "tests/conftest.py",
+        "tests/conftest.py",
+    ], problems
+
+
+def test_the_support_modules_and_the_build_benchmarks_load_no_browser_stack() -> None:
+    code = (
+        "import sys; sys.path[:0] = ['.', 'benchmarks']\n"
+        "import testsupport.browser, testsupport.chart_text, testsupport.editions\n"
+        "import testsupport.found, testsupport.notes, testsupport.project, testsupport.serving\n"
+        "import build_time, serve_latency\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in {'playwright', 'pytest'}))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=PROJECT, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"

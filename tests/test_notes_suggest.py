@@ -12,9 +12,8 @@ import pytest
 
 from analysis.notes.check import check_notes
 from analysis.notes.display import notes_block, suggest_note_url
-
-from .conftest import PROJECT, copy_site_sources, run_mkdocs_build
-from .test_notes_from_issue import form_body
+from testsupport.notes import form_body
+from testsupport.project import PROJECT, copy_site_sources, run_mkdocs_build
 
 REPO = "https://github.com/owner/study-site"
 

@@ -12,8 +12,7 @@ from playwright.sync_api import Browser
 from analysis.notes.check import check_notes
 from analysis.notes.markdown_ext import render_markdown, url_scheme
 from analysis.notes.sanitise import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, sanitise
-
-from .notes_support import TODAY, make_docs, write_note
+from testsupport.notes import TODAY, make_docs, write_note
 
 PAYLOADS = [
     "<script>alert(1)</script>",

@@ -21,8 +21,7 @@ from analysis.mkdocs_side.bundle import fingerprint
 from analysis.review.compare import NO_CHANGES, compare, render_markdown
 from analysis.review.snapshot import Frame, Page, Snapshot, pages_placing
 from analysis.review.trees import side_for
-
-from .conftest import PROJECT
+from testsupport.project import PROJECT
 
 COPIED = ("analysis", "docs", "includes", "mkdocs.yml", "pyproject.toml")
 GIT = ["git", "-c", "user.name=Test", "-c", "user.email=test@example.org"]

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import PROJECT
+from testsupport.project import PROJECT
 
 # What a tracker reference looks like: "issue 8", "Issue #12", "issue #3".
 TRACKER_REFERENCE = r"\bissue #?[0-9]+"

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import PROJECT
+from testsupport.project import PROJECT
 
 _SKIP = {".git", ".venv", ".tools", ".cache", "site", "__pycache__", ".pytest_cache"}
 _SKIP |= {".ruff_cache", ".hypothesis", "node_modules"}

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from analysis.mkdocs_side.analysis_plugin import FOLLOWING_TITLE
-from tests.conftest import PROJECT, STUDY_FILE, copy_site_sources, engine_serving
+from testsupport.project import PROJECT, STUDY_FILE, copy_site_sources, engine_serving
 
 pytestmark = pytest.mark.slow
 

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.conftest import STUDY_FILE, copy_site_sources, run_mkdocs_build
+from testsupport.found import some
+from testsupport.project import STUDY_FILE, copy_site_sources, run_mkdocs_build
 
 pytestmark = pytest.mark.slow
 
@@ -52,7 +53,7 @@ class _Resources(HTMLParser):
 
 
 def _html_files(site: Path) -> list[Path]:
-    return sorted(site.rglob("*.html"))
+    return some(sorted(site.rglob("*.html")), "built HTML pages", at_least=15)
 
 
 def test_every_page_shows_its_injected_tables_and_charts(built_site: Path) -> None:
@@ -103,7 +104,7 @@ def test_charts_are_inline_svg_with_a_text_alternative_and_csv_download(built_si
     for layout in ("wide", "narrow"):  # the stylesheet shows the one that fits the column
         label = f'<svg data-layout="{layout}" role="img" aria-label="Patient flow. Of 80 infants'
         assert label in html
-    for spec in re.findall(r'data-spec(?:-narrow)?="([^"]+)"', html):
+    for spec in some(re.findall(r'data-spec(?:-narrow)?="([^"]+)"', html), "chart specs"):
         assert (built_site / "design" / spec).resolve().is_file(), spec
     assert 'data-spec-narrow="../downloads/charts/patient_flow.narrow.vg.json"' in html
     assert 'href="../downloads/charts/patient_flow.csv"' in html
@@ -112,10 +113,14 @@ def test_charts_are_inline_svg_with_a_text_alternative_and_csv_download(built_si
 
 
 def test_every_download_link_points_at_a_built_file(built_site: Path) -> None:
-    for path in _html_files(built_site):
-        for href in re.findall(r'href="([^"]*downloads/[^"]+)"', path.read_text(encoding="utf-8")):
-            target = (path.parent / href).resolve()
-            assert target.is_file(), f"{path.relative_to(built_site)} → {href}"
+    links = [
+        (path, href)
+        for path in _html_files(built_site)
+        for href in re.findall(r'href="([^"]*downloads/[^"]+)"', path.read_text(encoding="utf-8"))
+    ]
+    for path, href in some(links, "download links", at_least=10):
+        target = (path.parent / href).resolve()
+        assert target.is_file(), f"{path.relative_to(built_site)} → {href}"
 
 
 def test_a_charts_data_points_stay_out_of_the_search_index_but_its_description_is_found(
@@ -153,7 +158,7 @@ def test_no_page_loads_a_script_style_font_or_image_from_another_host(built_site
         parser = _Resources()
         parser.feed(path.read_text(encoding="utf-8"))
         offenders += [(path.name, u) for u in parser.urls if re.match(r"(https?:)?//", u)]
-    for css in built_site.rglob("*.css"):
+    for css in some(built_site.rglob("*.css"), "stylesheets"):
         offenders += [
             (css.name, u) for u in re.findall(r"url\((['\"]?)(https?://[^)'\"]+)", css.read_text())
         ]

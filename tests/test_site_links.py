@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import PROJECT
+from testsupport.project import PROJECT
 
 _spec = importlib.util.spec_from_file_location(
     "check_links", PROJECT / "scripts" / "check_links.py"

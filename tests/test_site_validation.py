@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import copy_site_sources, run_mkdocs_build
+from testsupport.project import copy_site_sources, run_mkdocs_build
 
 pytestmark = pytest.mark.slow
 

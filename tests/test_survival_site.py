@@ -17,8 +17,8 @@ from analysis.mkdocs_side.notebook import execute_notebook
 from analysis.patient_level.allowed import loss_search
 from analysis.patient_level.reconstruct import SCENARIOS
 from analysis.study.load import load_study
-
-from .conftest import PROJECT, copy_site_sources, run_mkdocs_build
+from testsupport.found import some
+from testsupport.project import PROJECT, copy_site_sources, run_mkdocs_build
 
 LABEL = "Reconstructed from published summary numbers, not patient data"
 SYNTHETIC = PROJECT / "tests" / "data" / "patients_synthetic.csv"
@@ -177,7 +177,8 @@ def test_patient_file_replaces_the_reconstruction_and_warm_rebuild_skips_the_wor
     assert "Patient-level data from patients_synthetic.csv" in notebook
     # Unchanged inputs: a rebuild must neither reconstruct/fit nor execute the notebook.
     # (mkdocs-jupyter itself imports nbclient, so the notebook is checked via its cache.)
-    executed = {p: p.stat().st_mtime_ns for p in (project / ".cache" / "notebooks").rglob("*")}
+    cached = some((project / ".cache" / "notebooks").rglob("*"), "executed notebook files")
+    executed = {p: p.stat().st_mtime_ns for p in cached}
     poison = tmp_path / "poison" / "lifelines"
     poison.mkdir(parents=True)
     (poison / "__init__.py").write_text("raise ImportError('lifelines imported')\n")
