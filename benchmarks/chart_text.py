@@ -2,8 +2,9 @@
 
 For every page with a chart it prints the smallest rendered chart text (CSS px: computed font
 size times the SVG's scale) with JavaScript off (the build-time SVG) and on (the interactive
-Vega view), at a 390 px and a 1280 px window, and how many texts are clipped. Target (issue 15):
-at least 11 px and none clipped everywhere; ``tests/test_chart_text.py`` enforces it.
+Vega view), at a 390 px and a 1280 px window, and how many texts are clipped. Target: at least
+11 px and none clipped everywhere, so that every label stays readable on a phone;
+``tests/test_chart_text.py`` enforces it.
 
 Usage: ``python benchmarks/chart_text.py [--site DIR]`` (default: build this tree first). Give
 ``--site`` a site built from another commit to compare before and after.

@@ -5,7 +5,7 @@ mkdocs-material page of the same Markdown (analysis plugin removed, placeholders
 build_time.py), records every response before any interaction, and sums their gzip sizes
 (HTML + CSS + JS + anything else fetched). It also reports the lazily loaded chart runtime's gzip
 size and, when ``npx lighthouse`` is available, the Lighthouse mobile scores of both pages.
-Targets (issue 5): bytes ≤ 1.3× bare; runtime ≤ 320 KB gzip; Lighthouse perf ≥ 95, a11y 100,
+Targets: bytes ≤ 1.3× bare; runtime ≤ 320 KB gzip; Lighthouse perf ≥ 95, a11y 100,
 best practices 100, SEO ≥ 95.
 
 Usage: ``python benchmarks/page_weight.py [--no-lighthouse] [--runs N]``

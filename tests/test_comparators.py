@@ -386,7 +386,7 @@ def test_context_page_shows_chart_eras_disagreement_and_sources(built_site: Path
     assert nav == sorted(nav), "Context should follow Prognostic factors in the navigation"
 
 
-# --- issue 14: what the Context page may claim ------------------------------------------
+# --- What the Context page may claim: each figure as its source reports it ---------------
 
 
 def test_the_plus_minus_of_this_study_and_the_mll03_survey_is_marked_as_read_as_se() -> None:

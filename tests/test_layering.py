@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import json
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -340,3 +341,39 @@ def test_the_support_modules_and_the_build_benchmarks_load_no_browser_stack() ->
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+# Our tracker's issues are not the public repository's: a comment cites the reason instead.
+_TRACKER_ISSUE = re.compile(r"\b[Ii]ssue #?[0-9]+")
+_CODE = (".py", ".sh", ".js", ".css", ".html", ".yml", ".yaml", ".toml", ".cfg", ".ipynb")
+
+
+def _tracker_issues_in_code(root: Path) -> list[str]:
+    """``file:line: text`` of every code file (comments, docstrings, messages) naming an issue
+    by number; the changelog and the data files are prose, checked elsewhere."""
+    listed = subprocess.run(
+        ["git", "ls-files", "-z"], cwd=root, capture_output=True, text=True, check=True
+    ).stdout.split("\0")
+    found = []
+    for name in some(filter(None, listed), "tracked files", at_least=1):
+        path = root / name
+        code = name.endswith(_CODE) or path.name in {"Makefile", "run", "install-chromium"}
+        if not code or name.startswith(("analysis/data/", "docs/")) or not path.is_file():
+            continue
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if _TRACKER_ISSUE.search(line):
+                found.append(f"{name}:{number}: {line.strip()}")
+    return found
+
+
+def test_no_code_comment_or_docstring_names_a_tracker_issue_by_number() -> None:
+    assert _tracker_issues_in_code(PROJECT) == []
+
+
+def test_the_tracker_issue_check_finds_one_in_a_benchmark_docstring(tmp_path: Path) -> None:
+    docstring = f'"""Target (issue {3}): at most 6x."""'  # the number apart: not a hit here
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    (tmp_path / "bench.py").write_text(docstring + "\n", encoding="utf-8")
+    (tmp_path / "notes.txt").write_text(docstring + "\n", encoding="utf-8")  # not code
+    subprocess.run(["git", "add", "-A"], cwd=tmp_path, check=True)
+    assert _tracker_issues_in_code(tmp_path) == [f"bench.py:1: {docstring}"]
