@@ -6,8 +6,11 @@ the project relies on directly, and runs zizmor (offline) and the workflow JSON 
 
 from __future__ import annotations
 
+import json
+import os
 import random
 import re
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -627,3 +630,47 @@ def test_ci_and_the_ci_script_install_chromium_only_when_it_is_missing() -> None
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "chromium: /usr/bin/chromium is installed; skipping apt-get"
+
+
+def test_the_ci_script_runs_make_test_as_a_new_machine_would(tmp_path: Path) -> None:
+    """`.ci/run` (CI runs it on a clean clone) runs `make test` with new, empty uv, pip and npm
+    caches, removed afterwards, and with no .venv, .tools, node_modules or .cache left from
+    before: anything the tests need must come from the commit and the package registries."""
+    work = tmp_path / "work"
+    shutil.copytree(PROJECT / ".ci", work / ".ci")
+    for leftover in (".venv", ".tools", "node_modules", ".cache"):
+        (work / leftover / "bin").mkdir(parents=True)
+    stub = tmp_path / "stub"
+    stub.mkdir()
+    record = tmp_path / "make.json"
+    (stub / "make").write_text(
+        "#!/usr/bin/env python3\n"
+        "import json, os, sys\n"
+        "caches = {v: os.environ.get(v) for v in ('UV_CACHE_DIR', 'PIP_CACHE_DIR', "
+        "'npm_config_cache')}\n"
+        "json.dump({'args': sys.argv[1:], 'caches': caches,\n"
+        "           'contents': {v: os.listdir(p) if p and os.path.isdir(p) else None\n"
+        "                        for v, p in caches.items()},\n"
+        "           'left': sorted(n for n in ('.venv', '.tools', 'node_modules', '.cache')\n"
+        "                          if os.path.exists(n))},\n"
+        f"          open({str(record)!r}, 'w'))\n"
+        "sys.exit(3)\n",
+        encoding="utf-8",
+    )
+    (stub / "make").chmod(0o755)
+    env = {**os.environ, "PATH": f"{stub}{os.pathsep}{os.environ['PATH']}"}
+    env.pop("UV_CACHE_DIR", None)
+    result = subprocess.run(
+        ["bash", str(work / ".ci" / "run")], env=env, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 3, "the script must fail as make test fails"
+    seen = json.loads(record.read_text(encoding="utf-8"))
+    assert seen["args"] == ["test"]
+    assert seen["left"] == [], f"carried over from before: {seen['left']}"
+    caches = seen["caches"]
+    assert all(caches.values()), caches
+    assert len(set(caches.values())) == 3, caches
+    assert all(not contents for contents in seen["contents"].values()), seen["contents"]
+    home_cache = Path.home() / ".cache"
+    assert not any(Path(p).is_relative_to(home_cache) for p in caches.values()), caches
+    assert not any(Path(p).exists() for p in caches.values()), "the caches outlived the run"
