@@ -1,6 +1,7 @@
 # Two entry points for a fresh machine with only Python 3.11+, git and make:
 #   make serve   build the site and serve it on http://127.0.0.1:8000
 #   make test    run every test (unit, data, site build, HTML validity)
+#   make test-fast   the same without the browser, fresh-clone and other slow tests
 # Both bootstrap a pinned uv into .tools/ (hash-checked: uv-requirements.txt lists the sha256 of
 # each of its wheels) and the locked environment into .venv/ (uv checks the hashes in uv.lock);
 # make test also installs the npm tools in package-lock.json into node_modules/ (needs npm and
@@ -22,7 +23,7 @@ export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 
 SERVE_ADDR ?= 127.0.0.1:8000
 BENCH_ARGS ?=
 
-.PHONY: serve build test lint lint-repo bench clean publish
+.PHONY: serve build test test-fast lint lint-repo bench clean publish
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -50,6 +51,12 @@ build: .venv/.synced
 
 test: .venv/.synced node_modules/.installed
 	$(UV) run --no-sync pytest
+
+# The edit-test loop (about a minute): every test but those that drive Chromium, use the fresh
+# clone or are otherwise slow (markers in pyproject.toml). `make test`, and so CI, runs them all.
+FAST := not browser and not clone and not slow
+test-fast: .venv/.synced
+	$(UV) run --no-sync pytest -m "$(FAST)"
 
 lint: .venv/.synced
 	$(UV) run --no-sync ruff check .

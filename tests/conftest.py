@@ -12,18 +12,36 @@ import pytest
 from testsupport.browser import chromium
 from testsupport.project import run_mkdocs_build
 from testsupport.serving import serve_directory
+from testsupport.variants import build_changed_site
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
 
 
 @pytest.fixture(scope="session")
-def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The whole site, built once per test session with ``--strict``."""
-    site = tmp_path_factory.mktemp("site")
-    result = run_mkdocs_build(site)
+def site_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
+    """The folder the session's site is built into, served on 127.0.0.1 from the start."""
+    folder = tmp_path_factory.mktemp("site")
+    with serve_directory(folder) as url:
+        yield folder, url
+
+
+@pytest.fixture(scope="session")
+def built_site(site_folder: tuple[Path, str]) -> Path:
+    """The whole site, built once per test session with ``--strict`` for the very address it is
+    served from (``built_site_url``): every test that only reads a built site reads this one,
+    the browser tests included (Material navigates instantly only to URLs under ``site_url``)."""
+    folder, url = site_folder
+    result = run_mkdocs_build(folder, extra_env={"SITE_URL": url})
     assert result.returncode == 0, result.stderr
-    return site
+    return folder
+
+
+@pytest.fixture(scope="session")
+def changed_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A changed copy of the site (an edited number, a reader's note, a repository address),
+    built once for every test that reads it: :mod:`testsupport.variants` lists the changes."""
+    return build_changed_site(tmp_path_factory.mktemp("changed"))
 
 
 @pytest.fixture(scope="session")
@@ -34,7 +52,6 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture(scope="session")
-def built_site_url(built_site: Path) -> Iterator[str]:
-    """The session's built site, served on 127.0.0.1."""
-    with serve_directory(built_site) as url:
-        yield url
+def built_site_url(built_site: Path, site_folder: tuple[Path, str]) -> str:
+    """The address the session's built site is served at (and was built for)."""
+    return site_folder[1]

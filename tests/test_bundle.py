@@ -78,7 +78,7 @@ def test_bundle_round_trips_through_json() -> None:
     assert Bundle.from_json(bundle.to_json()) == bundle
 
 
-@pytest.mark.slow
+@pytest.mark.slow  # computes whole bundles in child processes
 def test_a_cache_hit_imports_no_heavy_library_and_a_bad_file_fails_with_its_message(
     tmp_path: Path,
 ) -> None:
@@ -121,7 +121,7 @@ def test_a_cache_hit_imports_no_heavy_library_and_a_bad_file_fails_with_its_mess
         start_bundle(tmp_path, study_file=bad).result()
 
 
-@pytest.mark.slow
+@pytest.mark.slow  # computes whole bundles in child processes
 def test_a_child_started_ahead_writes_the_same_entry_as_a_fresh_one(tmp_path: Path) -> None:
     # Under serve the bundle's child is started before the edit, libraries imported (child.py).
     fresh = start_bundle(tmp_path / "fresh")
@@ -187,7 +187,7 @@ def _running(pid: int) -> bool:
     return state != "Z"  # an exited child not yet reaped is not running
 
 
-@pytest.mark.slow
+@pytest.mark.slow  # computes whole bundles in child processes
 @pytest.mark.parametrize("edited", ["while it waits", "during its imports"])
 def test_a_child_started_ahead_runs_the_edited_code_of_any_module_it_loaded_ahead(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, edited: str

@@ -23,8 +23,6 @@ from testsupport.chart_text import (
     show_every_chart,
 )
 
-pytestmark = pytest.mark.slow
-
 
 @pytest.mark.parametrize("javascript", [False, True], ids=["svg", "interactive"])
 @pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())

@@ -351,7 +351,6 @@ def _article_text(page: str) -> str:
     return html.unescape(" ".join(parser.parts))
 
 
-@pytest.mark.slow
 def test_every_number_on_the_context_page_comes_from_a_sourced_entry(built_site: Path) -> None:
     data = load_comparators()
     text = _article_text(_context_html(built_site))
@@ -364,7 +363,6 @@ def test_every_number_on_the_context_page_comes_from_a_sourced_entry(built_site:
         assert float(pct) in known, pct
 
 
-@pytest.mark.slow
 def test_context_page_shows_chart_eras_disagreement_and_sources(built_site: Path) -> None:
     page = _context_html(built_site)
     for block in (
@@ -501,7 +499,6 @@ def test_an_unknown_era_source_is_rejected(tmp_path: Path) -> None:
     assert problem.found == "'nowhere'"
 
 
-@pytest.mark.slow
 def test_context_page_says_the_other_figures_range_widely_and_are_not_comparable(
     built_site: Path,
 ) -> None:
@@ -516,7 +513,6 @@ def test_context_page_says_the_other_figures_range_widely_and_are_not_comparable
     assert "None of these figures is comparable" in text
 
 
-@pytest.mark.slow
 def test_context_page_points_at_the_first_line_table_in_the_right_direction(
     built_site: Path,
 ) -> None:
@@ -532,7 +528,6 @@ def test_context_page_points_at_the_first_line_table_in_the_right_direction(
     assert "(in the first-line table below)" in text
 
 
-@pytest.mark.slow
 def test_context_page_explains_the_two_sizes_of_interfant99_and_states_no_inference(
     built_site: Path,
 ) -> None:
@@ -547,7 +542,6 @@ def test_context_page_explains_the_two_sizes_of_interfant99_and_states_no_infere
     assert "whether it included infants who never reached remission is not stated" in text
 
 
-@pytest.mark.slow
 def test_context_page_marks_the_se_reading_the_follow_up_and_the_treatment_era(
     built_site: Path,
 ) -> None:
@@ -560,7 +554,6 @@ def test_context_page_marks_the_se_reading_the_follow_up_and_the_treatment_era(
     assert '<th scope="col">Treatment era</th>' in cohorts[: cohorts.index("</thead>")]
 
 
-@pytest.mark.slow
 def test_context_page_gives_revumenibs_approval_age_and_the_peer_reviewed_figures(
     built_site: Path,
 ) -> None:

@@ -39,8 +39,6 @@ from testsupport.editions import prepare_edition
 from testsupport.project import PROJECT
 from testsupport.serving import serve_directory
 
-pytestmark = pytest.mark.slow
-
 WORKFLOWS = PROJECT / ".github" / "workflows"
 DOCUMENTS = [PROJECT / "README.md", PROJECT / "CONTRIBUTING.md"]
 EDITION, PR = "2031.1", "12"
@@ -447,6 +445,8 @@ RUNNERS: dict[str, Callable[[Clone], None]] = {
     "python -m analysis notes check": _command(".venv/bin/python -m analysis notes check"),
     "scripts/check_links.py": _command(".venv/bin/python scripts/check_links.py site"),
     ".ci/install-chromium": _command(".ci/install-chromium", expect="skipping apt-get"),
+    # Collected only: running it is running most of `make test`, which runs this very test.
+    "make test-fast": _command("PYTEST_ADDOPTS=--collect-only make test-fast", expect="deselected"),
     "make diff": _command("make diff BASE=HEAD", expect="No computed number changes"),
     "python -m analysis diff": _command(
         ".venv/bin/python -m analysis diff --base HEAD", expect="No computed number changes"
@@ -466,6 +466,7 @@ def test_the_commands_set_aside_are_the_test_command_itself() -> None:
     assert (PROJECT / ".ci" / "run").read_text(encoding="utf-8").rstrip().endswith("make test")
 
 
+@pytest.mark.clone  # its fixtures come from request.getfixturevalue
 @pytest.mark.parametrize("command", sorted(set(documented_commands()) - ASIDE))
 def test_every_documented_command_runs_the_way_a_person_runs_it(
     command: str, request: pytest.FixtureRequest

@@ -107,7 +107,6 @@ def test_the_sanitiser_leaves_only_allowed_tags_attributes_and_urls(payload: str
                     assert tag != "img" or url_scheme(value or "") is None, html
 
 
-@pytest.mark.slow
 def test_sanitised_payloads_run_no_script_in_chromium(browser: Browser) -> None:
     origin = "http://notes.test/"
     dialogs: list[str] = []

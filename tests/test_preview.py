@@ -95,7 +95,6 @@ def not_previews(files: dict[str, str]) -> dict[str, str]:
     return {path: blob for path, blob in files.items() if not path.startswith("pr/")}
 
 
-@pytest.mark.slow
 def test_a_fork_branch_with_odd_characters_is_published_at_pr_n_marked_as_a_preview(
     pages: Pages, built_site: Path
 ) -> None:
@@ -124,7 +123,6 @@ def test_a_fork_branch_with_odd_characters_is_published_at_pr_n_marked_as_a_prev
     assert (built_site / "sitemap.xml").exists(), "the built site itself is not changed"
 
 
-@pytest.mark.slow
 def test_a_push_to_the_pull_request_updates_its_preview_and_an_unchanged_site_commits_nothing(
     pages: Pages, built_site: Path, tmp_path: Path
 ) -> None:
@@ -148,7 +146,6 @@ def test_a_push_to_the_pull_request_updates_its_preview_and_an_unchanged_site_co
     assert pages.tip() == second
 
 
-@pytest.mark.slow
 def test_removing_a_preview_deletes_only_that_pull_requests_folder(
     pages: Pages, built_site: Path
 ) -> None:
@@ -317,7 +314,6 @@ def event_file(tmp_path: Path, number: object) -> Path:
     return path
 
 
-@pytest.mark.slow
 def test_the_trusted_job_believes_the_uploaded_pr_number_only_when_github_confirms_it(
     pages: Pages, built_site: Path, tmp_path: Path
 ) -> None:
@@ -362,7 +358,6 @@ def test_an_event_file_with_a_malformed_number_is_refused_before_any_request(
     assert seen == []
 
 
-@pytest.mark.slow
 def test_a_git_folder_smuggled_into_an_uploaded_site_refuses_the_preview(
     pages: Pages, built_site: Path, tmp_path: Path
 ) -> None:

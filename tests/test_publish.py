@@ -28,7 +28,7 @@ from analysis.publish.deploy import plan_publish, publish
 from testsupport.editions import prepare_edition
 from testsupport.project import PROJECT
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.slow  # publishes three editions (six site builds) and serves them
 
 SITE_URL = "https://study.example.org/relapse/"
 REPO_URL = "https://github.com/example/relapse-study"

@@ -10,7 +10,7 @@ import pytest
 from testsupport.found import some
 from testsupport.project import copy_site_sources, run_mkdocs_build
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.slow  # two cold builds of the whole site
 
 
 def _tree(root: Path) -> list[str]:

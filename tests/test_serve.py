@@ -13,7 +13,7 @@ import pytest
 from analysis.mkdocs_side.analysis_plugin import FOLLOWING_TITLE
 from testsupport.project import PROJECT, STUDY_FILE, copy_site_sources, engine_serving
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.slow  # runs `properdocs serve` and waits for rebuilds
 
 
 def _fetch(url: str) -> str:

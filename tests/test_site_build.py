@@ -13,8 +13,7 @@ import yaml
 
 from testsupport.found import some
 from testsupport.project import STUDY_FILE, copy_site_sources, run_mkdocs_build
-
-pytestmark = pytest.mark.slow
+from testsupport.variants import use_study_text
 
 PAGES = {
     "index.html": ["table-key_numbers"],
@@ -169,19 +168,15 @@ def _site_with(
     tmp_path: Path, *, study_text: str | None = None, page_edit: tuple[str, str] | None = None
 ) -> Path:
     project = copy_site_sources(tmp_path / "project")
-    config = project / "mkdocs.yml"
     if study_text is not None:
-        (project / "study.yaml").write_text(study_text)
-        cfg = config.read_text().replace(
-            "  - study-analysis:\n", "  - study-analysis:\n      study: study.yaml\n"
-        )
-        config.write_text(cfg)
+        use_study_text(project, study_text)
     if page_edit is not None:
         page = project / "docs" / page_edit[0]
         page.write_text(page.read_text() + page_edit[1])
     return project
 
 
+@pytest.mark.slow  # a build of its own
 def test_an_unknown_artifact_name_fails_the_build_listing_valid_names(tmp_path: Path) -> None:
     project = _site_with(tmp_path, page_edit=("results.md", "\n{{ chart survival_curve }}\n"))
     result = run_mkdocs_build(tmp_path / "site", project=project)
@@ -194,6 +189,7 @@ def test_an_unknown_artifact_name_fails_the_build_listing_valid_names(tmp_path: 
     assert {"os_5y", "patient_flow", "proportions"} <= set(listed.group(1).split(", "))
 
 
+@pytest.mark.slow  # a build of its own
 def test_a_bad_data_file_stops_the_build_with_file_entry_and_field(tmp_path: Path) -> None:
     bad = STUDY_FILE.read_text().replace("percent: 40.5", "percent: 41.5")
     project = _site_with(tmp_path, study_text=bad)
@@ -208,20 +204,9 @@ def test_a_bad_data_file_stops_the_build_with_file_entry_and_field(tmp_path: Pat
     assert not (tmp_path / "site" / "index.html").exists()
 
 
-def test_an_edited_number_is_recomputed_on_the_next_build(tmp_path: Path) -> None:
-    changed = STUDY_FILE.read_text().replace(
-        "numerator: 15\n    denominator: 37\n    percent: 40.5",
-        "numerator: 16\n    denominator: 37\n    percent: 43.2",
-    )
-    project = _site_with(tmp_path, study_text=changed)
-    result = run_mkdocs_build(tmp_path / "site", project=project)
-    assert result.returncode == 0, result.stderr
-    html = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+def test_an_edited_number_is_recomputed_on_the_next_build(changed_site: Path) -> None:
+    html = (changed_site / "index.html").read_text(encoding="utf-8")
     assert "43.2% (16/37)" in html
     assert "40.5% (15/37)" not in html
-    assert (
-        yaml.safe_load((tmp_path / "site" / "downloads" / "study.yaml").read_text())["figures"][4][
-            "numerator"
-        ]
-        == 16
-    )
+    published = yaml.safe_load((changed_site / "downloads" / "study.yaml").read_text())
+    assert published["figures"][4]["numerator"] == 16

@@ -25,7 +25,6 @@ SYNTHETIC = PROJECT / "tests" / "data" / "patients_synthetic.csv"
 NOTEBOOK = PROJECT / "docs" / "notebooks" / "reproduce.ipynb"
 
 
-@pytest.mark.slow
 def test_survival_page_shows_labelled_charts_and_a_passing_fidelity_table(built_site: Path) -> None:
     html = (built_site / "survival" / "index.html").read_text(encoding="utf-8")
     for name in ("survival_km", "survival_envelope", "survival_by_remission"):
@@ -53,7 +52,6 @@ def _figure(html: str, kind: str, name: str) -> str:
     return found.group(0)
 
 
-@pytest.mark.slow
 def test_survival_page_shows_the_allowed_band_and_each_named_assumption(built_site: Path) -> None:
     html = (built_site / "survival" / "index.html").read_text(encoding="utf-8")
     spec = json.loads(
@@ -76,7 +74,6 @@ def test_survival_page_shows_the_allowed_band_and_each_named_assumption(built_si
     assert all(kinds.values())
 
 
-@pytest.mark.slow
 def test_the_p_value_is_shown_as_multivariate_and_hazard_ratios_as_illustrations(
     built_site: Path,
 ) -> None:
@@ -90,7 +87,6 @@ def test_the_p_value_is_shown_as_multivariate_and_hazard_ratios_as_illustrations
     assert "univariate P filter" in models
 
 
-@pytest.mark.slow
 def test_every_reconstructed_download_says_so_in_its_name_and_its_rows(built_site: Path) -> None:
     downloads = built_site / "downloads"
     for name in (
@@ -113,7 +109,6 @@ def test_every_reconstructed_download_says_so_in_its_name_and_its_rows(built_sit
     assert "downloads/tables/reconstructed-survival_cohort.csv" in data_page
 
 
-@pytest.mark.slow
 def test_remission_comparison_starts_at_the_landmark_with_the_caveat_on_prognosis(
     built_site: Path,
 ) -> None:
@@ -127,7 +122,6 @@ def test_remission_comparison_starts_at_the_landmark_with_the_caveat_on_prognosi
     assert "landmark of 2 months" in prognosis
 
 
-@pytest.mark.slow
 def test_notebook_page_renders_outputs_without_cdn_and_under_200_kb(built_site: Path) -> None:
     page = built_site / "notebooks" / "reproduce" / "index.html"
     html = page.read_text(encoding="utf-8")
@@ -145,7 +139,7 @@ def test_notebook_page_renders_outputs_without_cdn_and_under_200_kb(built_site: 
     assert (page.parent / css.group(1)).resolve().is_file()
 
 
-@pytest.mark.slow
+@pytest.mark.slow  # executes the notebook
 def test_notebook_executes_without_errors(tmp_path: Path) -> None:
     out = tmp_path / "reproduce.ipynb"
     execute_notebook(NOTEBOOK, out)
@@ -160,7 +154,7 @@ def _project_copy(tmp_path: Path) -> Path:
     return project
 
 
-@pytest.mark.slow
+@pytest.mark.slow  # two builds of its own
 def test_patient_file_replaces_the_reconstruction_and_warm_rebuild_skips_the_work(
     tmp_path: Path,
 ) -> None:
@@ -191,7 +185,7 @@ def test_patient_file_replaces_the_reconstruction_and_warm_rebuild_skips_the_wor
     assert after == executed
 
 
-@pytest.mark.slow
+@pytest.mark.slow  # a build of its own
 def test_bad_patient_file_stops_the_build_naming_row_and_column(tmp_path: Path) -> None:
     project = _project_copy(tmp_path)
     lines = SYNTHETIC.read_text(encoding="utf-8").splitlines()
@@ -212,7 +206,7 @@ def test_bad_patient_file_stops_the_build_naming_row_and_column(tmp_path: Path) 
     assert not (tmp_path / "site" / "survival" / "index.html").exists()
 
 
-@pytest.mark.slow
+@pytest.mark.slow  # a build of its own
 def test_a_notebook_cell_that_fails_stops_the_build_naming_the_notebook(tmp_path: Path) -> None:
     project = _project_copy(tmp_path)
     notebook = project / "docs" / "notebooks" / "reproduce.ipynb"

@@ -7,6 +7,8 @@
 * :mod:`testsupport.chart_text`: the rendered size and clipping of every chart text.
 * :mod:`testsupport.notes`: a tiny docs folder, a note writer, a Note issue form's body.
 * :mod:`testsupport.editions`: an edition prepared as CONTRIBUTING.md says.
+* :mod:`testsupport.variants`: one changed copy of the site, built once for the tests that
+  read a changed but valid site.
 * :mod:`testsupport.found`: :func:`~testsupport.found.some`, the guard of a loop over what a
   test found (files, pages, notes), so that finding nothing fails instead of passing.
 
