@@ -49,14 +49,20 @@ serve: .venv/.synced
 build: .venv/.synced
 	$(UV) run --no-sync properdocs build -f mkdocs.yml --strict
 
+# Two pytest workers (pytest-xdist), each test file wholly on one (--dist loadfile), so that a
+# module's costly fixture (the fresh clone, the published editions) is set up once; on the
+# 2-core machine this beat one process even with other work loading it. PYTEST_WORKERS=0: one.
+PYTEST_WORKERS ?= 2
+PYTEST_PARALLEL = $(if $(filter-out 0,$(PYTEST_WORKERS)),-n $(PYTEST_WORKERS) --dist loadfile)
+
 test: .venv/.synced node_modules/.installed
-	$(UV) run --no-sync pytest
+	$(UV) run --no-sync pytest $(PYTEST_PARALLEL)
 
 # The edit-test loop (about a minute): every test but those that drive Chromium, use the fresh
 # clone or are otherwise slow (markers in pyproject.toml). `make test`, and so CI, runs them all.
 FAST := not browser and not clone and not slow
 test-fast: .venv/.synced
-	$(UV) run --no-sync pytest -m "$(FAST)"
+	$(UV) run --no-sync pytest $(PYTEST_PARALLEL) -m "$(FAST)"
 
 lint: .venv/.synced
 	$(UV) run --no-sync ruff check .

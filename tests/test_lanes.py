@@ -35,8 +35,12 @@ def _registered_markers() -> set[str]:
 
 
 def test_make_test_runs_every_test_whatever_its_markers() -> None:
-    recipe = _makefile_recipe("test")
-    assert re.search(r"\bpytest\s*$", recipe.strip()), f"make test must run plain pytest: {recipe}"
+    recipe = _makefile_recipe("test").strip()
+    assert re.fullmatch(r"\$\(UV\) run --no-sync pytest \$\(PYTEST_PARALLEL\)", recipe), recipe
+    makefile = (PROJECT / "Makefile").read_text(encoding="utf-8")
+    parallel = re.search(r"(?m)^PYTEST_PARALLEL = (.*)$", makefile)
+    assert parallel is not None
+    assert not re.search(r"(^|\s)-[mk]\b", parallel[1]), "the workers' options deselect tests"
     with (PROJECT / "pyproject.toml").open("rb") as handle:
         options = tomllib.load(handle)["tool"]["pytest"]["ini_options"]
     assert not {"-m", "-k"} & set(options["addopts"]), "pytest's options deselect tests"

@@ -22,8 +22,7 @@ FIXTURE_MARKS = {
 LANE_MARKS = {"browser", "clone", "slow"}
 SLOW_SECONDS = 10.0  # a test of the fast lane that takes longer is reported at the end
 
-_durations: dict[str, float] = {}
-_fast: set[str] = set()  # the tests of the fast lane (no lane marker)
+_fast_durations: dict[str, float] = {}  # the tests of the fast lane (no lane marker) that ran
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -32,21 +31,23 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             mark = FIXTURE_MARKS.get(fixture)
             if mark is not None and item.get_closest_marker(mark) is None:
                 item.add_marker(mark)
-        if not any(item.get_closest_marker(m) for m in LANE_MARKS):
-            _fast.add(item.nodeid)
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
-    if report.when == "call":
-        _durations[report.nodeid] = report.duration
+    # The report's keywords carry the markers, in this process or from a worker process alike.
+    if report.when == "call" and not LANE_MARKS & set(report.keywords):
+        _fast_durations[report.nodeid] = report.duration
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     slow = sorted(
-        ((seconds, nodeid) for nodeid, seconds in _durations.items() if nodeid in _fast),
+        (
+            (seconds, nodeid)
+            for nodeid, seconds in _fast_durations.items()
+            if seconds > SLOW_SECONDS
+        ),
         reverse=True,
     )
-    slow = [(seconds, nodeid) for seconds, nodeid in slow if seconds > SLOW_SECONDS]
     if slow:
         terminalreporter.section("fast-lane tests that took long (mark them slow?)")
         for seconds, nodeid in slow:
