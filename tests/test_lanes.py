@@ -6,12 +6,16 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+import threading
+import time
 import tomllib
+from pathlib import Path
 
 import pytest
 
 from testsupport.lanes import FIXTURE_MARKS, LANE_MARKS
 from testsupport.project import PROJECT
+from testsupport.shared import built_once
 
 
 def _makefile_recipe(target: str) -> str:
@@ -82,3 +86,30 @@ def test_each_lane_marker_selects_the_tests_that_use_what_it_names() -> None:
     assert not (fast & (browser | clone | slow))
     everything = _collected("")
     assert fast | browser | clone | slow == everything, "a test in no lane"
+
+
+def test_a_site_built_once_per_run_is_built_by_the_first_worker_and_reused_by_the_others(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """Two workers asking at once (threads here: the lock is per open file, as between
+    processes): one builds, the other waits for it and gets the same folder."""
+    calls: list[Path] = []
+
+    def build(folder: Path) -> Path:
+        calls.append(folder)
+        time.sleep(0.3)  # the other asks meanwhile, or after: either way it must not build
+        (folder / "site").mkdir()
+        return folder / "site"
+
+    got: list[Path] = []
+    threads = [
+        threading.Thread(target=lambda: got.append(built_once(tmp_path_factory, "once", build)))
+        for _ in range(2)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(calls) == 1
+    assert len(got) == 2
+    assert got[0] == got[1] == calls[0] / "site"

@@ -333,6 +333,7 @@ def test_the_support_modules_and_the_build_benchmarks_load_no_browser_stack() ->
         "import sys; sys.path[:0] = ['.', 'benchmarks']\n"
         "import testsupport.browser, testsupport.chart_text, testsupport.editions\n"
         "import testsupport.found, testsupport.notes, testsupport.project, testsupport.serving\n"
+        "import testsupport.shared, testsupport.variants\n"
         "import build_time, serve_latency\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in {'playwright', 'pytest'}))\n"
     )

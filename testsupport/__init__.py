@@ -9,6 +9,7 @@
 * :mod:`testsupport.editions`: an edition prepared as CONTRIBUTING.md says.
 * :mod:`testsupport.variants`: one changed copy of the site, built once for the tests that
   read a changed but valid site.
+* :mod:`testsupport.shared`: what the processes of one run share (one build for all workers).
 * :mod:`testsupport.found`: :func:`~testsupport.found.some`, the guard of a loop over what a
   test found (files, pages, notes), so that finding nothing fails instead of passing.
 
