@@ -807,7 +807,6 @@ def _sources_items(page: str) -> list[str]:
     return re.findall(r"<li>(.*?)</li>", sources[: sources.index("</ol>")], flags=re.DOTALL)
 
 
-@pytest.mark.slow
 def test_context_page_sources_give_authors_and_link_by_doi_where_one_exists(
     built_site: Path,
 ) -> None:
@@ -829,7 +828,6 @@ def test_context_page_sources_give_authors_and_link_by_doi_where_one_exists(
             assert mirror not in item, (src.id, mirror)
 
 
-@pytest.mark.slow
 def test_context_page_states_the_corrected_facts(built_site: Path) -> None:
     text = " ".join(_article_text(_context_html(built_site)).split())
     # MLL03: years, MLL-rearranged only, and the 5-year figure flagged beside this study's.

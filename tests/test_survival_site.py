@@ -230,7 +230,6 @@ def _page(built_site: Path, name: str) -> str:
     return _text((built_site / name / "index.html").read_text(encoding="utf-8"))
 
 
-@pytest.mark.slow
 def test_survival_states_the_conditions_of_the_exact_range_where_it_states_it(
     built_site: Path,
 ) -> None:
@@ -268,7 +267,6 @@ def _title_lines(spec: dict) -> list[str]:
     return text if isinstance(text, list) else [text]
 
 
-@pytest.mark.slow
 def test_every_synthetic_chart_names_its_scenario_in_its_title_in_every_download(
     built_site: Path,
 ) -> None:
@@ -302,7 +300,6 @@ def _time_domains(node) -> set[tuple[float, float]]:
     return found
 
 
-@pytest.mark.slow
 def test_synthetic_curves_stop_at_5_years(built_site: Path) -> None:
     charts = built_site / "downloads" / "charts"
     for name, end in (
@@ -322,7 +319,6 @@ def _cohort(built_site: Path) -> list[dict[str, str]]:
     return _rows(built_site / "downloads" / "tables" / "reconstructed-survival_cohort.csv")
 
 
-@pytest.mark.slow
 def test_the_downloaded_cohort_holds_only_patients_who_could_exist(built_site: Path) -> None:
     study = load_study()
     first, last = study.design.enrolment_years
@@ -341,7 +337,6 @@ def test_the_downloaded_cohort_holds_only_patients_who_could_exist(built_site: P
             assert 2 < float(p["transplant_months"]) <= min(months, 12), p
 
 
-@pytest.mark.slow
 def test_the_landmark_illustration_says_it_cannot_show_the_bias(built_site: Path) -> None:
     from lifelines.statistics import logrank_test
 
@@ -376,7 +371,6 @@ def test_the_landmark_illustration_says_it_cannot_show_the_bias(built_site: Path
     assert f"from time 0 gives P = {naive:.3f} in the same cohort" in text
 
 
-@pytest.mark.slow
 def test_the_shown_cohorts_transplant_split_is_stated_and_called_an_artefact(
     built_site: Path,
 ) -> None:
@@ -395,7 +389,6 @@ def test_the_shown_cohorts_transplant_split_is_stated_and_called_an_artefact(
     assert "The shown cohort was not picked to avoid it" in text
 
 
-@pytest.mark.slow
 def test_the_hazard_ratio_prior_stands_beside_the_all_cohorts_medians(built_site: Path) -> None:
     prior = f"log-uniformly from 1 to 8 (median {math.sqrt(8):.2f})"
     rows = _rows(built_site / "downloads" / "tables" / "reconstructed-survival_models.csv")
@@ -405,7 +398,6 @@ def test_the_hazard_ratio_prior_stands_beside_the_all_cohorts_medians(built_site
     assert f"every scenario draws it {prior}" in _page(built_site, "survival")
 
 
-@pytest.mark.slow
 def test_both_readings_of_the_missing_patients_are_named_on_survival_checks_and_data(
     built_site: Path,
 ) -> None:
@@ -423,7 +415,6 @@ def test_both_readings_of_the_missing_patients_are_named_on_survival_checks_and_
     assert "early death or missing data" not in checks
 
 
-@pytest.mark.slow
 def test_checks_reasons_the_right_way_about_the_standard_error(built_site: Path) -> None:
     text = _page(built_site, "checks")
     assert "reference notes" not in text
