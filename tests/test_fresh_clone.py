@@ -35,6 +35,7 @@ import pytest
 import yaml
 from playwright.sync_api import Browser
 
+from analysis.publish.edition import project_version
 from testsupport.editions import prepare_edition
 from testsupport.project import PROJECT
 from testsupport.serving import serve_directory
@@ -205,7 +206,8 @@ def test_the_published_edition_carries_the_version_typed_in_citation_cff(clone: 
     """The handout prints the package's version: make reinstalled the package (its version read
     from CITATION.cff) for the edition, with the lock unchanged."""
     handout = clone.show("edition", f"{EDITION}/handout/index.html")
-    assert f"Edition {EDITION} · appraisal of" in handout
+    assert f"Edition {EDITION} · " in handout
+    assert f"Edition {project_version(PROJECT)} · " not in handout, "the version before it"
 
 
 def test_versions_json_lists_the_edition_as_latest_and_dev_and_no_preview(clone: Clone) -> None:
