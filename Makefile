@@ -1,6 +1,7 @@
 # Two entry points for a fresh machine with only Python 3.11+, git and make:
 #   make serve   build the site and serve it on http://127.0.0.1:8000
 #   make test    run every test (unit, data, site build, HTML validity)
+#   make test-fast   the same without the browser, fresh-clone and other slow tests
 # Both bootstrap a pinned uv into .tools/ (hash-checked: uv-requirements.txt lists the sha256 of
 # each of its wheels) and the locked environment into .venv/ (uv checks the hashes in uv.lock);
 # make test also installs the npm tools in package-lock.json into node_modules/ (needs npm and
@@ -22,13 +23,14 @@ export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 
 SERVE_ADDR ?= 127.0.0.1:8000
 BENCH_ARGS ?=
 
-.PHONY: serve build test lint lint-repo bench clean publish
+.PHONY: serve build test test-fast lint lint-repo bench clean publish
 
 $(UV):
 	$(PYTHON) -m venv .tools
 	.tools/bin/python -m pip install --quiet --require-hashes --no-deps --only-binary=:all: -r uv-requirements.txt
 
-.venv/.synced: $(UV) pyproject.toml uv.lock
+# CITATION.cff holds the edition, which is the package's version: a new one reinstalls it.
+.venv/.synced: $(UV) pyproject.toml uv.lock CITATION.cff
 	$(UV) sync --locked --quiet
 	$(UV) run --no-sync python -m analysis runtime >/dev/null  # self-hosted Vega runtime, once per env
 	touch $@
@@ -47,8 +49,20 @@ serve: .venv/.synced
 build: .venv/.synced
 	$(UV) run --no-sync properdocs build -f mkdocs.yml --strict
 
+# Two pytest workers (pytest-xdist), each test file wholly on one (--dist loadfile), so that a
+# module's costly fixture (the fresh clone, the published editions) is set up once; on the
+# 2-core machine this beat one process even with other work loading it. PYTEST_WORKERS=0: one.
+PYTEST_WORKERS ?= 2
+PYTEST_PARALLEL = $(if $(filter-out 0,$(PYTEST_WORKERS)),-n $(PYTEST_WORKERS) --dist loadfile)
+
 test: .venv/.synced node_modules/.installed
-	$(UV) run --no-sync pytest
+	$(UV) run --no-sync pytest $(PYTEST_PARALLEL)
+
+# The edit-test loop (about a minute): every test but those that drive Chromium, use the fresh
+# clone or are otherwise slow (markers in pyproject.toml). `make test`, and so CI, runs them all.
+FAST := not browser and not clone and not slow
+test-fast: .venv/.synced
+	$(UV) run --no-sync pytest $(PYTEST_PARALLEL) -m "$(FAST)"
 
 lint: .venv/.synced
 	$(UV) run --no-sync ruff check .

@@ -5,11 +5,12 @@ its placeholders stripped; every other plugin stays (mkdocs-jupyter renders the 
 without executing it). Measured in this one run, as separate ``properdocs build`` processes (what a
 contributor or CI pays), with the median of several runs reported:
 
-* cold: the whole site with no cache, so the analysis is computed and the notebook executed.
-  Target (issue 3, which added the ensemble and the notebook): ≤ 6× bare.
-* cold, notebook not executed: the same with the notebook left as it is, as in the bare build
-  and as the foundation issue defined the site. Target (issue 2): ≤ 4× bare.
-* warm: a rebuild with unchanged inputs. Target (issue 2): ≤ 1.25× bare.
+* cold: the whole site with no cache, so the analysis is computed (with the ensemble of
+  reconstructed cohorts) and the notebook executed. Target: ≤ 6× bare.
+* cold, notebook not executed: the same with the notebook left as it is, as in the bare build,
+  so that the analysis, tables and charts alone are measured. Target: ≤ 4× bare.
+* warm: a rebuild with unchanged inputs, which must reuse the cached analysis and notebook
+  instead of recomputing them. Target: ≤ 1.25× bare.
 
 Usage: ``python benchmarks/build_time.py [--runs N]``
 """
@@ -29,7 +30,7 @@ from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT))
-from tests.conftest import ENGINE, copy_site_sources
+from testsupport.project import ENGINE, copy_site_sources
 
 PLACEHOLDER = re.compile(r"\{\{\s*(table|chart|value)\s+[A-Za-z0-9_.-]+\s*\}\}")
 
@@ -86,9 +87,9 @@ def main() -> None:
     for name, runs_taken in times.items():
         runs_text = ", ".join(f"{t:.2f}" for t in runs_taken)
         print(f"{name:10s} median {med[name]:6.2f} s  (runs: {runs_text})")
-    print(f"cold / bare          = {med['cold'] / med['bare']:.2f}x  (issue 3 target <= 6)")
-    print(f"cold-no-nb / bare    = {med['cold-no-nb'] / med['bare']:.2f}x  (issue 2 target <= 4)")
-    print(f"warm / bare          = {med['warm'] / med['bare']:.2f}x  (issue 2 target <= 1.25)")
+    print(f"cold / bare          = {med['cold'] / med['bare']:.2f}x  (target <= 6)")
+    print(f"cold-no-nb / bare    = {med['cold-no-nb'] / med['bare']:.2f}x  (target <= 4)")
+    print(f"warm / bare          = {med['warm'] / med['bare']:.2f}x  (target <= 1.25)")
 
 
 if __name__ == "__main__":

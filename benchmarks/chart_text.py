@@ -2,8 +2,9 @@
 
 For every page with a chart it prints the smallest rendered chart text (CSS px: computed font
 size times the SVG's scale) with JavaScript off (the build-time SVG) and on (the interactive
-Vega view), at a 390 px and a 1280 px window, and how many texts are clipped. Target (issue 15):
-at least 11 px and none clipped everywhere; ``tests/test_chart_text.py`` enforces it.
+Vega view), at a 390 px and a 1280 px window, and how many texts are clipped. Target: at least
+11 px and none clipped everywhere, so that every label stays readable on a phone;
+``tests/test_chart_text.py`` enforces it.
 
 Usage: ``python benchmarks/chart_text.py [--site DIR]`` (default: build this tree first). Give
 ``--site`` a site built from another commit to compare before and after.
@@ -18,9 +19,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from playwright.sync_api import sync_playwright
-
-from tests.chart_text import (
+from testsupport.browser import chromium
+from testsupport.chart_text import (
     MIN_TEXT_PX,
     WIDTHS,
     chart_pages,
@@ -28,7 +28,8 @@ from tests.chart_text import (
     measure,
     show_every_chart,
 )
-from tests.conftest import CHROMIUM_ARGS, run_mkdocs_build, serve_directory
+from testsupport.project import run_mkdocs_build
+from testsupport.serving import serve_directory
 
 
 def _report(site: Path) -> None:
@@ -38,8 +39,7 @@ def _report(site: Path) -> None:
     print(f"smallest chart text (CSS px), clipped texts in brackets; target >= {MIN_TEXT_PX:g}")
     print(f"{'page':12s}  {header}")
     rows = {path: [] for path in pages}
-    with serve_directory(site) as url, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+    with serve_directory(site) as url, chromium() as browser:
         for width, javascript in columns:
             context = browser.new_context(
                 viewport={"width": width, "height": 900}, java_script_enabled=javascript
@@ -55,7 +55,6 @@ def _report(site: Path) -> None:
                 clipped = sum(1 for t in texts if t.clipped)
                 rows[path].append(f"{smallest:5.1f} [{clipped}]".ljust(11))
             context.close()
-        browser.close()
     for path, cells in rows.items():
         print(f"{'/' + path:12s}  {'  '.join(cells)}")
 

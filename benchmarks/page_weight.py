@@ -5,12 +5,13 @@ mkdocs-material page of the same Markdown (analysis plugin removed, placeholders
 build_time.py), records every response before any interaction, and sums their gzip sizes
 (HTML + CSS + JS + anything else fetched). It also reports the lazily loaded chart runtime's gzip
 size and, when ``npx lighthouse`` is available, the Lighthouse mobile scores of both pages.
-Targets (issue 5): bytes ≤ 1.3× bare; runtime ≤ 320 KB gzip; Lighthouse perf ≥ 95, a11y 100,
+Targets: bytes ≤ 1.3× bare; runtime ≤ 320 KB gzip; Lighthouse perf ≥ 95, a11y 100,
 best practices 100, SEO ≥ 95.
 
 Usage: ``python benchmarks/page_weight.py [--no-lighthouse] [--runs N]``
 
-The pages are served gzip-encoded, as GitHub Pages serves them (``tests.conftest.serve_directory``).
+The pages are served gzip-encoded, as GitHub Pages serves them
+(``testsupport.serving.serve_directory``).
 """
 
 from __future__ import annotations
@@ -29,9 +30,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from build_time import _copy
-from playwright.sync_api import sync_playwright
 
-from tests.conftest import CHROMIUM_ARGS, serve_directory
+from testsupport.browser import CHROMIUM, chromium
+from testsupport.serving import serve_directory
 
 PAGES = {"Home": "", "Results": "results/"}
 
@@ -52,14 +53,12 @@ LAZY = ("vega-runtime.js", ".vg.json")  # fetched on demand when a chart comes i
 
 def _weigh(url: str) -> tuple[int, int]:
     """gzip bytes fetched by load, before any interaction: (page itself, lazily loaded charts)."""
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+    with chromium() as browser:
         page = browser.new_page(viewport={"width": 412, "height": 860})
         bodies: list[tuple[str, bytes]] = []
         page.on("response", lambda r: bodies.append((r.url, r.body())) if r.ok else None)
         page.goto(url)
         page.wait_for_load_state("networkidle")
-        browser.close()
     size = {u: len(gzip.compress(body, 9)) for u, body in bodies}
     lazy = sum(v for u, v in size.items() if u.endswith(LAZY))
     return sum(size.values()) - lazy, lazy
@@ -77,7 +76,7 @@ METRICS = {
 def _lighthouse_once(url: str, work: Path) -> dict[str, object] | None:
     out = work / "report.json"
     out.unlink(missing_ok=True)
-    env = {**os.environ, "CHROME_PATH": "/usr/bin/chromium"}
+    env = {**os.environ, "CHROME_PATH": CHROMIUM}
     flags = "--headless=new --no-sandbox --disable-gpu --disable-background-networking"
     result = subprocess.run(
         [

@@ -6,7 +6,7 @@ one edited), edits a file, and polls the page until the edit shows. Measured in 
 with the median of several edits:
 
 * data: a reported number in ``analysis/data/study.yaml`` (the analysis is recomputed and the
-  notebook re-executed); target (issue 15): the home page shows it within 3 s on this machine.
+  notebook re-executed); target: the home page shows it within 3 s on this machine.
 * revert: the same number back (the analysis comes from the cache).
 * page: a sentence added to a page of the full site (nothing to recompute).
 * bare: the same sentence added to the bare site (``build_time.py``'s bare copy: no analysis
@@ -38,7 +38,7 @@ sys.path.insert(0, str(PROJECT))
 sys.path.insert(0, str(PROJECT / "benchmarks"))
 from build_time import _copy
 
-from tests.conftest import engine_serving
+from testsupport.project import engine_serving
 
 
 def _remission(numerator: int) -> tuple[str, str]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -22,8 +21,7 @@ from analysis.appraisal.schema import (
 from analysis.appraisal.tables import ANSWER_DISPLAY, appraisal_values, checklist_table, edition
 from analysis.errors import AppraisalDataError, DataProblem, StudyDataError
 from analysis.registry import Inputs
-
-from .conftest import PROJECT
+from testsupport.project import PROJECT
 
 
 @pytest.fixture(scope="module")
@@ -265,9 +263,9 @@ def test_checklist_table_follows_casp_order_and_numbers(appraisal: Appraisal) ->
     assert list(table.display["#"]) == [q.number for q in CASP_COHORT]
 
 
-def test_edition_is_the_project_version_from_pyproject() -> None:
-    pyproject = tomllib.loads((PROJECT / "pyproject.toml").read_text(encoding="utf-8"))
-    assert edition() == pyproject["project"]["version"]
+def test_edition_is_the_version_typed_in_citation_cff() -> None:
+    citation = yaml.safe_load((PROJECT / "CITATION.cff").read_text(encoding="utf-8"))
+    assert edition() == citation["version"]
 
 
 def test_appraisal_values_count_the_answers(appraisal: Appraisal) -> None:

@@ -4,7 +4,6 @@ scroll, theme toggle, instant navigation, no third-party requests, accessibility
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -12,22 +11,17 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page
 
-from tests.conftest import run_mkdocs_build, serve_directory
-
-pytestmark = pytest.mark.slow
+from testsupport.chart_text import chart_pages
+from testsupport.found import some
 
 NARROW = {"width": 412, "height": 860}  # a phone
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
-    """The site built for the very address it is served from, so instant navigation is live
-    (Material only navigates instantly to URLs listed in the sitemap under site_url)."""
-    folder = tmp_path_factory.mktemp("served")
-    with serve_directory(folder) as url:
-        result = run_mkdocs_build(folder, extra_env={"SITE_URL": url})
-        assert result.returncode == 0, result.stderr
-        yield url, folder
+def site(built_site: Path, built_site_url: str) -> tuple[str, Path]:
+    """The session's site, built for the very address it is served from, so instant navigation
+    is live (Material only navigates instantly to URLs listed in the sitemap under site_url)."""
+    return built_site_url, built_site
 
 
 def _pages(folder: Path) -> list[str]:
@@ -35,11 +29,11 @@ def _pages(folder: Path) -> list[str]:
     for path in sorted(folder.rglob("index.html")):
         rel = path.parent.relative_to(folder).as_posix()
         pages.append("" if rel == "." else f"{rel}/")
-    return pages
+    return some(pages, "built pages", at_least=15)
 
 
 def _chart_pages(folder: Path) -> list[str]:
-    return [p for p in _pages(folder) if "study-chart" in (folder / p / "index.html").read_text()]
+    return some(chart_pages(folder), "pages with a chart", at_least=4)
 
 
 class Recorder:
@@ -121,7 +115,7 @@ def test_every_chart_is_an_svg_with_javascript_disabled(
     counted = 0
     for path in _chart_pages(folder):
         page.goto(url + path)
-        for figure in page.locator("figure.study-chart").all():
+        for figure in some(page.locator("figure.study-chart").all(), f"charts on /{path}"):
             drawings = figure.locator(".study-chart__svg > svg")  # the wide and narrow layouts
             assert all(svg.get_attribute("role") == "img" for svg in drawings.all())
             shown = figure.locator(".study-chart__svg > svg:visible")

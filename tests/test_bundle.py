@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import os
+import platform
 import shutil
 import signal
 import subprocess
@@ -18,7 +19,8 @@ from analysis.errors import AnalysisError
 from analysis.mkdocs_side import bundle
 from analysis.mkdocs_side.bundle import VERSIONED, Bundle, fingerprint, start_bundle
 from analysis.mkdocs_side.child import Child
-from tests.conftest import PROJECT, STUDY_FILE
+from testsupport.found import some
+from testsupport.project import PROJECT, STUDY_FILE
 
 
 def test_fingerprint_changes_when_a_data_file_changes(tmp_path: Path) -> None:
@@ -35,7 +37,7 @@ def test_the_key_covers_every_library_the_analysis_imports() -> None:
     """A new lifelines (or any library the child computes with) must not reuse an old bundle."""
     owners = metadata.packages_distributions()
     imported = set()
-    for path in (PROJECT / "analysis").rglob("*.py"):
+    for path in some((PROJECT / "analysis").rglob("*.py"), "modules of the package", at_least=50):
         if "mkdocs_side" in path.parts or "publish" in path.parts:
             continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
@@ -76,7 +78,7 @@ def test_bundle_round_trips_through_json() -> None:
     assert Bundle.from_json(bundle.to_json()) == bundle
 
 
-@pytest.mark.slow
+@pytest.mark.slow  # computes whole bundles in child processes
 def test_a_cache_hit_imports_no_heavy_library_and_a_bad_file_fails_with_its_message(
     tmp_path: Path,
 ) -> None:
@@ -119,7 +121,7 @@ def test_a_cache_hit_imports_no_heavy_library_and_a_bad_file_fails_with_its_mess
         start_bundle(tmp_path, study_file=bad).result()
 
 
-@pytest.mark.slow
+@pytest.mark.slow  # computes whole bundles in child processes
 def test_a_child_started_ahead_writes_the_same_entry_as_a_fresh_one(tmp_path: Path) -> None:
     # Under serve the bundle's child is started before the edit, libraries imported (child.py).
     fresh = start_bundle(tmp_path / "fresh")
@@ -164,6 +166,19 @@ def test_a_child_started_ahead_is_not_used_once_the_code_it_loaded_ahead_changed
         waiting.stop()
 
 
+# read(2)'s number, which /proc/PID/syscall gives first while a process is blocked in it.
+_READ_SYSCALL = {"x86_64": "0", "aarch64": "63"}
+
+
+def _reading_its_input(pid: int) -> bool:
+    """Whether ``pid`` is blocked reading its standard input (read(2) on descriptor 0): a
+    waiting child does so only after noting the modules it loaded."""
+    machine = platform.machine()
+    assert machine in _READ_SYSCALL, f"read(2)'s syscall number on {machine} is not known here"
+    fields = Path(f"/proc/{pid}/syscall").read_text().split()
+    return fields[:2] == [_READ_SYSCALL[machine], "0x0"]
+
+
 def _running(pid: int) -> bool:
     try:
         state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
@@ -172,7 +187,7 @@ def _running(pid: int) -> bool:
     return state != "Z"  # an exited child not yet reaped is not running
 
 
-@pytest.mark.slow
+@pytest.mark.slow  # computes whole bundles in child processes
 @pytest.mark.parametrize("edited", ["while it waits", "during its imports"])
 def test_a_child_started_ahead_runs_the_edited_code_of_any_module_it_loaded_ahead(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, edited: str
@@ -185,10 +200,11 @@ def test_a_child_started_ahead_runs_the_edited_code_of_any_module_it_loaded_ahea
     # Loaded last: notes the processes started ahead, says every module before it is loaded,
     # then waits until told to go on.
     (tmp_path / "marker.py").write_text(
-        "import multiprocessing, time\nfrom pathlib import Path\n"
+        "import multiprocessing, os, time\nfrom pathlib import Path\n"
         "def loaded():\n"
         "    pids = ' '.join(str(p.pid) for p in multiprocessing.active_children())\n"
         "    Path('helpers').write_text(pids)\n"
+        "    Path('child').write_text(str(os.getpid()))\n"
         "    Path('loaded').write_text('')\n"
         "    while not Path('go').exists():\n"
         "        time.sleep(0.05)\n"
@@ -205,8 +221,12 @@ def test_a_child_started_ahead_runs_the_edited_code_of_any_module_it_loaded_ahea
         if edited == "during its imports":  # before it has taken note of what it loaded
             checks.write_text(checks.read_text() + "\nprint('the edited checks module')\n")
         (tmp_path / "go").write_text("")
-        if edited == "while it waits":
-            time.sleep(0.5)  # it has taken note by now
+        if edited == "while it waits":  # once it has taken note, and waits for its command
+            child = int((tmp_path / "child").read_text())
+            deadline = time.monotonic() + 60
+            while not _reading_its_input(child):
+                assert time.monotonic() < deadline, "the waiting child never read its input"
+                time.sleep(0.02)
             checks.write_text(checks.read_text() + "\nprint('the edited checks module')\n")
         assert waiting.usable  # none of the modules it was told to load changed
         waiting.run("check")

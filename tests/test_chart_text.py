@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser
 
-from tests.chart_text import (
+from testsupport.chart_text import (
     MIN_TEXT_PX,
     WIDTHS,
     chart_pages,
@@ -22,8 +22,6 @@ from tests.chart_text import (
     measure,
     show_every_chart,
 )
-
-pytestmark = pytest.mark.slow
 
 
 @pytest.mark.parametrize("javascript", [False, True], ids=["svg", "interactive"])

@@ -14,7 +14,7 @@ from analysis.registry import build_artifacts
 from analysis.render import draw
 from analysis.render.blocks import chart_html, inline_svg, svg_for, vegalite_version
 from analysis.render.theme import LAYOUTS, PALETTE, WIDE, Layout, config
-from tests.conftest import PROJECT
+from testsupport.project import PROJECT
 
 
 @pytest.fixture(scope="module")
@@ -79,14 +79,12 @@ def test_every_chart_has_a_text_alternative_with_its_numbers(artifacts) -> None:
     assert "39 relapsed" in artifacts.charts["patient_flow"].description
 
 
-@pytest.mark.slow
 def test_rendered_svg_is_labelled_and_uses_current_color(artifacts) -> None:
     svg = svg_for(artifacts.charts["os_5y"])
     assert svg.startswith('<svg role="img" aria-label="Overall survival')
     assert 'fill="currentColor"' in svg
 
 
-@pytest.mark.slow
 def test_svg_clip_ids_are_named_after_the_chart_whatever_was_drawn_before(artifacts) -> None:
     km = artifacts.charts["survival_km"]
     first = svg_for(km)
@@ -158,7 +156,6 @@ def test_chart_data_downloads_round_trip_as_json(artifacts) -> None:
     assert spec["description"] == artifacts.charts["proportions"].description
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("layout", LAYOUTS, ids=lambda layout: layout.name)
 def test_every_chart_is_drawn_no_wider_than_its_layout_with_text_of_at_least_12_px(
     artifacts, layout: Layout
@@ -182,7 +179,6 @@ def test_the_stylesheet_switches_to_the_narrow_layout_below_the_wide_width() -> 
     assert queries == [f"{WIDE.width - 0.02:.2f}"]
 
 
-@pytest.mark.slow
 def test_the_inline_svg_keeps_every_mark_and_text_and_only_its_root_is_labelled(
     artifacts,
 ) -> None:

@@ -9,7 +9,7 @@ import pytest
 from analysis.study.checks import run_checks
 from analysis.study.flow import patient_flow
 from analysis.study.load import load_study
-from tests.conftest import STUDY_FILE
+from testsupport.project import STUDY_FILE
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ import pytest
 
 from analysis.errors import StudyDataError
 from analysis.study.load import load_study
-from tests.conftest import STUDY_FILE
+from testsupport.project import STUDY_FILE
 
 
 def _variant(tmp_path: Path, old: str, new: str, *, count: int = 1) -> Path:

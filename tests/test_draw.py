@@ -41,7 +41,6 @@ def fails() -> None:
     raise ValueError(msg)
 
 
-@pytest.mark.slow
 def test_the_helper_process_draws_exactly_what_this_process_draws() -> None:
     version = _version()
     here = Drawer(helper=False)
@@ -63,7 +62,6 @@ def test_drawing_from_the_compiled_vega_gives_the_same_vega_and_svg() -> None:
     assert _CLIP.sub("clip", svg) == _CLIP.sub("clip", again)
 
 
-@pytest.mark.slow
 def test_drawings_asked_for_now_are_drawn_before_those_that_can_wait() -> None:
     with Drawer() as helper:
         first = helper.submit(finished_at, 0.5, now=False)  # starts at once: nothing else waits
@@ -72,7 +70,6 @@ def test_drawings_asked_for_now_are_drawn_before_those_that_can_wait() -> None:
         assert first.result() < urgent.result() < min(f.result() for f in later)
 
 
-@pytest.mark.slow
 def test_drawings_that_can_wait_start_only_once_what_holds_them_is_done() -> None:
     # serve: the PNGs are drawn after the bundle is handed over, never before a chart's SVG.
     handed_over: Future[None] = Future()
@@ -95,7 +92,6 @@ def drawn_by() -> int:
     return os.getpid()
 
 
-@pytest.mark.slow
 def test_where_the_engine_runs_the_last_queued_drawings_are_drawn_here_meanwhile(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -113,7 +109,7 @@ def test_where_the_engine_runs_the_last_queued_drawings_are_drawn_here_meanwhile
         assert [f.result() for f in queued] == [os.getpid()] * 3
 
 
-@pytest.mark.parametrize("helper", [False, pytest.param(True, marks=pytest.mark.slow)])
+@pytest.mark.parametrize("helper", [False, True])
 def test_a_drawing_that_fails_raises_its_error_from_result_in_either_process(helper: bool) -> None:
     with Drawer(helper=helper) as drawer:
         failed = drawer.submit(fails)

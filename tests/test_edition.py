@@ -10,8 +10,7 @@ import pytest
 from analysis.errors import PublishError
 from analysis.publish.deploy import repository_urls
 from analysis.publish.edition import Edition, current_edition, edition_key, parse_edition_name
-
-from .conftest import PROJECT
+from testsupport.project import PROJECT
 
 
 def git(repo: Path, *args: str) -> None:

@@ -2,11 +2,10 @@
 commands publishing into a bare git remote standing in for GitHub.
 
 The clone is ``git clone`` of this repository's committed HEAD (uncommitted edits are not in
-it, as they would not be in anyone's clone). It gets its own ``.venv`` from ``uv.lock`` through
-``make``, with ``UV_OFFLINE=1``: every package comes from uv's cache, so nothing is downloaded
-again, and the run fails if the lock needs anything the cache lacks. Only the pinned uv binary
-is linked from this checkout's ``.tools/`` instead of being pip-installed a second time. Git
-has no user configuration: the commits take their identity from the Deploy job's environment.
+it, as they would not be in anyone's clone), and nothing of this checkout is lent to it: its
+``make`` installs the pinned uv into its own ``.tools/`` and its own ``.venv`` from ``uv.lock``,
+downloading whatever uv's cache lacks, as on a new machine. Git has no user configuration: the
+commits take their identity from the Deploy job's environment.
 
 In order, as a maintainer and the workflows would: prepare edition 2031.1 as CONTRIBUTING says
 and run Deploy's tag step; publish the preview of a pull request from a fork; change ``main``
@@ -36,10 +35,10 @@ import pytest
 import yaml
 from playwright.sync_api import Browser
 
-from .conftest import PROJECT, serve_directory
-from .test_publish import set_version
-
-pytestmark = pytest.mark.slow
+from analysis.publish.edition import project_version
+from testsupport.editions import prepare_edition
+from testsupport.project import PROJECT
+from testsupport.serving import serve_directory
 
 WORKFLOWS = PROJECT / ".github" / "workflows"
 DOCUMENTS = [PROJECT / "README.md", PROJECT / "CONTRIBUTING.md"]
@@ -64,13 +63,13 @@ def deploy_run(step_name: str) -> str:
 
 def clone_env() -> dict[str, str]:
     """This process's environment minus what would point at this checkout, plus Deploy's git
-    identity, no git user configuration, and uv forbidden from downloading."""
+    identity and no git user configuration."""
     env = {k: v for k, v in os.environ.items() if k not in _LEAKY}
     bin_dir = str(Path(sys.executable).parent)
     env["PATH"] = os.pathsep.join(p for p in env["PATH"].split(os.pathsep) if p != bin_dir)
     job_env = workflow("deploy.yml")["jobs"]["deploy"]["env"]
     env.update({k: str(v) for k, v in job_env.items() if k.startswith("GIT_")})
-    env.update(GIT_CONFIG_GLOBAL=os.devnull, GIT_CONFIG_NOSYSTEM="1", UV_OFFLINE="1")
+    env.update(GIT_CONFIG_GLOBAL=os.devnull, GIT_CONFIG_NOSYSTEM="1")
     env["SITE_URL"] = SITE_URL  # what Deploy's SITE_URL expression gives on GitHub
     return env
 
@@ -140,20 +139,14 @@ def clone(tmp_path_factory: pytest.TempPathFactory) -> Clone:
     c.git("checkout", "-q", "-B", "main")
     c.git("remote", "set-url", "origin", str(remote))
     c.git("push", "-q", "origin", "main")
-    (path / ".tools" / "bin").mkdir(parents=True)
-    (path / ".tools" / "bin" / "uv").symlink_to(PROJECT / ".tools" / "bin" / "uv")
-
     result = run(path, "make .venv/.synced", env)
-    must(result, "make .venv/.synced in a fresh clone, offline from uv's cache")
+    must(result, "make .venv/.synced in a fresh clone")
     c.results["setup"] = result
 
-    # A maintainer prepares the edition as CONTRIBUTING says, then tags it; CI passes; Deploy
-    # runs its tag step with TAG set to the tag's name.
-    set_version(path, EDITION)
-    changelog = path / "CHANGELOG.md"
-    text = changelog.read_text(encoding="utf-8").replace("## Unreleased", f"## {EDITION}", 1)
-    changelog.write_text(text, encoding="utf-8")
-    must(run(path, ".tools/bin/uv lock --quiet", env), "uv lock after the version change")
+    # A maintainer prepares the edition as CONTRIBUTING says (the edition in CITATION.cff, the
+    # CHANGELOG heading; nothing else, no new lock), then tags it; CI passes; Deploy runs its tag
+    # step with TAG set to the tag's name.
+    prepare_edition(path, EDITION)
     c.git("commit", "-q", "-am", f"Edition {EDITION}")
     c.git("tag", f"v{EDITION}")
     c.git("push", "-q", "origin", "main", f"v{EDITION}")
@@ -177,11 +170,44 @@ def clone(tmp_path_factory: pytest.TempPathFactory) -> Clone:
     return c
 
 
-def test_make_gives_a_fresh_clone_its_own_environment_without_downloading(clone: Clone) -> None:
+def test_make_gives_a_fresh_clone_its_own_tools_and_environment(clone: Clone) -> None:
     python = clone.path / ".venv" / "bin" / "python"
     where = run(clone.path, f"{python} -c 'import analysis; print(analysis.__file__)'", clone.env)
     must(where, "import analysis in the clone's venv")
     assert Path(where.stdout.strip()).is_relative_to(clone.path), "the clone runs its own code"
+    uv = clone.path / ".tools" / "bin" / "uv"
+    assert uv.is_file(), "make installed no uv"
+    assert not uv.is_symlink(), "the clone's uv is its own"
+    version = run(clone.path, ".tools/bin/uv --version", clone.env)
+    makefile = (PROJECT / "Makefile").read_text(encoding="utf-8")
+    pinned = re.search(r"(?m)^UV_VERSION := (\S+)$", makefile)
+    assert pinned is not None
+    assert version.stdout.split()[:2] == ["uv", pinned[1]]
+
+
+def test_contributings_edition_steps_are_the_ones_the_fixture_follows() -> None:
+    """The fixture prepares the edition as step 1 says, and only so: if the steps change, this
+    test (and prepare_edition) must change with them."""
+    text = (PROJECT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    steps = text.split("To publish a new edition (maintainers):", 1)[1].split("\n\n", 2)[1]
+    first = " ".join(steps.split("\n2. ", 1)[0].split())
+    assert '`CITATION.cff` (`version: "2026.2"`' in first
+    assert "rename `## Unreleased` in `CHANGELOG.md` to `## 2026.2`" in first
+    assert not re.search(r"\buv\s+lock\b", steps), "an edition needs no new lock"
+    assert "`git tag v2026.2 && git push origin v2026.2`" in steps
+
+
+def test_the_edition_commit_changes_only_citation_cff_and_the_changelog(clone: Clone) -> None:
+    changed = clone.git("show", "--name-only", "--format=", clone.commits[EDITION]).split()
+    assert sorted(changed) == ["CHANGELOG.md", "CITATION.cff"]
+
+
+def test_the_published_edition_carries_the_version_typed_in_citation_cff(clone: Clone) -> None:
+    """The handout prints the package's version: make reinstalled the package (its version read
+    from CITATION.cff) for the edition, with the lock unchanged."""
+    handout = clone.show("edition", f"{EDITION}/handout/index.html")
+    assert f"Edition {EDITION} · " in handout
+    assert f"Edition {project_version(PROJECT)} · " not in handout, "the version before it"
 
 
 def test_versions_json_lists_the_edition_as_latest_and_dev_and_no_preview(clone: Clone) -> None:
@@ -366,7 +392,7 @@ def _command(command: str, expect: str = "") -> Callable[[Clone], None]:
 
 def _note_from_issue(clone: Clone) -> None:
     """A sample Note form body becomes a note file in the clone, which the notes check passes."""
-    from tests.test_notes_from_issue import form_body
+    from testsupport.notes import form_body
 
     body = clone.path / "issue-body.md"
     body.write_text(form_body(), encoding="utf-8")
@@ -421,6 +447,8 @@ RUNNERS: dict[str, Callable[[Clone], None]] = {
     "python -m analysis notes check": _command(".venv/bin/python -m analysis notes check"),
     "scripts/check_links.py": _command(".venv/bin/python scripts/check_links.py site"),
     ".ci/install-chromium": _command(".ci/install-chromium", expect="skipping apt-get"),
+    # Collected only: running it is running most of `make test`, which runs this very test.
+    "make test-fast": _command("PYTEST_ADDOPTS=--collect-only make test-fast", expect="deselected"),
     "make diff": _command("make diff BASE=HEAD", expect="No computed number changes"),
     "python -m analysis diff": _command(
         ".venv/bin/python -m analysis diff --base HEAD", expect="No computed number changes"
@@ -440,6 +468,7 @@ def test_the_commands_set_aside_are_the_test_command_itself() -> None:
     assert (PROJECT / ".ci" / "run").read_text(encoding="utf-8").rstrip().endswith("make test")
 
 
+@pytest.mark.clone  # its fixtures come from request.getfixturevalue
 @pytest.mark.parametrize("command", sorted(set(documented_commands()) - ASIDE))
 def test_every_documented_command_runs_the_way_a_person_runs_it(
     command: str, request: pytest.FixtureRequest

@@ -13,8 +13,7 @@ from pypdf import PdfReader
 
 from analysis.registry import build_artifacts
 from analysis.study.load import load_study
-
-from .conftest import PROJECT
+from testsupport.project import PROJECT
 
 MAX_HANDOUT_PAGES = 2
 
@@ -46,7 +45,6 @@ def _configured_site_url() -> str:
     return yaml.load(text, Loader=EnvLoader)["site_url"]
 
 
-@pytest.mark.slow
 def test_home_shows_the_bottom_line_in_a_box_linking_to_the_appraisal(
     built_site: Path, values: dict[str, str]
 ) -> None:
@@ -58,7 +56,6 @@ def test_home_shows_the_bottom_line_in_a_box_linking_to_the_appraisal(
     assert 'href="appraisal/"' in box
 
 
-@pytest.mark.slow
 def test_appraisal_page_comes_after_checks_and_methods_in_the_navigation(
     built_site: Path,
 ) -> None:
@@ -69,7 +66,6 @@ def test_appraisal_page_comes_after_checks_and_methods_in_the_navigation(
         assert f'id="table-{table}"' in page
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("paper", ["A4", "Letter"])
 def test_handout_prints_on_at_most_two_pages_with_key_numbers_and_citation(
     browser: Browser, site_url: str, values: dict[str, str], tmp_path: Path, paper: str
@@ -113,7 +109,6 @@ def _print_view(browser: Browser, url: str, *, scheme: str) -> Page:
     return page
 
 
-@pytest.mark.slow
 def test_printed_handout_hides_navigation_and_keeps_the_chart_as_svg(
     browser: Browser, site_url: str
 ) -> None:
@@ -129,7 +124,6 @@ def test_printed_handout_hides_navigation_and_keeps_the_chart_as_svg(
     page.close()
 
 
-@pytest.mark.slow
 def test_handout_prints_dark_text_on_white_even_from_the_dark_palette(
     browser: Browser, site_url: str
 ) -> None:

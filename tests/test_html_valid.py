@@ -20,7 +20,10 @@ import yaml
 from mkdocs.utils.yaml import yaml_load
 
 from analysis.mkdocs_side.notebook_page import clean_notebook_html
-from tests.conftest import PROJECT, run_mkdocs_build
+from testsupport.project import PROJECT, run_mkdocs_build
+
+# Runs the Nu HTML Checker (Java) over every page, and builds a bare site.
+pytestmark = pytest.mark.slow
 
 VNU_JAR = PROJECT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 
@@ -95,7 +98,6 @@ def checked(
     return built_site, bare, _vnu_errors(pages)
 
 
-@pytest.mark.slow
 def test_every_built_page_has_no_html_error_of_the_sites_own(
     checked: tuple[Path, Path, list[tuple[Path, str]]],
 ) -> None:
@@ -110,7 +112,6 @@ def test_every_built_page_has_no_html_error_of_the_sites_own(
     assert not own, "HTML errors of the site's own making:\n" + "\n".join(own)
 
 
-@pytest.mark.slow
 def test_theme_errors_are_exactly_those_of_a_bare_material_site(
     checked: tuple[Path, Path, list[tuple[Path, str]]],
 ) -> None:

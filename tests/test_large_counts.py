@@ -19,7 +19,7 @@ from analysis.study.checks import run_checks
 from analysis.study.load import load_study
 from analysis.study.results import StudyResults
 from analysis.study.tables import proportions_table
-from tests.conftest import STUDY_FILE
+from testsupport.project import STUDY_FILE
 
 # (text in the shipped file, its synthetic replacement); each must occur exactly once.
 REMISSION_EDITS = (

@@ -29,7 +29,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import PROJECT, copy_site_sources, free_port
+from testsupport.project import PROJECT, copy_site_sources, free_port
 
 pytestmark = pytest.mark.slow  # Linux: /proc, prctl
 

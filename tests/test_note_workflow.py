@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from .conftest import PROJECT
-from .test_notes_from_issue import form_body
+from testsupport.notes import form_body
+from testsupport.project import PROJECT
 
 WORKFLOW = PROJECT / ".github" / "workflows" / "note-from-issue.yml"
 GIT_ENV = {

@@ -14,9 +14,8 @@ from analysis.errors import NoteProblem, StudyDataError
 from analysis.notes.check import check_notes
 from analysis.notes.model import valid_orcid
 from analysis.study.load import load_study
-
-from .conftest import PROJECT, STUDY_FILE
-from .notes_support import FRONT, TODAY, make_docs, write_note
+from testsupport.notes import FRONT, TODAY, make_docs, write_note
+from testsupport.project import PROJECT, STUDY_FILE
 
 
 def problems_of(docs: Path) -> list[NoteProblem]:

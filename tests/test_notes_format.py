@@ -12,8 +12,7 @@ import yaml
 from analysis.notes.markdown_ext import ROOT_TOKEN, render_markdown
 from analysis.notes.model import parse_note
 from analysis.notes.sanitise import sanitise
-
-from .conftest import PROJECT
+from testsupport.project import PROJECT
 
 
 def note_html(source: str, *, slug: str = "n") -> str:

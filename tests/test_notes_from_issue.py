@@ -18,30 +18,8 @@ import pytest
 import yaml
 
 from analysis.notes.check import check_notes
-
-from .conftest import PROJECT
-
-FORM = PROJECT / ".github" / "ISSUE_TEMPLATE" / "note.yml"
-TICKED = (
-    "- [X] Every fact in the note has a source listed above.\n"
-    "- [X] The note is not medical advice for a particular patient."
-)
-
-
-def form_body(**answers: str) -> str:
-    """A body as GitHub renders the Note form; ``answers`` by field id replace the defaults."""
-    values = {
-        "topic": "Outcome in a later Japanese trial",
-        "kind": "knowledge",
-        "note": "A later trial, **MLL-10**, used a *risk-stratified* approach.",
-        "sources": "doi:10.1182/blood.2019004741\nPMID 32845001",
-        "page": "results.md",
-        "section": "_No response_",
-        "checks": TICKED,
-        **answers,
-    }
-    fields = [f for f in yaml.safe_load(FORM.read_text(encoding="utf-8"))["body"] if "id" in f]
-    return "\n\n".join(f"### {f['attributes']['label']}\n\n{values[f['id']]}" for f in fields)
+from testsupport.notes import FORM, TICKED, form_body
+from testsupport.project import PROJECT
 
 
 @pytest.fixture

@@ -12,8 +12,7 @@ from playwright.sync_api import Browser
 from analysis.notes.check import check_notes
 from analysis.notes.markdown_ext import render_markdown, url_scheme
 from analysis.notes.sanitise import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, sanitise
-
-from .notes_support import TODAY, make_docs, write_note
+from testsupport.notes import TODAY, make_docs, write_note
 
 PAYLOADS = [
     "<script>alert(1)</script>",
@@ -108,7 +107,6 @@ def test_the_sanitiser_leaves_only_allowed_tags_attributes_and_urls(payload: str
                     assert tag != "img" or url_scheme(value or "") is None, html
 
 
-@pytest.mark.slow
 def test_sanitised_payloads_run_no_script_in_chromium(browser: Browser) -> None:
     origin = "http://notes.test/"
     dialogs: list[str] = []

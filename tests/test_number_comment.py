@@ -28,7 +28,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 import yaml
 
-from .conftest import PROJECT
+from testsupport.project import PROJECT
 
 WORKFLOW = PROJECT / ".github" / "workflows" / "numbers-comment.yml"
 REPO = "owner/repo"

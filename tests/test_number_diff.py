@@ -21,8 +21,7 @@ from analysis.mkdocs_side.bundle import fingerprint
 from analysis.review.compare import NO_CHANGES, compare, render_markdown
 from analysis.review.snapshot import Frame, Page, Snapshot, pages_placing
 from analysis.review.trees import side_for
-
-from .conftest import PROJECT
+from testsupport.project import PROJECT
 
 COPIED = ("analysis", "docs", "includes", "mkdocs.yml", "pyproject.toml")
 GIT = ["git", "-c", "user.name=Test", "-c", "user.email=test@example.org"]
@@ -84,7 +83,7 @@ def corrected_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return repo
 
 
-@pytest.mark.slow
+@pytest.mark.slow  # computes the analysis of two revisions
 def test_correcting_the_remission_count_to_16_shows_every_number_it_moves(
     corrected_repo: Path,
 ) -> None:
@@ -113,7 +112,7 @@ def test_correcting_the_remission_count_to_16_shows_every_number_it_moves(
     assert "about.md" not in pages  # a page that places nothing that moved is not listed
 
 
-@pytest.mark.slow
+@pytest.mark.slow  # computes the analysis of two revisions
 def test_a_second_diff_reuses_both_cached_bundles_and_prints_the_same(
     corrected_repo: Path,
 ) -> None:
@@ -125,7 +124,7 @@ def test_a_second_diff_reuses_both_cached_bundles_and_prints_the_same(
     assert "computing" not in second.stderr
 
 
-@pytest.mark.slow
+@pytest.mark.slow  # computes the analysis of two revisions
 def test_a_change_to_page_wording_only_moves_no_computed_number(corrected_repo: Path) -> None:
     result = _diff(corrected_repo, "--base", "HEAD~1", "--cohorts", "100", "--out", "d/diff.md")
     assert result.returncode == 0, result.stderr
@@ -197,7 +196,7 @@ def test_identical_snapshots_say_no_computed_number_changes() -> None:
     assert NO_CHANGES in render_markdown(compare(same, same), {}, title="T")
 
 
-@pytest.mark.slow
+@pytest.mark.slow  # computes the analysis of two revisions
 def test_make_diff_writes_the_markdown_ci_puts_in_the_job_summary(tmp_path: Path) -> None:
     out = tmp_path / "number-diff" / "diff.md"
     summary = tmp_path / "step-summary.md"

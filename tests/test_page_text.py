@@ -11,8 +11,6 @@ import pytest
 
 from analysis.registry import build_artifacts
 
-pytestmark = pytest.mark.slow
-
 _INLINE = re.compile(r"</?(?:abbr|a|strong|em|code|sup|sub|span)\b[^>]*>")
 
 

@@ -20,8 +20,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from analysis.review.comment import MAX_BODY
-
-from .conftest import PROJECT
+from testsupport.project import PROJECT
 
 SHA = "a" * 40
 BOT = "github-actions[bot]"

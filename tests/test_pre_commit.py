@@ -10,7 +10,7 @@ from pathlib import Path
 
 import yaml
 
-from .conftest import PROJECT
+from testsupport.project import PROJECT
 
 BIN = Path(sys.executable).parent
 CONFIG = PROJECT / ".pre-commit-config.yaml"

@@ -8,9 +8,7 @@ import re
 import subprocess
 from pathlib import Path
 
-import pytest
-
-from .conftest import PROJECT
+from testsupport.project import PROJECT
 
 # What a tracker reference looks like: "issue 8", "Issue #12", "issue #3".
 TRACKER_REFERENCE = r"\bissue #?[0-9]+"
@@ -46,7 +44,6 @@ def test_the_grep_pattern_finds_the_forms_a_tracker_reference_takes() -> None:
         assert not re.search(TRACKER_REFERENCE, text, flags=re.IGNORECASE), text
 
 
-@pytest.mark.slow
 def test_the_built_pages_downloads_and_search_index_name_no_tracker_issue(
     built_site: Path,
 ) -> None:

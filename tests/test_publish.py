@@ -25,10 +25,10 @@ from playwright.sync_api import Browser
 
 from analysis.errors import PublishError
 from analysis.publish.deploy import plan_publish, publish
+from testsupport.editions import prepare_edition
+from testsupport.project import PROJECT
 
-from .conftest import PROJECT
-
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.slow  # publishes three editions (six site builds) and serves them
 
 SITE_URL = "https://study.example.org/relapse/"
 REPO_URL = "https://github.com/example/relapse-study"
@@ -41,18 +41,6 @@ def git(repo: Path, *args: str) -> str:
     result = subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True, check=False)
     assert result.returncode == 0, f"git {' '.join(args)}: {result.stderr}"
     return result.stdout.strip()
-
-
-def set_version(repo: Path, version: str) -> None:
-    """Give the scratch project a version, as a maintainer preparing an edition does."""
-    for name, pattern in (("pyproject.toml", r'(?m)^version = ".*"$'), ("CITATION.cff", None)):
-        path = repo / name
-        text = path.read_text(encoding="utf-8")
-        if pattern is None:
-            text = re.sub(r"(?m)^version: .*$", f'version: "{version}"', text)
-        else:
-            text = re.sub(pattern, f'version = "{version}"', text, count=1)
-        path.write_text(text, encoding="utf-8")
 
 
 def commit_all(repo: Path, message: str) -> str:
@@ -91,16 +79,11 @@ def published(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Published]:
     os.environ.update({"SITE_URL": SITE_URL, "REPO_URL": REPO_URL, "EDIT_URI": "edit/main/docs/"})
     try:
         commits = {}
-        set_version(work, OLD)
+        prepare_edition(work, OLD)
         commits[OLD] = commit_all(work, f"Edition {OLD}")
         git(work, "push", "-q", "origin", "main")
         publish(work, OLD, ["latest"])
-        set_version(work, NEW)
-        changelog = work / "CHANGELOG.md"
-        changelog.write_text(
-            changelog.read_text(encoding="utf-8") + f"\n## {NEW}\n\n- **Correction:** test.\n",
-            encoding="utf-8",
-        )
+        prepare_edition(work, NEW, entry="- **Correction:** test.")
         commits[NEW] = commit_all(work, f"Edition {NEW}")
         publish(work, NEW, ["latest"])
         about = work / "docs" / "about.md"
@@ -259,7 +242,7 @@ def test_a_malformed_edition_name_is_refused_before_anything_runs(
 
 def test_an_edition_that_is_not_the_project_version_is_refused(published: Published) -> None:
     with pytest.raises(
-        PublishError, match=rf"does not match the version in pyproject.toml \({NEW}\)"
+        PublishError, match=rf"does not match the version in CITATION.cff \({NEW}\)"
     ):
         plan_publish(published.work, "2031.3")
 

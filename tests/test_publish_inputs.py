@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import PROJECT
+from testsupport.project import PROJECT
 
 _SKIP = {".git", ".venv", ".tools", ".cache", "site", "__pycache__", ".pytest_cache"}
 _SKIP |= {".ruff_cache", ".hypothesis", "node_modules"}
@@ -154,7 +154,7 @@ rm -f "$GIT_INDEX_FILE"
 """
 
 
-@pytest.mark.slow
+@pytest.mark.slow  # publishes twice (four site builds)
 def test_a_deploy_whose_push_loses_a_race_with_a_preview_keeps_both(tmp_path: Path) -> None:
     """Deploys and previews no longer share a queue, so a preview can reach gh-pages while dev
     is being published: Deploy's own command, `make publish VERSION=dev`, makes its commits

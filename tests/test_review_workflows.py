@@ -7,7 +7,8 @@ from typing import Any
 
 import yaml
 
-from .conftest import PROJECT
+from testsupport.found import some
+from testsupport.project import PROJECT
 
 WORKFLOWS = PROJECT / ".github" / "workflows"
 
@@ -52,7 +53,7 @@ def test_the_comment_job_reads_the_artifact_as_data_and_never_checks_out_the_pr(
 
 
 def test_no_workflow_puts_an_expression_into_a_shell_command() -> None:
-    for path in sorted(WORKFLOWS.glob("*.yml")):
+    for path in some(sorted(WORKFLOWS.glob("*.yml")), "workflows", at_least=3):
         for job_id, job in load(path.name)["jobs"].items():
             for step in job["steps"]:
                 assert "${{" not in step.get("run", ""), f"{path.name} job {job_id}: use env"

@@ -13,8 +13,6 @@ from analysis.registry import build_artifacts
 from analysis.render import draw
 from analysis.render.blocks import vegalite_version
 
-pytestmark = pytest.mark.slow
-
 
 @pytest.fixture(scope="module")
 def runtime(tmp_path_factory: pytest.TempPathFactory) -> Path:

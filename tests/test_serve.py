@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from analysis.mkdocs_side.analysis_plugin import FOLLOWING_TITLE
-from tests.conftest import PROJECT, STUDY_FILE, copy_site_sources, engine_serving
+from testsupport.project import PROJECT, STUDY_FILE, copy_site_sources, engine_serving
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.slow  # runs `properdocs serve` and waits for rebuilds
 
 
 def _fetch(url: str) -> str:

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.conftest import STUDY_FILE, copy_site_sources, run_mkdocs_build
-
-pytestmark = pytest.mark.slow
+from testsupport.found import some
+from testsupport.project import STUDY_FILE, copy_site_sources, run_mkdocs_build
+from testsupport.variants import use_study_text
 
 PAGES = {
     "index.html": ["table-key_numbers"],
@@ -52,7 +52,7 @@ class _Resources(HTMLParser):
 
 
 def _html_files(site: Path) -> list[Path]:
-    return sorted(site.rglob("*.html"))
+    return some(sorted(site.rglob("*.html")), "built HTML pages", at_least=15)
 
 
 def test_every_page_shows_its_injected_tables_and_charts(built_site: Path) -> None:
@@ -103,7 +103,7 @@ def test_charts_are_inline_svg_with_a_text_alternative_and_csv_download(built_si
     for layout in ("wide", "narrow"):  # the stylesheet shows the one that fits the column
         label = f'<svg data-layout="{layout}" role="img" aria-label="Patient flow. Of 80 infants'
         assert label in html
-    for spec in re.findall(r'data-spec(?:-narrow)?="([^"]+)"', html):
+    for spec in some(re.findall(r'data-spec(?:-narrow)?="([^"]+)"', html), "chart specs"):
         assert (built_site / "design" / spec).resolve().is_file(), spec
     assert 'data-spec-narrow="../downloads/charts/patient_flow.narrow.vg.json"' in html
     assert 'href="../downloads/charts/patient_flow.csv"' in html
@@ -112,10 +112,14 @@ def test_charts_are_inline_svg_with_a_text_alternative_and_csv_download(built_si
 
 
 def test_every_download_link_points_at_a_built_file(built_site: Path) -> None:
-    for path in _html_files(built_site):
-        for href in re.findall(r'href="([^"]*downloads/[^"]+)"', path.read_text(encoding="utf-8")):
-            target = (path.parent / href).resolve()
-            assert target.is_file(), f"{path.relative_to(built_site)} → {href}"
+    links = [
+        (path, href)
+        for path in _html_files(built_site)
+        for href in re.findall(r'href="([^"]*downloads/[^"]+)"', path.read_text(encoding="utf-8"))
+    ]
+    for path, href in some(links, "download links", at_least=10):
+        target = (path.parent / href).resolve()
+        assert target.is_file(), f"{path.relative_to(built_site)} → {href}"
 
 
 def test_a_charts_data_points_stay_out_of_the_search_index_but_its_description_is_found(
@@ -153,7 +157,7 @@ def test_no_page_loads_a_script_style_font_or_image_from_another_host(built_site
         parser = _Resources()
         parser.feed(path.read_text(encoding="utf-8"))
         offenders += [(path.name, u) for u in parser.urls if re.match(r"(https?:)?//", u)]
-    for css in built_site.rglob("*.css"):
+    for css in some(built_site.rglob("*.css"), "stylesheets"):
         offenders += [
             (css.name, u) for u in re.findall(r"url\((['\"]?)(https?://[^)'\"]+)", css.read_text())
         ]
@@ -164,19 +168,15 @@ def _site_with(
     tmp_path: Path, *, study_text: str | None = None, page_edit: tuple[str, str] | None = None
 ) -> Path:
     project = copy_site_sources(tmp_path / "project")
-    config = project / "mkdocs.yml"
     if study_text is not None:
-        (project / "study.yaml").write_text(study_text)
-        cfg = config.read_text().replace(
-            "  - study-analysis:\n", "  - study-analysis:\n      study: study.yaml\n"
-        )
-        config.write_text(cfg)
+        use_study_text(project, study_text)
     if page_edit is not None:
         page = project / "docs" / page_edit[0]
         page.write_text(page.read_text() + page_edit[1])
     return project
 
 
+@pytest.mark.slow  # a build of its own
 def test_an_unknown_artifact_name_fails_the_build_listing_valid_names(tmp_path: Path) -> None:
     project = _site_with(tmp_path, page_edit=("results.md", "\n{{ chart survival_curve }}\n"))
     result = run_mkdocs_build(tmp_path / "site", project=project)
@@ -189,6 +189,7 @@ def test_an_unknown_artifact_name_fails_the_build_listing_valid_names(tmp_path: 
     assert {"os_5y", "patient_flow", "proportions"} <= set(listed.group(1).split(", "))
 
 
+@pytest.mark.slow  # a build of its own
 def test_a_bad_data_file_stops_the_build_with_file_entry_and_field(tmp_path: Path) -> None:
     bad = STUDY_FILE.read_text().replace("percent: 40.5", "percent: 41.5")
     project = _site_with(tmp_path, study_text=bad)
@@ -203,20 +204,9 @@ def test_a_bad_data_file_stops_the_build_with_file_entry_and_field(tmp_path: Pat
     assert not (tmp_path / "site" / "index.html").exists()
 
 
-def test_an_edited_number_is_recomputed_on_the_next_build(tmp_path: Path) -> None:
-    changed = STUDY_FILE.read_text().replace(
-        "numerator: 15\n    denominator: 37\n    percent: 40.5",
-        "numerator: 16\n    denominator: 37\n    percent: 43.2",
-    )
-    project = _site_with(tmp_path, study_text=changed)
-    result = run_mkdocs_build(tmp_path / "site", project=project)
-    assert result.returncode == 0, result.stderr
-    html = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+def test_an_edited_number_is_recomputed_on_the_next_build(changed_site: Path) -> None:
+    html = (changed_site / "index.html").read_text(encoding="utf-8")
     assert "43.2% (16/37)" in html
     assert "40.5% (15/37)" not in html
-    assert (
-        yaml.safe_load((tmp_path / "site" / "downloads" / "study.yaml").read_text())["figures"][4][
-            "numerator"
-        ]
-        == 16
-    )
+    published = yaml.safe_load((changed_site / "downloads" / "study.yaml").read_text())
+    assert published["figures"][4]["numerator"] == 16

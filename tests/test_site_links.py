@@ -6,9 +6,7 @@ import importlib.util
 import shutil
 from pathlib import Path
 
-import pytest
-
-from .conftest import PROJECT
+from testsupport.project import PROJECT
 
 _spec = importlib.util.spec_from_file_location(
     "check_links", PROJECT / "scripts" / "check_links.py"
@@ -20,12 +18,10 @@ _spec.loader.exec_module(check_links)
 check_site = check_links.check_site
 
 
-@pytest.mark.slow
 def test_every_internal_link_and_anchor_of_the_built_site_resolves(built_site: Path) -> None:
     assert check_site(built_site) == []
 
 
-@pytest.mark.slow
 def test_a_missing_page_a_missing_anchor_and_a_cdn_script_are_each_reported(
     built_site: Path, tmp_path: Path
 ) -> None:

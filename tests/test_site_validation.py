@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import copy_site_sources, run_mkdocs_build
+from testsupport.project import copy_site_sources, run_mkdocs_build
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.slow  # a strict build of a changed copy of the site
 
 
 def test_a_link_to_a_missing_anchor_or_an_absolute_link_fails_the_strict_build(

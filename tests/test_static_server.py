@@ -6,7 +6,7 @@ import gzip
 import urllib.request
 from pathlib import Path
 
-from tests.conftest import serve_directory
+from testsupport.serving import serve_directory
 
 
 def _get(url: str, encoding: str | None) -> tuple[int, dict[str, str], bytes]:

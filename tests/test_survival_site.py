@@ -17,15 +17,14 @@ from analysis.mkdocs_side.notebook import execute_notebook
 from analysis.patient_level.allowed import loss_search
 from analysis.patient_level.reconstruct import SCENARIOS
 from analysis.study.load import load_study
-
-from .conftest import PROJECT, copy_site_sources, run_mkdocs_build
+from testsupport.found import some
+from testsupport.project import PROJECT, copy_site_sources, run_mkdocs_build
 
 LABEL = "Reconstructed from published summary numbers, not patient data"
 SYNTHETIC = PROJECT / "tests" / "data" / "patients_synthetic.csv"
 NOTEBOOK = PROJECT / "docs" / "notebooks" / "reproduce.ipynb"
 
 
-@pytest.mark.slow
 def test_survival_page_shows_labelled_charts_and_a_passing_fidelity_table(built_site: Path) -> None:
     html = (built_site / "survival" / "index.html").read_text(encoding="utf-8")
     for name in ("survival_km", "survival_envelope", "survival_by_remission"):
@@ -53,7 +52,6 @@ def _figure(html: str, kind: str, name: str) -> str:
     return found.group(0)
 
 
-@pytest.mark.slow
 def test_survival_page_shows_the_allowed_band_and_each_named_assumption(built_site: Path) -> None:
     html = (built_site / "survival" / "index.html").read_text(encoding="utf-8")
     spec = json.loads(
@@ -76,7 +74,6 @@ def test_survival_page_shows_the_allowed_band_and_each_named_assumption(built_si
     assert all(kinds.values())
 
 
-@pytest.mark.slow
 def test_the_p_value_is_shown_as_multivariate_and_hazard_ratios_as_illustrations(
     built_site: Path,
 ) -> None:
@@ -90,7 +87,6 @@ def test_the_p_value_is_shown_as_multivariate_and_hazard_ratios_as_illustrations
     assert "univariate P filter" in models
 
 
-@pytest.mark.slow
 def test_every_reconstructed_download_says_so_in_its_name_and_its_rows(built_site: Path) -> None:
     downloads = built_site / "downloads"
     for name in (
@@ -113,7 +109,6 @@ def test_every_reconstructed_download_says_so_in_its_name_and_its_rows(built_sit
     assert "downloads/tables/reconstructed-survival_cohort.csv" in data_page
 
 
-@pytest.mark.slow
 def test_remission_comparison_starts_at_the_landmark_with_the_caveat_on_prognosis(
     built_site: Path,
 ) -> None:
@@ -127,7 +122,6 @@ def test_remission_comparison_starts_at_the_landmark_with_the_caveat_on_prognosi
     assert "landmark of 2 months" in prognosis
 
 
-@pytest.mark.slow
 def test_notebook_page_renders_outputs_without_cdn_and_under_200_kb(built_site: Path) -> None:
     page = built_site / "notebooks" / "reproduce" / "index.html"
     html = page.read_text(encoding="utf-8")
@@ -145,7 +139,7 @@ def test_notebook_page_renders_outputs_without_cdn_and_under_200_kb(built_site: 
     assert (page.parent / css.group(1)).resolve().is_file()
 
 
-@pytest.mark.slow
+@pytest.mark.slow  # executes the notebook
 def test_notebook_executes_without_errors(tmp_path: Path) -> None:
     out = tmp_path / "reproduce.ipynb"
     execute_notebook(NOTEBOOK, out)
@@ -160,7 +154,7 @@ def _project_copy(tmp_path: Path) -> Path:
     return project
 
 
-@pytest.mark.slow
+@pytest.mark.slow  # two builds of its own
 def test_patient_file_replaces_the_reconstruction_and_warm_rebuild_skips_the_work(
     tmp_path: Path,
 ) -> None:
@@ -177,7 +171,8 @@ def test_patient_file_replaces_the_reconstruction_and_warm_rebuild_skips_the_wor
     assert "Patient-level data from patients_synthetic.csv" in notebook
     # Unchanged inputs: a rebuild must neither reconstruct/fit nor execute the notebook.
     # (mkdocs-jupyter itself imports nbclient, so the notebook is checked via its cache.)
-    executed = {p: p.stat().st_mtime_ns for p in (project / ".cache" / "notebooks").rglob("*")}
+    cached = some((project / ".cache" / "notebooks").rglob("*"), "executed notebook files")
+    executed = {p: p.stat().st_mtime_ns for p in cached}
     poison = tmp_path / "poison" / "lifelines"
     poison.mkdir(parents=True)
     (poison / "__init__.py").write_text("raise ImportError('lifelines imported')\n")
@@ -190,7 +185,7 @@ def test_patient_file_replaces_the_reconstruction_and_warm_rebuild_skips_the_wor
     assert after == executed
 
 
-@pytest.mark.slow
+@pytest.mark.slow  # a build of its own
 def test_bad_patient_file_stops_the_build_naming_row_and_column(tmp_path: Path) -> None:
     project = _project_copy(tmp_path)
     lines = SYNTHETIC.read_text(encoding="utf-8").splitlines()
@@ -211,7 +206,7 @@ def test_bad_patient_file_stops_the_build_naming_row_and_column(tmp_path: Path) 
     assert not (tmp_path / "site" / "survival" / "index.html").exists()
 
 
-@pytest.mark.slow
+@pytest.mark.slow  # a build of its own
 def test_a_notebook_cell_that_fails_stops_the_build_naming_the_notebook(tmp_path: Path) -> None:
     project = _project_copy(tmp_path)
     notebook = project / "docs" / "notebooks" / "reproduce.ipynb"
@@ -235,7 +230,6 @@ def _page(built_site: Path, name: str) -> str:
     return _text((built_site / name / "index.html").read_text(encoding="utf-8"))
 
 
-@pytest.mark.slow
 def test_survival_states_the_conditions_of_the_exact_range_where_it_states_it(
     built_site: Path,
 ) -> None:
@@ -273,7 +267,6 @@ def _title_lines(spec: dict) -> list[str]:
     return text if isinstance(text, list) else [text]
 
 
-@pytest.mark.slow
 def test_every_synthetic_chart_names_its_scenario_in_its_title_in_every_download(
     built_site: Path,
 ) -> None:
@@ -307,7 +300,6 @@ def _time_domains(node) -> set[tuple[float, float]]:
     return found
 
 
-@pytest.mark.slow
 def test_synthetic_curves_stop_at_5_years(built_site: Path) -> None:
     charts = built_site / "downloads" / "charts"
     for name, end in (
@@ -327,7 +319,6 @@ def _cohort(built_site: Path) -> list[dict[str, str]]:
     return _rows(built_site / "downloads" / "tables" / "reconstructed-survival_cohort.csv")
 
 
-@pytest.mark.slow
 def test_the_downloaded_cohort_holds_only_patients_who_could_exist(built_site: Path) -> None:
     study = load_study()
     first, last = study.design.enrolment_years
@@ -346,7 +337,6 @@ def test_the_downloaded_cohort_holds_only_patients_who_could_exist(built_site: P
             assert 2 < float(p["transplant_months"]) <= min(months, 12), p
 
 
-@pytest.mark.slow
 def test_the_landmark_illustration_says_it_cannot_show_the_bias(built_site: Path) -> None:
     from lifelines.statistics import logrank_test
 
@@ -381,7 +371,6 @@ def test_the_landmark_illustration_says_it_cannot_show_the_bias(built_site: Path
     assert f"from time 0 gives P = {naive:.3f} in the same cohort" in text
 
 
-@pytest.mark.slow
 def test_the_shown_cohorts_transplant_split_is_stated_and_called_an_artefact(
     built_site: Path,
 ) -> None:
@@ -400,7 +389,6 @@ def test_the_shown_cohorts_transplant_split_is_stated_and_called_an_artefact(
     assert "The shown cohort was not picked to avoid it" in text
 
 
-@pytest.mark.slow
 def test_the_hazard_ratio_prior_stands_beside_the_all_cohorts_medians(built_site: Path) -> None:
     prior = f"log-uniformly from 1 to 8 (median {math.sqrt(8):.2f})"
     rows = _rows(built_site / "downloads" / "tables" / "reconstructed-survival_models.csv")
@@ -410,7 +398,6 @@ def test_the_hazard_ratio_prior_stands_beside_the_all_cohorts_medians(built_site
     assert f"every scenario draws it {prior}" in _page(built_site, "survival")
 
 
-@pytest.mark.slow
 def test_both_readings_of_the_missing_patients_are_named_on_survival_checks_and_data(
     built_site: Path,
 ) -> None:
@@ -428,7 +415,6 @@ def test_both_readings_of_the_missing_patients_are_named_on_survival_checks_and_
     assert "early death or missing data" not in checks
 
 
-@pytest.mark.slow
 def test_checks_reasons_the_right_way_about_the_standard_error(built_site: Path) -> None:
     text = _page(built_site, "checks")
     assert "reference notes" not in text

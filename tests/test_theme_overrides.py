@@ -7,7 +7,7 @@ import difflib
 import re
 from importlib import resources
 
-from tests.conftest import PROJECT
+from testsupport.project import PROJECT
 
 OUR_SEARCH = PROJECT / "overrides" / "partials" / "search.html"
 # The one change: the search dialog gets an accessible name (axe rule aria-dialog-name).

@@ -13,19 +13,20 @@ from analysis import worker
 from analysis.errors import AnalysisError, ReconstructionError
 from analysis.registry import Inputs
 
-pytestmark = pytest.mark.slow
-
 
 def _ready_worker() -> ProcessPoolExecutor:
-    worker.start_worker_ahead()
-    deadline = time.monotonic() + 120
+    """A worker started ahead and ready. One asked for while still importing is shut down, so
+    each new one is given twice as long as the last: on a loaded machine, where importing takes
+    longer than any fixed wait, a fixed wait would never find one ready."""
+    wait, deadline = 2.0, time.monotonic() + 240
     while time.monotonic() < deadline:
+        worker.start_worker_ahead()
+        time.sleep(wait)
         pool = worker.worker_started_ahead()
         if pool is not None:
             return pool
-        worker.start_worker_ahead()  # the one handed back was shut down: start another
-        time.sleep(2)
-    raise AssertionError("the worker was not ready within 120 s")
+        wait *= 2
+    raise AssertionError("no worker was ready within 240 s")
 
 
 def fails_on_purpose() -> None:

@@ -6,19 +6,25 @@ the project relies on directly, and runs zizmor (offline) and the workflow JSON 
 
 from __future__ import annotations
 
+import json
+import os
 import random
 import re
+import shutil
 import subprocess
 import sys
 import tomllib
 from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
-from .conftest import PROJECT
+from analysis.publish.edition import VERSION_FILE, VERSION_LINE, project_version
+from testsupport.found import some
+from testsupport.project import PROJECT
 
 WORKFLOWS = PROJECT / ".github" / "workflows"
 SHA_PIN = re.compile(r"^[\w.-]+/[\w./-]+@[0-9a-f]{40}$")
@@ -44,7 +50,7 @@ def writes(permissions: object) -> bool:
     return isinstance(permissions, dict) and "write" in permissions.values()
 
 
-ALL = sorted(p.name for p in WORKFLOWS.glob("*.yml"))
+ALL = some(sorted(p.name for p in WORKFLOWS.glob("*.yml")), "workflows", at_least=3)
 
 
 def test_there_are_ci_deploy_and_preview_workflows() -> None:
@@ -521,22 +527,45 @@ def test_repository_files_match_their_schemas(schema: str, files: list[Path]) ->
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_citation_cff_names_the_same_version_as_pyproject() -> None:
+def _citation_version() -> str:
+    return str(yaml.safe_load((PROJECT / "CITATION.cff").read_text(encoding="utf-8"))["version"])
+
+
+def test_the_edition_is_typed_once_in_citation_cff_and_the_lock_records_no_version() -> None:
+    """Preparing an edition edits CITATION.cff (and the CHANGELOG heading) only: pyproject.toml
+    reads the version from it, so uv.lock, which records no version for the project, stays
+    valid and no resolution is needed (a fresh machine could not repeat it offline)."""
     with (PROJECT / "pyproject.toml").open("rb") as handle:
-        version = tomllib.load(handle)["project"]["version"]
-    citation = yaml.safe_load((PROJECT / "CITATION.cff").read_text(encoding="utf-8"))
-    assert citation["version"] == version, (
-        f"CITATION.cff says {citation['version']}, pyproject.toml says {version}: "
-        "set both to the edition being prepared"
-    )
+        pyproject = tomllib.load(handle)
+    assert "version" not in pyproject["project"], "type the edition in CITATION.cff only"
+    assert pyproject["project"]["dynamic"] == ["version"]
+    source = pyproject["tool"]["hatch"]["version"]
+    assert source["path"] == VERSION_FILE
+    assert source["pattern"] == VERSION_LINE.pattern, "the publish command reads it alike"
+    typed = re.search(source["pattern"], (PROJECT / "CITATION.cff").read_text(encoding="utf-8"))
+    assert typed is not None, "the pattern hatchling reads the version with finds nothing"
+    assert typed["version"] == _citation_version()
+    assert {"file": "CITATION.cff"} in pyproject["tool"]["uv"]["cache-keys"]
+    lock = (PROJECT / "uv.lock").read_text(encoding="utf-8")
+    entry = re.search(r'(?ms)^\[\[package\]\]\nname = "mll-relapse-study"\n(.*?)^\[', lock)
+    assert entry is not None, "uv.lock has no entry for the project"
+    assert not re.search(r"(?m)^version = ", entry[1]), "uv.lock records the project's version"
+    makefile = (PROJECT / "Makefile").read_text(encoding="utf-8")
+    synced = re.search(r"(?m)^\.venv/\.synced: (.*)$", makefile)
+    assert synced is not None
+    assert "CITATION.cff" in synced[1].split(), "make must reinstall when the edition changes"
+
+
+def test_the_installed_package_and_the_publish_command_see_the_edition_of_citation_cff() -> None:
+    assert metadata.version("mll-relapse-study") == _citation_version()
+    assert project_version(PROJECT) == _citation_version()
 
 
 def test_changelog_has_a_section_for_the_current_version() -> None:
-    with (PROJECT / "pyproject.toml").open("rb") as handle:
-        version = tomllib.load(handle)["project"]["version"]
+    version = _citation_version()
     changelog = (PROJECT / "CHANGELOG.md").read_text(encoding="utf-8")
     assert re.search(rf"(?m)^## {re.escape(version)}$", changelog), (
-        f"CHANGELOG.md has no '## {version}' section for the version in pyproject.toml"
+        f"CHANGELOG.md has no '## {version}' section for the edition in CITATION.cff"
     )
 
 
@@ -601,3 +630,47 @@ def test_ci_and_the_ci_script_install_chromium_only_when_it_is_missing() -> None
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "chromium: /usr/bin/chromium is installed; skipping apt-get"
+
+
+def test_the_ci_script_runs_make_test_as_a_new_machine_would(tmp_path: Path) -> None:
+    """`.ci/run` (CI runs it on a clean clone) runs `make test` with new, empty uv, pip and npm
+    caches, removed afterwards, and with no .venv, .tools, node_modules or .cache left from
+    before: anything the tests need must come from the commit and the package registries."""
+    work = tmp_path / "work"
+    shutil.copytree(PROJECT / ".ci", work / ".ci")
+    for leftover in (".venv", ".tools", "node_modules", ".cache"):
+        (work / leftover / "bin").mkdir(parents=True)
+    stub = tmp_path / "stub"
+    stub.mkdir()
+    record = tmp_path / "make.json"
+    (stub / "make").write_text(
+        "#!/usr/bin/env python3\n"
+        "import json, os, sys\n"
+        "caches = {v: os.environ.get(v) for v in ('UV_CACHE_DIR', 'PIP_CACHE_DIR', "
+        "'npm_config_cache')}\n"
+        "json.dump({'args': sys.argv[1:], 'caches': caches,\n"
+        "           'contents': {v: os.listdir(p) if p and os.path.isdir(p) else None\n"
+        "                        for v, p in caches.items()},\n"
+        "           'left': sorted(n for n in ('.venv', '.tools', 'node_modules', '.cache')\n"
+        "                          if os.path.exists(n))},\n"
+        f"          open({str(record)!r}, 'w'))\n"
+        "sys.exit(3)\n",
+        encoding="utf-8",
+    )
+    (stub / "make").chmod(0o755)
+    env = {**os.environ, "PATH": f"{stub}{os.pathsep}{os.environ['PATH']}"}
+    env.pop("UV_CACHE_DIR", None)
+    result = subprocess.run(
+        ["bash", str(work / ".ci" / "run")], env=env, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 3, "the script must fail as make test fails"
+    seen = json.loads(record.read_text(encoding="utf-8"))
+    assert seen["args"] == ["test"]
+    assert seen["left"] == [], f"carried over from before: {seen['left']}"
+    caches = seen["caches"]
+    assert all(caches.values()), caches
+    assert len(set(caches.values())) == 3, caches
+    assert all(not contents for contents in seen["contents"].values()), seen["contents"]
+    home_cache = Path.home() / ".cache"
+    assert not any(Path(p).is_relative_to(home_cache) for p in caches.values()), caches
+    assert not any(Path(p).exists() for p in caches.values()), "the caches outlived the run"

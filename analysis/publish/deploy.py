@@ -3,7 +3,7 @@
 ``python -m analysis publish 2026.2 --alias latest`` (or ``make publish VERSION=2026.2
 ALIAS=latest``) is the one command CI and maintainers use. It refuses, changing nothing, when
 the working tree is dirty, the edition name is malformed, the edition differs from the version
-in ``pyproject.toml``, or the edition was already published from another commit. It then builds
+typed in ``CITATION.cff``, or the edition was already published from another commit. It then builds
 the site strictly into a temporary folder (a failed build never reaches ``gh-pages``), lets mike
 commit the edition and its aliases, commits a root ``404.html``, points the site root at
 ``latest``, and pushes once. If any step fails, the local ``gh-pages`` goes back to where it was.
@@ -32,6 +32,7 @@ from .edition import (
     COMMIT_VAR,
     DEV,
     EDITION_PATTERN,
+    VERSION_FILE,
     VERSION_VAR,
     edition_key,
     parse_edition_name,
@@ -171,9 +172,9 @@ def plan_publish(
     declared = project_version(project)
     if version != DEV and version != declared:
         msg = (
-            f"edition {version} does not match the version in pyproject.toml ({declared}): "
-            f'set version = "{version}" there and in CITATION.cff, add a CHANGELOG.md '
-            "entry, commit, then publish"
+            f"edition {version} does not match the version in {VERSION_FILE} ({declared}): "
+            f'set `version: "{version}"` there, rename "## Unreleased" in CHANGELOG.md to '
+            f'"## {version}", commit, then publish'
         )
         raise PublishError(msg)
 

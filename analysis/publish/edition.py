@@ -2,7 +2,9 @@
 
 Editions are named by year and number (``2026.1``); ``dev`` is the moving edition built from
 ``main``. A build made by ``python -m analysis publish`` (through mike) has ``MIKE_DOCS_VERSION``
-set; any other build is an unpublished preview of the project's version in ``pyproject.toml``.
+set; any other build is an unpublished preview of the project's version: the edition typed in
+``CITATION.cff``, which ``pyproject.toml`` reads too (a dynamic version, so that an edition needs
+no new ``uv.lock``).
 Standard library only: the site glue calls this on every build.
 """
 
@@ -10,7 +12,6 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
@@ -22,6 +23,7 @@ from ..errors import PublishError
 __all__ = [
     "DEV",
     "EDITION_PATTERN",
+    "VERSION_FILE",
     "Edition",
     "current_edition",
     "edition_key",
@@ -34,6 +36,10 @@ EDITION_PATTERN = re.compile(r"^(?P<year>20\d\d)\.(?P<number>[1-9]\d{0,2})$")
 DISTRIBUTION = "mll-relapse-study"
 VERSION_VAR = "MIKE_DOCS_VERSION"  # set by mike (and the publish command) for a versioned build
 COMMIT_VAR = "STUDY_SOURCE_COMMIT"  # set by the publish command: the commit being published
+VERSION_FILE = "CITATION.cff"
+# The line hatchling reads the version from ([tool.hatch.version] in pyproject.toml has the same
+# pattern; a test checks that they agree).
+VERSION_LINE = re.compile(r'(?m)^version: "(?P<version>[^"]+)"$')
 
 
 def parse_edition_name(name: str) -> str:
@@ -71,12 +77,15 @@ def edition_key(name: str) -> tuple[int, int]:
 
 
 def project_version(project_dir: Path | None = None) -> str:
-    """The version in ``pyproject.toml`` (or, without one, the installed package's version)."""
+    """The edition typed in ``CITATION.cff`` (or, without one, the installed package's version)."""
     if project_dir is not None:
-        pyproject = project_dir / "pyproject.toml"
-        if pyproject.is_file():
-            with pyproject.open("rb") as handle:
-                return str(tomllib.load(handle)["project"]["version"])
+        citation = project_dir / VERSION_FILE
+        if citation.is_file():
+            found = VERSION_LINE.search(citation.read_text(encoding="utf-8"))
+            if found is None:
+                msg = f'{citation}: found no line `version: "YYYY.N"` (the edition, quoted)'
+                raise PublishError(msg)
+            return found["version"]
     try:
         return metadata.version(DISTRIBUTION)
     except metadata.PackageNotFoundError:
@@ -92,7 +101,7 @@ class Edition:
     name
         ``"2026.1"``, ``"dev"``, or ``None`` for a build the publish command did not make.
     version
-        The project version in ``pyproject.toml`` when the build was made.
+        The project's version (``CITATION.cff``) when the build was made.
     commit
         The commit published (full hash), if the publish command made the build.
     date

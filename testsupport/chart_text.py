@@ -13,8 +13,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from playwright.sync_api import Page
+if TYPE_CHECKING:  # the page is handed in: this module imports no Playwright
+    from playwright.sync_api import Page
 
 __all__ = [
     "MIN_TEXT_PX",
