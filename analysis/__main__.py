@@ -129,35 +129,16 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _bundle(args: argparse.Namespace) -> int:
-    from concurrent.futures import Future
-    from contextlib import ExitStack
+    from .child_side.bundle import bundle_command
 
-    from .render.draw import Drawer
-    from .worker import worker_started_ahead
-
-    # The drawer's helper process draws each chart as soon as it is built, while this process
-    # computes the rest; the bundle is handed over before the PNGs are drawn (write_entry).
-    # The PNGs fill the helper's idle moments, unless they are not waited for (--pictures-last):
-    # then none delays the drawing of a chart built after it.
-    with Drawer() as drawer, ExitStack() as stack:
-        from .mkdocs_side.bundle import write_entry
-        from .registry import build_artifacts
-        from .render.blocks import ChartDrawings, render_bundle
-
-        handed_over: Future[None] = Future()
-        if args.pictures_last:
-            drawer.hold_later(handed_over)
-        inputs = _inputs(args)
-        worker = worker_started_ahead()  # serve: the cohorts are drawn there meanwhile
-        if worker is not None:
-            stack.callback(worker.shutdown, cancel_futures=True)
-            inputs.start_patient_analysis(worker)
-        drawings = ChartDrawings(drawer)
-        artifacts = build_artifacts(inputs, on_chart=drawings.add)
-        bundle, pictures = render_bundle(artifacts, fingerprint=args.fingerprint, drawings=drawings)
-        handed_over.set_result(None)
-        write_entry(args.out, bundle, pictures)
-    return 0
+    return bundle_command(
+        args.out,
+        study=args.study,
+        fingerprint=args.fingerprint,
+        patients=args.patients,
+        cohorts=args.cohorts,
+        pictures_last=args.pictures_last,
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -173,7 +154,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "check":
             return _check(args)
         if args.command == "runtime":
-            from .mkdocs_side.runtime import RUNTIME_DIR, ensure_runtime
+            from .child_side.runtime import ensure_runtime
+            from .wire.runtime import RUNTIME_DIR
 
             print(ensure_runtime(args.dir or RUNTIME_DIR))
             return 0
@@ -187,7 +169,7 @@ def main(argv: list[str] | None = None) -> int:
 
             return notes_check(args.docs)
         if args.command == "notebook":
-            from .mkdocs_side.notebook import execute_notebook
+            from .child_side.notebook import execute_notebook
 
             execute_notebook(args.source, args.out, patients_file=args.patients)
             return 0

@@ -8,7 +8,7 @@ No domain imports this module.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from concurrent.futures import Executor, Future
+from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
 from functools import cached_property
 from pathlib import Path
@@ -25,7 +25,6 @@ from .study.artifacts import STUDY_CHARTS, STUDY_TABLES, study_values
 from .study.load import STUDY_FILE, load_study
 from .study.results import StudyResults
 from .study.schema import Study
-from .worker import call
 
 __all__ = ["Inputs", "build_artifacts"]
 
@@ -75,14 +74,14 @@ class Inputs:
     def comparators(self) -> Comparators:
         return load_comparators(self.comparators_file, study=self.study)
 
-    def start_patient_analysis(self, worker: Executor) -> None:
-        """Draw the scenarios' cohorts in ``worker`` (another process) from now on, while this
-        one goes on with the rest; :attr:`patient_analysis` waits for them. The study is read
-        and validated here first, so its problems are reported as without a worker."""
+    def start_patient_analysis(self, submit: Callable[..., Future[Reconstruction]]) -> None:
+        """Draw the scenarios' cohorts with ``submit(function, *args, **kwargs)`` (in another
+        process) from now on, while this one goes on with the rest; :attr:`patient_analysis`
+        waits for them. The study is read and validated here first, so its problems are
+        reported as without a worker."""
         if self.patients_file is None:  # real data: nothing to draw
             self._drawing = {
-                scenario.key: worker.submit(
-                    call,
+                scenario.key: submit(
                     reconstruct,
                     self.study,
                     cohorts=self.cohorts,

@@ -9,11 +9,11 @@ import pandas as pd
 import pytest
 
 from analysis.errors import ChartError
-from analysis.mkdocs_side.bundle import ROOT_TOKEN
 from analysis.registry import build_artifacts
 from analysis.render import draw
 from analysis.render.blocks import chart_html, inline_svg, svg_for, vegalite_version
 from analysis.render.theme import LAYOUTS, PALETTE, WIDE, Layout, config
+from analysis.wire.bundle import ROOT_TOKEN
 from testsupport.project import PROJECT
 
 

@@ -1,6 +1,8 @@
 """The package's shape holds: one package per domain, imports point one way (the registry and the
-MkDocs side import the domains, never the reverse), no import loop, light modules stay light,
-and nothing outside a module reaches for its private names."""
+MkDocs side import the domains, never the reverse), every other package imports only the layers
+below it, nothing the analysis child runs imports the MkDocs side (the two share only
+``analysis.wire``), no import loop, light modules stay light, and nothing outside a module
+reaches for its private names."""
 
 from __future__ import annotations
 
@@ -20,7 +22,7 @@ from testsupport.found import some
 from testsupport.project import PROJECT
 
 PACKAGE = PROJECT / "analysis"
-GLUE = {"analysis.mkdocs_side.analysis_plugin", "analysis.mkdocs_side.notes_plugin"}
+MKDOCS_SIDE = "analysis.mkdocs_side"  # runs inside MkDocs: the only package importing MkDocs
 HEAVY = {"pandas", "altair", "scipy", "lifelines", "numpy", "vl_convert"}
 DOMAINS = ("study", "context", "appraisal", "patient_level", "notes", "stats")
 # What a domain may import besides itself: the shared leaves, the chart theme, and the domains
@@ -33,6 +35,28 @@ BUILDS_ON = {
     "context": {"study", "stats"},
     "patient_level": {"study", "stats"},
     "appraisal": {"study"},
+}
+LEAVES = ("analysis.artifact", "analysis.errors", "analysis.datafile", "analysis.lifetime")
+# What each package (or module) that is not a domain may import of the package besides itself;
+# a name stands for the module or package and everything in it.
+LAYERS = {
+    "analysis.wire": {"analysis.errors", "analysis.lifetime"},
+    "analysis.render": {
+        "analysis.artifact",
+        "analysis.errors",
+        "analysis.lifetime",
+        "analysis.wire",
+    },
+    "analysis.review": {"analysis.errors", "analysis.wire"},
+    "analysis.publish": {"analysis.errors", "analysis.lifetime"},
+    "analysis.registry": {*(f"analysis.{d}" for d in DOMAINS), *LEAVES},
+    "analysis.child_side": {
+        "analysis.registry",
+        "analysis.render",
+        "analysis.wire",
+        "analysis.errors",
+        "analysis.lifetime",
+    },
 }
 
 
@@ -144,11 +168,57 @@ def test_the_shared_leaves_import_nothing_of_the_package_but_the_errors() -> Non
         assert _analysis_edges(leaf) <= {"analysis.errors"}, leaf
 
 
-def test_only_the_two_plugin_modules_import_mkdocs() -> None:
+def _within(name: str, prefixes: set[str] | tuple[str, ...]) -> bool:
+    return any(name == p or name.startswith(f"{p}.") for p in prefixes)
+
+
+@pytest.mark.parametrize("layer", sorted(LAYERS))
+def test_each_other_package_imports_only_the_layers_below_it(layer: str) -> None:
+    offenders = {
+        (name, target)
+        for name in MODULES
+        if _within(name, (layer,))
+        for target in _analysis_edges(name)
+        if not _within(target, (layer, *LAYERS[layer]))
+    }
+    assert offenders == set()
+
+
+def test_every_module_is_in_a_domain_a_leaf_a_layer_or_the_mkdocs_side() -> None:
+    """A new package is given its rule above before it can be added."""
+    placed = (*(f"analysis.{d}" for d in DOMAINS), *LEAVES, *LAYERS, MKDOCS_SIDE)
+    entry_points = {"analysis", "analysis.__main__"}  # the public names and the command line
+    assert [n for n in MODULES if n not in entry_points and not _within(n, placed)] == []
+
+
+def _reached_from(start: str) -> set[str]:
+    """Every module of the package that running ``start`` can import (the packages of each
+    module imported included: importing a module runs its packages' ``__init__.py``)."""
+    reached, todo = set(), [start]
+    while todo:
+        name = todo.pop()
+        if name in reached:
+            continue
+        reached.add(name)
+        parts = name.split(".")
+        todo += [".".join(parts[:i]) for i in range(2, len(parts)) if ".".join(parts[:i])]
+        todo += sorted(_analysis_edges(name))
+    return reached
+
+
+def test_nothing_the_analysis_child_runs_imports_the_mkdocs_side() -> None:
+    """``python -m analysis …`` (the bundle, the notebook, the runtime, every tool) shares only
+    ``analysis.wire`` with the site generator's side."""
+    reached = _reached_from("analysis.__main__")
+    assert len(reached) > 40
+    assert sorted(n for n in reached if _within(n, (MKDOCS_SIDE,))) == []
+
+
+def test_nothing_but_the_mkdocs_side_imports_mkdocs() -> None:
     offenders = [
         name
         for name, path in MODULES.items()
-        if name not in GLUE
+        if not _within(name, (MKDOCS_SIDE,))
         and any(module.split(".")[0] == "mkdocs" for module, _ in _imports(path))
     ]
     assert offenders == []

@@ -13,7 +13,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from analysis.mkdocs_side.notebook import execute_notebook
+from analysis.child_side.notebook import execute_notebook
 from analysis.patient_level.allowed import loss_search
 from analysis.patient_level.reconstruct import SCENARIOS
 from analysis.study.load import load_study

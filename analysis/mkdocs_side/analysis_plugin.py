@@ -33,12 +33,13 @@ from ..publish.citation import (
     social_tags,
 )
 from ..publish.edition import Edition, current_edition
-from .bundle import PACKAGE_DIR, Bundle, BundleJob, start_bundle
-from .inject import Stash, inject, restore_blocks
-from .notebook import NotebookJob
-from .notebook_page import clean_notebook_html
-from .runtime import RuntimeJob
-from .serve import ServeSession
+from ..wire.bundle import Bundle
+from ..wire.digest import PACKAGE_DIR
+from .artifacts.inject import Stash, inject, restore_blocks
+from .artifacts.jobs import BundleJob, RuntimeJob, start_bundle
+from .artifacts.serve import ServeSession
+from .notebooks.job import NotebookJob
+from .notebooks.page import clean_notebook_html
 
 __all__ = ["FOLLOWING_TITLE", "AnalysisPlugin", "AnalysisPluginConfig"]
 

@@ -16,7 +16,7 @@ import pandas as pd
 
 from ..artifact import Artifacts, ChartArtifact, Table
 from ..errors import ChartError
-from ..mkdocs_side.bundle import ROOT_TOKEN, Bundle
+from ..wire.bundle import ROOT_TOKEN, Bundle
 from . import draw
 from .draw import Drawer
 

@@ -30,7 +30,7 @@ import tempfile
 from pathlib import Path
 
 from ..errors import AnalysisError
-from ..mkdocs_side.bundle import BUNDLE_JSON
+from ..wire.bundle import BUNDLE_JSON
 from .comment import GitHubApi, Posted, api_for, upsert_comment
 from .compare import compare, render_markdown
 from .snapshot import pages_placing, read_snapshot

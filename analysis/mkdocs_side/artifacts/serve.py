@@ -28,10 +28,11 @@ from pathlib import Path
 
 import jinja2
 
-from ..errors import AnalysisError
-from .bundle import FILES_DIR, BundleJob
-from .child import Child
-from .notebook import NotebookJob
+from ...errors import AnalysisError
+from ...wire.bundle import FILES_DIR
+from ...wire.launch import Child
+from ..notebooks.job import NotebookJob
+from .jobs import BundleJob
 
 __all__ = ["ServeSession", "TemplateCache"]
 
