@@ -77,3 +77,4 @@ class Artifacts:
     charts: dict[str, ChartArtifact] = field(default_factory=dict)
     values: dict[str, str] = field(default_factory=dict)
     data_files: dict[str, DataFile] = field(default_factory=dict)
+    citation: dict[str, object] = field(default_factory=dict)  # the paper's reference

@@ -22,6 +22,7 @@ from .patient_level.analysis import DEFAULT_COHORTS, PatientAnalysis, analyse
 from .patient_level.artifacts import SURVIVAL_CHARTS, SURVIVAL_TABLES, survival_values
 from .patient_level.reconstruct import SCENARIOS, Reconstruction, Scenario, reconstruct
 from .study.artifacts import STUDY_CHARTS, STUDY_TABLES, study_values
+from .study.citation import citation_record
 from .study.load import STUDY_FILE, load_study
 from .study.results import StudyResults
 from .study.schema import Study
@@ -174,5 +175,9 @@ def build_artifacts(
         tables[table.name] = table
     values: Mapping[str, str] = {**inputs.values, **appraisal_values(inputs.appraisal)}
     return Artifacts(
-        tables=tables, charts=charts, values=dict(values), data_files=inputs.data_files
+        tables=tables,
+        charts=charts,
+        values=dict(values),
+        data_files=inputs.data_files,
+        citation=citation_record(inputs.study.citation),
     )

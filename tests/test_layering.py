@@ -57,6 +57,9 @@ LAYERS = {
         "analysis.errors",
         "analysis.lifetime",
     },
+    # The plugins: no domain but the readers' notes (the analysis bundle brings everything else,
+    # the paper's reference included, so the site generator parses no data file of the study).
+    MKDOCS_SIDE: {"analysis.errors", "analysis.wire", "analysis.publish", "analysis.notes"},
 }
 
 
@@ -186,7 +189,7 @@ def test_each_other_package_imports_only_the_layers_below_it(layer: str) -> None
 
 def test_every_module_is_in_a_domain_a_leaf_a_layer_or_the_mkdocs_side() -> None:
     """A new package is given its rule above before it can be added."""
-    placed = (*(f"analysis.{d}" for d in DOMAINS), *LEAVES, *LAYERS, MKDOCS_SIDE)
+    placed = (*(f"analysis.{d}" for d in DOMAINS), *LEAVES, *LAYERS)
     entry_points = {"analysis", "analysis.__main__"}  # the public names and the command line
     assert [n for n in MODULES if n not in entry_points and not _within(n, placed)] == []
 
@@ -489,3 +492,48 @@ def test_the_tracker_issue_check_finds_one_in_a_docstring_or_comment_not_in_a_fi
         f"bench.py:2: # as {cited} asked",
         f"run.sh:1: # see {cited}",
     ]
+
+
+def _entry_points() -> dict[str, str]:
+    import tomllib
+
+    project = tomllib.loads((PROJECT / "pyproject.toml").read_text(encoding="utf-8"))
+    return project["project"]["entry-points"]["mkdocs.plugins"]
+
+
+def test_each_plugin_is_a_package_with_its_settings_and_its_hooks() -> None:
+    """As Material splits its plugins: ``mkdocs_side/<name>/config.py`` and ``plugin.py``."""
+    packages = some(
+        sorted(p.parent for p in (PACKAGE / "mkdocs_side").glob("*/plugin.py")), "plugins"
+    )
+    assert len(packages) == 4
+    targets = sorted(target.split(":")[0] for target in _entry_points().values())
+    assert targets == sorted(f"{_module_name(p / 'plugin.py')}" for p in packages)
+    for package in packages:
+        assert (package / "config.py").is_file(), package
+
+
+@pytest.mark.parametrize("name", ["artifacts", "citation", "notebooks", "notes"])
+def test_every_setting_of_a_plugin_is_declared_with_its_default_and_documented(name: str) -> None:
+    tree = ast.parse((PACKAGE / "mkdocs_side" / name / "config.py").read_text(encoding="utf-8"))
+    (config,) = [n for n in tree.body if isinstance(n, ast.ClassDef)]
+    body = config.body
+    settings = [n for n in body if isinstance(n, ast.Assign)]
+    assert settings, name
+    undocumented = [
+        ast.unparse(n.targets[0])
+        for n in settings
+        if not (
+            body.index(n) + 1 < len(body)
+            and isinstance(nxt := body[body.index(n) + 1], ast.Expr)
+            and isinstance(nxt.value, ast.Constant)
+            and isinstance(nxt.value.value, str)
+        )
+    ]
+    assert undocumented == []
+    no_default = [
+        ast.unparse(n.targets[0])
+        for n in settings
+        if "Optional(" not in ast.unparse(n.value) and "default=" not in ast.unparse(n.value)
+    ]
+    assert no_default == []

@@ -374,5 +374,6 @@ def render_bundle(
         files=files,
         external=sorted(path for path, _ in pictures),
         fingerprint=fingerprint,
+        citation=dict(artifacts.citation),
     )
     return bundle, pictures

@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field
 
 __all__ = ["BUNDLE_FORMAT", "BUNDLE_JSON", "FILES_DIR", "READY", "ROOT_TOKEN", "Bundle"]
 
-BUNDLE_FORMAT = 3
+BUNDLE_FORMAT = 4
 BUNDLE_JSON = "bundle.json"
 FILES_DIR = "files"  # beside bundle.json: the files listed in Bundle.external
 READY = "ready"  # what the child prints, with the path of bundle.json, once it is written
@@ -28,6 +28,8 @@ class Bundle:
 
     ``files`` maps a site path to its text; ``external`` lists site paths whose content is a
     file under ``files/`` beside the bundle (pictures, drawn after the bundle is handed over).
+    ``citation`` is the paper's reference (:func:`analysis.study.citation.citation_record`):
+    the site generator reads it here and never parses a data file.
     """
 
     blocks: dict[str, str] = field(default_factory=dict)
@@ -35,6 +37,7 @@ class Bundle:
     files: dict[str, str] = field(default_factory=dict)
     external: list[str] = field(default_factory=list)
     fingerprint: str = ""
+    citation: dict[str, object] = field(default_factory=dict)
 
     def names(self, kind: str) -> list[str]:
         if kind == "value":
