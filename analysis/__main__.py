@@ -5,12 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from .errors import AnalysisError
-
-if TYPE_CHECKING:
-    from .registry import Inputs
 
 __all__ = ["main"]
 
@@ -109,23 +105,10 @@ def _publish(args: argparse.Namespace) -> int:
     return 0
 
 
-def _inputs(args: argparse.Namespace) -> Inputs:
-    from .registry import Inputs
-
-    kwargs = {"study_file": args.study} if args.study is not None else {}
-    if getattr(args, "cohorts", None) is not None:
-        kwargs["cohorts"] = args.cohorts
-    return Inputs(patients_file=getattr(args, "patients", None), **kwargs)
-
-
 def _check(args: argparse.Namespace) -> int:
-    inputs = _inputs(args)
-    for check in inputs.study_results.checks:
-        print(f"{check.symbol} {check.title}: {check.computed}")
-    print(f"{inputs.study_file}: valid")
-    inputs.comparators  # noqa: B018 - reading it validates it against the study
-    print(f"{inputs.comparators_file}: valid")
-    return 0
+    from .registry import check_command
+
+    return check_command(args.study)
 
 
 def _bundle(args: argparse.Namespace) -> int:
