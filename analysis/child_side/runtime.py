@@ -18,7 +18,7 @@ from pathlib import Path
 from ..wire.digest import versions
 from ..wire.runtime import BUNDLE, DISTRIBUTIONS, MANIFEST, RUNTIME_DIR, runtime_file, runtime_key
 
-__all__ = ["ensure_runtime"]
+__all__ = ["ensure_runtime", "runtime_command"]
 
 
 def _snippet(vega_version: str) -> str:
@@ -57,3 +57,10 @@ def ensure_runtime(directory: Path = RUNTIME_DIR) -> Path:
     tmp.write_text(json.dumps(manifest, indent=1), encoding="utf-8")
     tmp.replace(directory / MANIFEST)
     return directory / name
+
+
+def runtime_command(directory: Path | None = None) -> int:
+    """``python -m analysis runtime``: make the runtime if missing and print where it is (the
+    site generator's job reads that last line)."""
+    print(ensure_runtime(directory or RUNTIME_DIR))
+    return 0
