@@ -32,23 +32,23 @@ _WHERE = {
     "build_artifacts": "registry",
     "load_study": "study.load",
     "StudyResults": "study.results",
-    "load_comparators": "context.schema",
-    "load_appraisal": "appraisal.schema",
-    "load_patients": "patient_level.patients",
-    "analyse": "patient_level.analysis",
-    "PatientAnalysis": "patient_level.analysis",
-    "fidelity_table": "patient_level.artifacts",
-    "models_table": "patient_level.artifacts",
-    "km_chart": "patient_level.charts",
+    "load_comparators": "context.load",
+    "load_appraisal": "appraisal.load",
+    "load_patients": "patient_level.load",
+    "analyse": "patient_level.results",
+    "PatientAnalysis": "patient_level.results",
+    "fidelity_table": "patient_level.tables",
+    "models_table": "patient_level.tables",
+    "km_chart": "patient_level.plots",
 }
 
 if TYPE_CHECKING:
-    from .appraisal.schema import load_appraisal
-    from .context.schema import load_comparators
-    from .patient_level.analysis import PatientAnalysis, analyse
-    from .patient_level.artifacts import fidelity_table, models_table
-    from .patient_level.charts import km_chart
-    from .patient_level.patients import load_patients
+    from .appraisal.load import load_appraisal
+    from .context.load import load_comparators
+    from .patient_level.load import load_patients
+    from .patient_level.plots import km_chart
+    from .patient_level.results import PatientAnalysis, analyse
+    from .patient_level.tables import fidelity_table, models_table
     from .registry import Inputs, build_artifacts
     from .study.load import load_study
     from .study.results import StudyResults

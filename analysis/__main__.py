@@ -1,4 +1,9 @@
-"""Command line: ``python -m analysis check`` validates the data; ``bundle`` renders everything."""
+"""Command line: ``python -m analysis check`` validates the data; ``bundle`` renders everything.
+
+Each command is declared here and run by its owner's command function (the registry's, the
+child side's, a domain's or a tool's), imported only when that command runs, so that
+``python -m analysis --help`` imports no heavy library.
+"""
 
 from __future__ import annotations
 
@@ -10,9 +15,97 @@ from typing import TYPE_CHECKING
 from .errors import AnalysisError
 
 if TYPE_CHECKING:
-    from .registry import Inputs
+    Commands = argparse._SubParsersAction[argparse.ArgumentParser]
 
 __all__ = ["main"]
+
+
+# Each command's function: it imports what the command needs and runs it.
+
+
+def _check(args: argparse.Namespace) -> int:
+    from .registry import check_command
+
+    return check_command(args.study)
+
+
+def _bundle(args: argparse.Namespace) -> int:
+    from .child_side.bundle import bundle_command
+
+    return bundle_command(
+        args.out,
+        study=args.study,
+        fingerprint=args.fingerprint,
+        patients=args.patients,
+        cohorts=args.cohorts,
+        pictures_last=args.pictures_last,
+    )
+
+
+def _runtime(args: argparse.Namespace) -> int:
+    from .child_side.runtime import runtime_command
+
+    return runtime_command(args.dir)
+
+
+def _notes_check(args: argparse.Namespace) -> int:
+    from .notes.cli import notes_check
+
+    return notes_check(args.docs)
+
+
+def _notes_from_issue(args: argparse.Namespace) -> int:
+    from .notes.from_issue import from_issue_command
+
+    return from_issue_command(
+        args.body_file, number=args.number, author=args.author, date=args.date, docs=args.docs
+    )
+
+
+def _notebook(args: argparse.Namespace) -> int:
+    from .child_side.notebook import execute_notebook
+
+    execute_notebook(args.source, args.out, patients_file=args.patients)
+    return 0
+
+
+def _publish(args: argparse.Namespace) -> int:
+    from .publish.deploy import publish_command
+
+    return publish_command(
+        args.version, args.alias, remote=args.remote, push=not args.no_push, project=Path.cwd()
+    )
+
+
+def _diff(args: argparse.Namespace) -> int:
+    from .review.trees import diff_command
+
+    return diff_command(args.base, args.cache_dir, args.cohorts, args.out)
+
+
+def _comment(args: argparse.Namespace) -> int:
+    from .review.pr_numbers import comment_command
+
+    return comment_command(
+        args.repo,
+        args.number,
+        args.marker,
+        body_file=args.body_file,
+        number_diff=args.number_diff,
+        head_sha=args.head_sha,
+    )
+
+
+def _preview(args: argparse.Namespace) -> int:
+    from .publish.preview import run_preview_command
+
+    names = ("pr", "branch", "event", "head_sha", "site", "environment")
+    options = {k: getattr(args, k) for k in names}
+    print(run_preview_command(args.action, remote=args.remote, project=Path.cwd(), **options))
+    return 0
+
+
+# The commands' arguments.
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -20,6 +113,35 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     check = sub.add_parser("check", help="validate the study data file and run the checks")
     check.add_argument("--study", type=Path, default=None, help="study YAML file")
+    check.set_defaults(run=_check)
+    _bundle_parser(sub)
+    runtime = sub.add_parser("runtime", help="make the self-hosted Vega runtime if missing")
+    runtime.add_argument("--dir", type=Path, default=None, help="where to keep it")
+    runtime.set_defaults(run=_runtime)
+    _notes_parser(sub)
+    notebook = sub.add_parser("notebook", help="execute a notebook into a file (errors stop)")
+    notebook.add_argument("--source", type=Path, required=True, help="the notebook to run")
+    notebook.add_argument("--out", type=Path, required=True, help="where to write the result")
+    notebook.add_argument("--patients", type=Path, default=None, help="patient-level CSV")
+    notebook.set_defaults(run=_notebook)
+    publish = sub.add_parser("publish", help="publish an edition to gh-pages with mike")
+    publish.add_argument("version", help="edition name: YYYY.N (e.g. 2026.2) or dev")
+    publish.add_argument("--alias", action="append", default=[], help="e.g. latest (repeatable)")
+    publish.add_argument("--remote", default="origin", help="git remote holding gh-pages")
+    publish.add_argument("--no-push", action="store_true", help="commit gh-pages locally only")
+    publish.set_defaults(run=_publish, ends_on_sigterm=True)
+    diff = sub.add_parser("diff", help="the computed numbers a change moves, as Markdown")
+    diff.add_argument("--base", required=True, help="revision to compare with, e.g. main")
+    diff.add_argument("--cohorts", type=int, default=None, help="fewer cohorts: quicker")
+    diff.add_argument("--cache-dir", type=Path, default=Path(".cache/analysis"))
+    diff.add_argument("--out", type=Path, default=None, help="also write the Markdown here")
+    diff.set_defaults(run=_diff)
+    _comment_parser(sub)
+    _preview_parser(sub)
+    return parser
+
+
+def _bundle_parser(sub: Commands) -> None:
     bundle = sub.add_parser("bundle", help="compute and render every artifact to a JSON bundle")
     bundle.add_argument("--out", type=Path, required=True, help="the cache entry folder to write")
     bundle.add_argument("--study", type=Path, default=None, help="study YAML file")
@@ -38,31 +160,29 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="draw the PNGs only once the bundle is handed over (serve: pages never wait for them)",
     )
-    runtime = sub.add_parser("runtime", help="make the self-hosted Vega runtime if missing")
-    runtime.add_argument("--dir", type=Path, default=None, help="where to keep it")
+    bundle.set_defaults(run=_bundle)
+
+
+def _notes_parser(sub: Commands) -> None:
     notes = sub.add_parser(
         "notes", help="readers' notes: `check` them, or write one `from-issue` (the Note form)"
     )
-    notes.add_argument("action", choices=["check", "from-issue"], help="what to do")
-    notes.add_argument("--docs", type=Path, default=Path("docs"), help="the site's docs folder")
-    notes.add_argument("body_file", nargs="?", type=Path, help="from-issue: the issue's body")
-    notes.add_argument("--number", type=int, default=None, help="from-issue: the issue number")
-    notes.add_argument("--author", default=None, help="from-issue: the issue author's login")
-    notes.add_argument("--date", default=None, help="from-issue: YYYY-MM-DD (default today)")
-    notebook = sub.add_parser("notebook", help="execute a notebook into a file (errors stop)")
-    notebook.add_argument("--source", type=Path, required=True, help="the notebook to run")
-    notebook.add_argument("--out", type=Path, required=True, help="where to write the result")
-    notebook.add_argument("--patients", type=Path, default=None, help="patient-level CSV")
-    publish = sub.add_parser("publish", help="publish an edition to gh-pages with mike")
-    publish.add_argument("version", help="edition name: YYYY.N (e.g. 2026.2) or dev")
-    publish.add_argument("--alias", action="append", default=[], help="e.g. latest (repeatable)")
-    publish.add_argument("--remote", default="origin", help="git remote holding gh-pages")
-    publish.add_argument("--no-push", action="store_true", help="commit gh-pages locally only")
-    diff = sub.add_parser("diff", help="the computed numbers a change moves, as Markdown")
-    diff.add_argument("--base", required=True, help="revision to compare with, e.g. main")
-    diff.add_argument("--cohorts", type=int, default=None, help="fewer cohorts: quicker")
-    diff.add_argument("--cache-dir", type=Path, default=Path(".cache/analysis"))
-    diff.add_argument("--out", type=Path, default=None, help="also write the Markdown here")
+    actions = notes.add_subparsers(dest="action", required=True, metavar="{check,from-issue}")
+    check = actions.add_parser("check", help="check every note (the build runs the same check)")
+    from_issue = actions.add_parser(
+        "from-issue", help="write the note a Note form's issue body describes, and check it"
+    )
+    for each in (check, from_issue):
+        each.add_argument("--docs", type=Path, default=Path("docs"), help="the site's docs folder")
+    check.set_defaults(run=_notes_check)
+    from_issue.add_argument("body_file", nargs="?", type=Path, help="the issue's body")
+    from_issue.add_argument("--number", type=int, default=None, help="the issue number")
+    from_issue.add_argument("--author", default=None, help="the issue author's login")
+    from_issue.add_argument("--date", default=None, help="YYYY-MM-DD (default today)")
+    from_issue.set_defaults(run=_notes_from_issue)
+
+
+def _comment_parser(sub: Commands) -> None:
     comment = sub.add_parser("comment", help="post or update one marked issue/PR comment")
     comment.add_argument("--repo", required=True, help="owner/name")
     comment.add_argument("--number", type=int, required=True, help="issue or pull request")
@@ -72,11 +192,10 @@ def _parser() -> argparse.ArgumentParser:
         "--number-diff", type=Path, default=None, help="a PR run's number list: compute or quote"
     )
     comment.add_argument("--head-sha", default=None, help="the pull request's expected head")
-    _preview_parser(sub)
-    return parser
+    comment.set_defaults(run=_comment)
 
 
-def _preview_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def _preview_parser(sub: Commands) -> None:
     preview = sub.add_parser("preview", help="a pull request's site at pr/<N>/ on gh-pages")
     preview.add_argument("action", choices=["publish", "remove"], help="publish or remove it")
     preview.add_argument("--pr", type=int, default=None, help="the pull request's number")
@@ -88,81 +207,12 @@ def _preview_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     preview.add_argument(
         "--environment", default=None, help="with --event: the approval this run must have"
     )
-
-
-def _preview(args: argparse.Namespace) -> int:
-    from .publish.preview import run_preview_command
-
-    names = ("pr", "branch", "event", "head_sha", "site", "environment")
-    options = {k: getattr(args, k) for k in names}
-    print(run_preview_command(args.action, remote=args.remote, project=Path.cwd(), **options))
-    return 0
-
-
-def _publish(args: argparse.Namespace) -> int:
-    from .publish.deploy import publish
-
-    plan = publish(Path.cwd(), args.version, args.alias, remote=args.remote, push=not args.no_push)
-    names = ", ".join((plan.version, *plan.aliases))
-    where = f"{plan.remote}/gh-pages" if not args.no_push else "the local gh-pages branch"
-    print(f"published {names} from {plan.commit[:12]} to {where}")
-    return 0
-
-
-def _inputs(args: argparse.Namespace) -> Inputs:
-    from .registry import Inputs
-
-    kwargs = {"study_file": args.study} if args.study is not None else {}
-    if getattr(args, "cohorts", None) is not None:
-        kwargs["cohorts"] = args.cohorts
-    return Inputs(patients_file=getattr(args, "patients", None), **kwargs)
-
-
-def _check(args: argparse.Namespace) -> int:
-    inputs = _inputs(args)
-    for check in inputs.study_results.checks:
-        print(f"{check.symbol} {check.title}: {check.computed}")
-    print(f"{inputs.study_file}: valid")
-    inputs.comparators  # noqa: B018 - reading it validates it against the study
-    print(f"{inputs.comparators_file}: valid")
-    return 0
-
-
-def _bundle(args: argparse.Namespace) -> int:
-    from concurrent.futures import Future
-    from contextlib import ExitStack
-
-    from .render.draw import Drawer
-    from .worker import worker_started_ahead
-
-    # The drawer's helper process draws each chart as soon as it is built, while this process
-    # computes the rest; the bundle is handed over before the PNGs are drawn (write_entry).
-    # The PNGs fill the helper's idle moments, unless they are not waited for (--pictures-last):
-    # then none delays the drawing of a chart built after it.
-    with Drawer() as drawer, ExitStack() as stack:
-        from .mkdocs_side.bundle import write_entry
-        from .registry import build_artifacts
-        from .render.blocks import ChartDrawings, render_bundle
-
-        handed_over: Future[None] = Future()
-        if args.pictures_last:
-            drawer.hold_later(handed_over)
-        inputs = _inputs(args)
-        worker = worker_started_ahead()  # serve: the cohorts are drawn there meanwhile
-        if worker is not None:
-            stack.callback(worker.shutdown, cancel_futures=True)
-            inputs.start_patient_analysis(worker)
-        drawings = ChartDrawings(drawer)
-        artifacts = build_artifacts(inputs, on_chart=drawings.add)
-        bundle, pictures = render_bundle(artifacts, fingerprint=args.fingerprint, drawings=drawings)
-        handed_over.set_result(None)
-        write_entry(args.out, bundle, pictures)
-    return 0
+    preview.set_defaults(run=_preview, ends_on_sigterm=True)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    if args.command in {"publish", "preview"}:
+    if getattr(args, "ends_on_sigterm", False):
         # SIGTERM (a CI job cancelled) ends these as an error does: each ends the build (and
         # mike) it started, removes its temporary site, and publish puts gh-pages back. The
         # other commands end at once, and what they started with them (analysis.lifetime).
@@ -170,49 +220,7 @@ def main(argv: list[str] | None = None) -> int:
 
         exit_on_sigterm()
     try:
-        if args.command == "check":
-            return _check(args)
-        if args.command == "runtime":
-            from .mkdocs_side.runtime import RUNTIME_DIR, ensure_runtime
-
-            print(ensure_runtime(args.dir or RUNTIME_DIR))
-            return 0
-        if args.command == "notes" and args.action == "from-issue":
-            from .notes.from_issue import from_issue_command
-
-            issue = {"number": args.number, "author": args.author, "date": args.date}
-            return from_issue_command(args.body_file, docs=args.docs, **issue)
-        if args.command == "notes":
-            from .notes.cli import notes_check
-
-            return notes_check(args.docs)
-        if args.command == "notebook":
-            from .mkdocs_side.notebook import execute_notebook
-
-            execute_notebook(args.source, args.out, patients_file=args.patients)
-            return 0
-        if args.command == "publish":
-            return _publish(args)
-        if args.command == "comment" and args.number_diff is not None:
-            from .review.pr_numbers import post_number_diff
-
-            if args.body_file is not None:
-                raise AnalysisError("give one of --body-file FILE or --number-diff FILE")
-            post_number_diff(args.repo, args.number, args.head_sha, args.number_diff, args.marker)
-            return 0
-        if args.command == "comment":
-            from .review.comment import comment_command
-
-            return comment_command(
-                args.repo, args.number, args.body_file, args.marker, args.head_sha
-            )
-        if args.command == "diff":
-            from .review.trees import diff_command
-
-            return diff_command(args.base, args.cache_dir, args.cohorts, args.out)
-        if args.command == "preview":
-            return _preview(args)
-        return _bundle(args)
+        return int(args.run(args))
     except AnalysisError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -1,17 +1,22 @@
-"""The shared artifact types every domain builds and the renderer reads: tables, charts, values.
+"""The shared artifact types every domain builds and the renderer reads: tables, charts, values,
+and the :class:`Domain` that names a domain's builders for the registry.
 
 A leaf module: it imports nothing from :mod:`analysis`, so any domain may import it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Generic, TypeVar
 
 import altair as alt
 import pandas as pd
 
-__all__ = ["Artifacts", "ChartArtifact", "DataFile", "Table"]
+__all__ = ["Artifacts", "ChartArtifact", "DataFile", "Domain", "Table"]
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -77,3 +82,29 @@ class Artifacts:
     charts: dict[str, ChartArtifact] = field(default_factory=dict)
     values: dict[str, str] = field(default_factory=dict)
     data_files: dict[str, DataFile] = field(default_factory=dict)
+    citation: dict[str, object] = field(default_factory=dict)  # the paper's reference
+
+
+@dataclass(frozen=True)
+class Domain(Generic[T]):
+    """One domain as the registry sees it: what its builders are built from, and the builders.
+
+    Attributes
+    ----------
+    name
+        The domain's package name (``"study"``).
+    built_from
+        The property of :class:`analysis.registry.Inputs` that reads (once per build) what
+        every builder below takes: the domain's results object or its validated data file.
+    tables, charts
+        Each builds one table or chart from it, in the order the Data page's catalogue lists
+        them.
+    values
+        Builds the domain's inline values (``{{ value NAME }}``) from it.
+    """
+
+    name: str
+    built_from: str
+    tables: tuple[Callable[[T], Table], ...] = ()
+    charts: tuple[Callable[[T], ChartArtifact], ...] = ()
+    values: Callable[[T], dict[str, str]] | None = None

@@ -1,33 +1,42 @@
 """Every named table, chart and value the pages can place, computed once from the data files.
 
 The registry is the one place that knows every domain: :class:`Inputs` reads and analyses each
-data file once, on first use, and :func:`build_artifacts` hands each domain the input it needs.
-No domain imports this module.
+data file once, on first use, and :func:`build_artifacts` loops over the domains
+(:data:`DOMAINS`), handing each builder of a domain what its :class:`~analysis.artifact.Domain`
+says it is built from. No domain imports this module.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from concurrent.futures import Executor, Future
+from collections.abc import Callable
+from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
-from .appraisal.artifacts import APPRAISAL_TABLES, appraisal_values
-from .appraisal.schema import APPRAISAL_FILE, Appraisal, load_appraisal
-from .artifact import Artifacts, ChartArtifact, DataFile, Table
-from .context.artifacts import CONTEXT_CHARTS, CONTEXT_TABLES, context_values
-from .context.schema import COMPARATORS_FILE, Comparators, load_comparators
-from .patient_level.analysis import DEFAULT_COHORTS, PatientAnalysis, analyse
-from .patient_level.artifacts import SURVIVAL_CHARTS, SURVIVAL_TABLES, survival_values
-from .patient_level.reconstruct import SCENARIOS, Reconstruction, Scenario, reconstruct
-from .study.artifacts import STUDY_CHARTS, STUDY_TABLES, study_values
+from .appraisal import APPRAISAL
+from .appraisal.load import APPRAISAL_FILE, load_appraisal
+from .appraisal.schema import Appraisal
+from .artifact import Artifacts, ChartArtifact, DataFile, Domain, Table
+from .context import CONTEXT
+from .context.load import COMPARATORS_FILE, load_comparators
+from .context.schema import Comparators
+from .patient_level import PATIENT_LEVEL
+from .patient_level.reconstruct import Reconstruction, reconstruct
+from .patient_level.results import DEFAULT_COHORTS, PatientAnalysis, analyse
+from .patient_level.scenarios import SCENARIOS, Scenario
+from .study import STUDY
+from .study.citation import citation_record
 from .study.load import STUDY_FILE, load_study
 from .study.results import StudyResults
 from .study.schema import Study
-from .worker import call
 
-__all__ = ["Inputs", "build_artifacts"]
+__all__ = ["DOMAINS", "Inputs", "build_artifacts", "check_command"]
+
+# Every domain, in the order the Data page's catalogue lists their tables and charts. The
+# appraisal is loaded last whatever its place here: its texts may cite any other domain's value.
+DOMAINS: tuple[Domain[Any], ...] = (STUDY, APPRAISAL, CONTEXT, PATIENT_LEVEL)
 
 
 class Inputs:
@@ -75,14 +84,14 @@ class Inputs:
     def comparators(self) -> Comparators:
         return load_comparators(self.comparators_file, study=self.study)
 
-    def start_patient_analysis(self, worker: Executor) -> None:
-        """Draw the scenarios' cohorts in ``worker`` (another process) from now on, while this
-        one goes on with the rest; :attr:`patient_analysis` waits for them. The study is read
-        and validated here first, so its problems are reported as without a worker."""
+    def start_patient_analysis(self, submit: Callable[..., Future[Reconstruction]]) -> None:
+        """Draw the scenarios' cohorts with ``submit(function, *args, **kwargs)`` (in another
+        process) from now on, while this one goes on with the rest; :attr:`patient_analysis`
+        waits for them. The study is read and validated here first, so its problems are
+        reported as without a worker."""
         if self.patients_file is None:  # real data: nothing to draw
             self._drawing = {
-                scenario.key: worker.submit(
-                    call,
+                scenario.key: submit(
                     reconstruct,
                     self.study,
                     cohorts=self.cohorts,
@@ -102,13 +111,18 @@ class Inputs:
         made = self._drawn if self._drawing else None
         return analyse(self.study, patients=self.patients_file, cohorts=self.cohorts, made=made)
 
+    def built_from(self, domain: Domain[Any]) -> Any:
+        """What ``domain``'s builders are built from (read once: a cached property here)."""
+        return getattr(self, domain.built_from)
+
     @cached_property
     def values(self) -> dict[str, str]:
         """Every inline value but the appraisal's own: what the appraisal's texts may cite."""
         return {
-            **study_values(self.study_results),
-            **context_values(self.comparators),
-            **survival_values(self.patient_analysis),
+            name: value
+            for domain in DOMAINS
+            if domain.name != APPRAISAL.name and domain.values is not None
+            for name, value in domain.values(self.built_from(domain)).items()
         }
 
     @cached_property
@@ -137,43 +151,44 @@ class Inputs:
         }
 
 
-def _charts(inputs: Inputs) -> list[Callable[[], ChartArtifact]]:
-    return [
-        *(lambda b=b: b(inputs.study_results) for b in STUDY_CHARTS),
-        *(lambda b=b: b(inputs.comparators) for b in CONTEXT_CHARTS),
-        *(lambda b=b: b(inputs.patient_analysis) for b in SURVIVAL_CHARTS),
-    ]
-
-
-def _tables(inputs: Inputs) -> list[Callable[[], Table]]:
-    return [
-        *(lambda b=b: b(inputs.study_results) for b in STUDY_TABLES),
-        *(lambda b=b: b(inputs.appraisal) for b in APPRAISAL_TABLES),
-        *(lambda b=b: b(inputs.comparators) for b in CONTEXT_TABLES),
-        *(lambda b=b: b(inputs.patient_analysis) for b in SURVIVAL_TABLES),
-    ]
-
-
 def build_artifacts(
     inputs: Inputs | None = None, *, on_chart: Callable[[ChartArtifact], None] | None = None
 ) -> Artifacts:
     """Load and validate the data, then compute every chart, table and value.
 
-    ``on_chart`` is called with each chart as soon as it is built (charts come first), so that
-    drawing it can start while the rest is computed.
+    ``on_chart`` is called with each chart as soon as it is built (every domain's charts come
+    before any table), so that drawing it can start while the rest is computed.
     """
     inputs = inputs if inputs is not None else Inputs()
     charts: dict[str, ChartArtifact] = {}
-    for build_chart in _charts(inputs):
-        chart = build_chart()
-        charts[chart.name] = chart
-        if on_chart is not None:
-            on_chart(chart)
+    for domain in DOMAINS:
+        for build_chart in domain.charts:
+            chart = build_chart(inputs.built_from(domain))
+            charts[chart.name] = chart
+            if on_chart is not None:
+                on_chart(chart)
     tables: dict[str, Table] = {}
-    for build_table in _tables(inputs):
-        table = build_table()
-        tables[table.name] = table
-    values: Mapping[str, str] = {**inputs.values, **appraisal_values(inputs.appraisal)}
+    for domain in DOMAINS:
+        for build_table in domain.tables:
+            table = build_table(inputs.built_from(domain))
+            tables[table.name] = table
+    assert APPRAISAL.values is not None
     return Artifacts(
-        tables=tables, charts=charts, values=dict(values), data_files=inputs.data_files
+        tables=tables,
+        charts=charts,
+        values={**inputs.values, **APPRAISAL.values(inputs.appraisal)},
+        data_files=inputs.data_files,
+        citation=citation_record(inputs.study.citation),
     )
+
+
+def check_command(study_file: Path | None = None) -> int:
+    """``python -m analysis check``: validate the study (printing each consistency check) and
+    the comparator file against it."""
+    inputs = Inputs(**({"study_file": study_file} if study_file is not None else {}))
+    for check in inputs.study_results.checks:
+        print(f"{check.symbol} {check.title}: {check.computed}")
+    print(f"{inputs.study_file}: valid")
+    inputs.comparators  # noqa: B018 - reading it validates it against the study
+    print(f"{inputs.comparators_file}: valid")
+    return 0

@@ -1,6 +1,6 @@
 """Build-time benchmark: cold build, unchanged-input rebuild and bare build, as ratios.
 
-The *bare* build is the same ``docs/`` and ``mkdocs.yml`` with the analysis plugin removed and
+The *bare* build is the same ``docs/`` and ``mkdocs.yml`` with the analysis plugins removed and
 its placeholders stripped; every other plugin stays (mkdocs-jupyter renders the notebook
 without executing it). Measured in this one run, as separate ``properdocs build`` processes (what a
 contributor or CI pays), with the median of several runs reported:
@@ -39,15 +39,15 @@ def _copy(dest: Path, *, bare: bool, execute_notebooks: bool = True) -> Path:
     copy_site_sources(dest)
     config = (PROJECT / "mkdocs.yml").read_text(encoding="utf-8")
     if bare:
-        config = re.sub(r"\n  - study-analysis(:\n(      .*\n)+|\n)", "\n", config)
-        assert not re.search(r"^  - study-analysis", config, re.MULTILINE), (
-            "plugin still configured"
-        )
+        # The analysis and the plugins that read it (the references, the notebooks).
+        ours = r"study-(?:citation|analysis|notebooks)"
+        config = re.sub(rf"\n  - {ours}(:\n(      .*\n)+|\n)", "\n", config)
+        assert not re.search(rf"^  - {ours}", config, re.MULTILINE), "plugin still configured"
         for page in (dest / "docs").rglob("*.md"):
             page.write_text(PLACEHOLDER.sub("", page.read_text(encoding="utf-8")), encoding="utf-8")
     if not execute_notebooks:
         config, found = re.subn(r"\n      notebooks: \[[^\]]*\]", "\n      notebooks: []", config)
-        assert found == 1, "the study-analysis plugin's notebooks setting was not found"
+        assert found == 1, "the study-notebooks plugin's notebooks setting was not found"
     (dest / "mkdocs.yml").write_text(config, encoding="utf-8")
     return dest
 

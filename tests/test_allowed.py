@@ -12,8 +12,8 @@ import numpy as np
 import pytest
 
 from analysis.patient_level.allowed import allowed_range, loss_search
-from analysis.patient_level.analysis import PatientAnalysis, analyse
-from analysis.patient_level.reconstruct import SCENARIOS
+from analysis.patient_level.results import PatientAnalysis, analyse
+from analysis.patient_level.scenarios import SCENARIOS
 from analysis.stats.survival import km_at
 from analysis.study.load import load_study
 

@@ -9,16 +9,10 @@ from typing import Any
 import pytest
 import yaml
 
-from analysis.appraisal.schema import (
-    APPRAISAL_FILE,
-    BOTTOM_LINE_MAX_CHARS,
-    CASP_COHORT,
-    Appraisal,
-    YAML12Loader,
-    count_sentences,
-    load_appraisal,
-)
-from analysis.appraisal.tables import ANSWER_DISPLAY, appraisal_values, checklist_table, edition
+from analysis.appraisal.load import APPRAISAL_FILE, YAML12Loader, count_sentences, load_appraisal
+from analysis.appraisal.schema import BOTTOM_LINE_MAX_CHARS, CASP_COHORT, Appraisal
+from analysis.appraisal.tables import ANSWER_DISPLAY, checklist_table, edition
+from analysis.appraisal.values import appraisal_values
 from analysis.errors import AppraisalDataError, DataProblem, StudyDataError
 from analysis.registry import Inputs
 from testsupport.project import PROJECT

@@ -16,9 +16,11 @@ from pathlib import Path
 import pytest
 
 from analysis.errors import AnalysisError
-from analysis.mkdocs_side import bundle
-from analysis.mkdocs_side.bundle import VERSIONED, Bundle, fingerprint, start_bundle
-from analysis.mkdocs_side.child import Child
+from analysis.mkdocs_side.artifacts.jobs import start_bundle
+from analysis.wire import digest
+from analysis.wire.bundle import Bundle
+from analysis.wire.digest import VERSIONED, fingerprint
+from analysis.wire.launch import Child
 from testsupport.found import some
 from testsupport.project import PROJECT, STUDY_FILE
 
@@ -38,7 +40,9 @@ def test_the_key_covers_every_library_the_analysis_imports() -> None:
     owners = metadata.packages_distributions()
     imported = set()
     for path in some((PROJECT / "analysis").rglob("*.py"), "modules of the package", at_least=50):
-        if "mkdocs_side" in path.parts or "publish" in path.parts:
+        # Not the site generator's side or publishing, nor the notebook's execution: the
+        # executed notebook's own key covers the libraries that execute it.
+        if {"mkdocs_side", "publish"} & set(path.parts) or path.name == "notebook.py":
             continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Import):
@@ -57,7 +61,7 @@ def test_the_key_changes_when_a_computing_library_changes_version(
     before = fingerprint()
     real = metadata.version
     monkeypatch.setattr(
-        bundle.metadata, "version", lambda name: "0.0.0+other" if name == dist else real(name)
+        digest.metadata, "version", lambda name: "0.0.0+other" if name == dist else real(name)
     )
     assert fingerprint() != before
 
@@ -85,7 +89,7 @@ def test_a_cache_hit_imports_no_heavy_library_and_a_bad_file_fails_with_its_mess
     code = (
         "import sys\n"
         "from pathlib import Path\n"
-        "from analysis.mkdocs_side.bundle import start_bundle\n"
+        "from analysis.mkdocs_side.artifacts.jobs import start_bundle\n"
         "job = start_bundle(Path(sys.argv[1]))\n"
         "bundle = job.result()\n"
         "job.finish()\n"
@@ -123,7 +127,7 @@ def test_a_cache_hit_imports_no_heavy_library_and_a_bad_file_fails_with_its_mess
 
 @pytest.mark.slow  # computes whole bundles in child processes
 def test_a_child_started_ahead_writes_the_same_entry_as_a_fresh_one(tmp_path: Path) -> None:
-    # Under serve the bundle's child is started before the edit, libraries imported (child.py).
+    # Under serve the bundle's child is started before the edit, libraries imported (analysis/wire/launch.py).
     fresh = start_bundle(tmp_path / "fresh")
     waiting = Child.waiting()
     ahead = start_bundle(tmp_path / "ahead", spawn=lambda *args: waiting.run(*args))
@@ -155,7 +159,7 @@ def test_a_child_started_ahead_is_not_used_once_the_code_it_loaded_ahead_changed
     shutil.copytree(
         PROJECT / "analysis", tmp_path / "analysis", ignore=shutil.ignore_patterns("__pycache__")
     )
-    monkeypatch.setattr("analysis.mkdocs_side.child._PROJECT", tmp_path)  # where it runs
+    monkeypatch.setattr("analysis.wire.launch._PROJECT", tmp_path)  # where it runs
     waiting = Child.waiting(preload=("analysis.render.draw",))
     try:
         assert waiting.usable
@@ -210,9 +214,12 @@ def test_a_child_started_ahead_runs_the_edited_code_of_any_module_it_loaded_ahea
         "        time.sleep(0.05)\n"
     )
     checks = tmp_path / "analysis" / "study" / "checks.py"
-    monkeypatch.setattr("analysis.mkdocs_side.child._PROJECT", tmp_path)  # where it runs
+    monkeypatch.setattr("analysis.wire.launch._PROJECT", tmp_path)  # where it runs
     # As under serve, with the worker and the drawing helper started ahead.
-    ahead = ("analysis.worker:start_worker_ahead", "analysis.render.draw:start_helper_ahead")
+    ahead = (
+        "analysis.child_side.worker:start_worker_ahead",
+        "analysis.render.draw:start_helper_ahead",
+    )
     waiting = Child.waiting(preload=(*ahead, "analysis.registry", "marker:loaded"))
     helpers: list[int] = []
     try:

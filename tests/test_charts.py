@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 
 import pandas as pd
 import pytest
 
 from analysis.errors import ChartError
-from analysis.mkdocs_side.bundle import ROOT_TOKEN
 from analysis.registry import build_artifacts
 from analysis.render import draw
 from analysis.render.blocks import chart_html, inline_svg, svg_for, vegalite_version
 from analysis.render.theme import LAYOUTS, PALETTE, WIDE, Layout, config
+from analysis.wire.bundle import ROOT_TOKEN
 from testsupport.project import PROJECT
 
 
@@ -109,8 +110,8 @@ def test_charts_are_handed_on_as_soon_as_they_are_built_before_any_table(monkeyp
 
         return table
 
-    for name in ("STUDY_TABLES", "APPRAISAL_TABLES", "CONTEXT_TABLES", "SURVIVAL_TABLES"):
-        monkeypatch.setattr(module, name, tuple(map(noting, getattr(module, name))))
+    noted = tuple(replace(d, tables=tuple(map(noting, d.tables))) for d in module.DOMAINS)
+    monkeypatch.setattr(module, "DOMAINS", noted)
     built = build_artifacts(on_chart=lambda chart: seen.append(chart.name))
     assert seen[: len(built.charts)] == list(built.charts)
     assert set(seen[len(built.charts) :]) == {"table"}

@@ -15,11 +15,12 @@ import pandas as pd
 import pytest
 import yaml
 
-from analysis.context.artifacts import comparator_chart
-from analysis.context.rows import context_values, disagreement_rows, survival_comparison_rows
-from analysis.context.schema import COMPARATORS_FILE, load_comparators
+from analysis.context.charts import comparator_chart
+from analysis.context.load import COMPARATORS_FILE, load_comparators
+from analysis.context.results import disagreement_rows, survival_comparison_rows
 from analysis.context.tables import eras_table, options_table, survival_comparison_table
 from analysis.context.trace import traceable_numbers, untraced_numbers
+from analysis.context.values import context_values
 from analysis.errors import ComparatorDataError, DataProblem
 from analysis.study.load import load_study
 from analysis.study.results import survival_rows

@@ -19,7 +19,7 @@ import pytest
 import yaml
 from mkdocs.utils.yaml import yaml_load
 
-from analysis.mkdocs_side.notebook_page import clean_notebook_html
+from analysis.mkdocs_side.notebooks.page import clean_notebook_html
 from testsupport.project import PROJECT, run_mkdocs_build
 
 # Runs the Nu HTML Checker (Java) over every page, and builds a bare site.

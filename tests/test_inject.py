@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from analysis.errors import PlaceholderError, UnknownArtifactError
-from analysis.mkdocs_side.bundle import ROOT_TOKEN, Bundle
-from analysis.mkdocs_side.inject import inject, restore_blocks
+from analysis.mkdocs_side.artifacts.inject import inject, restore_blocks
+from analysis.wire.bundle import ROOT_TOKEN, Bundle
 
 BUNDLE = Bundle(
     blocks={

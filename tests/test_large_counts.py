@@ -14,11 +14,12 @@ import pytest
 from analysis.errors import ReconstructionError
 from analysis.patient_level.reconstruct import reconstruct
 from analysis.stats.intervals import clopper_pearson, wilson
-from analysis.study.artifacts import proportions_chart, study_values
+from analysis.study.charts import proportions_chart
 from analysis.study.checks import run_checks
 from analysis.study.load import load_study
 from analysis.study.results import StudyResults
 from analysis.study.tables import proportions_table
+from analysis.study.values import study_values
 from testsupport.project import STUDY_FILE
 
 # (text in the shipped file, its synthetic replacement); each must occur exactly once.

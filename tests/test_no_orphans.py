@@ -110,7 +110,7 @@ def _kernel(p: Proc) -> bool:
 
 
 def _waiting_child(p: Proc) -> bool:  # serve's child started ahead of its command
-    return "analysis.worker:start_worker_ahead" in p.argv
+    return "analysis.child_side.worker:start_worker_ahead" in p.argv
 
 
 def _site_generator(p: Proc) -> bool:  # `properdocs build …`, not `uv run properdocs build …`

@@ -12,7 +12,7 @@ import pytest
 
 from analysis.errors import NoteProblem, StudyDataError
 from analysis.notes.check import check_notes
-from analysis.notes.model import valid_orcid
+from analysis.notes.schema import valid_orcid
 from analysis.study.load import load_study
 from testsupport.notes import FRONT, TODAY, make_docs, write_note
 from testsupport.project import PROJECT, STUDY_FILE

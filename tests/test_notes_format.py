@@ -10,8 +10,8 @@ import pytest
 import yaml
 
 from analysis.notes.markdown_ext import ROOT_TOKEN, render_markdown
-from analysis.notes.model import parse_note
 from analysis.notes.sanitise import sanitise
+from analysis.notes.schema import parse_note
 from testsupport.project import PROJECT
 
 

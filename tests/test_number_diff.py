@@ -17,10 +17,10 @@ from pathlib import Path
 
 import pytest
 
-from analysis.mkdocs_side.bundle import fingerprint
 from analysis.review.compare import NO_CHANGES, compare, render_markdown
 from analysis.review.snapshot import Frame, Page, Snapshot, pages_placing
 from analysis.review.trees import side_for
+from analysis.wire.digest import fingerprint
 from testsupport.project import PROJECT
 
 COPIED = ("analysis", "docs", "includes", "mkdocs.yml", "pyproject.toml")

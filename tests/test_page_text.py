@@ -296,8 +296,8 @@ def test_a_footnote_marker_after_39_is_copied_and_read_apart_from_it(built_site:
 def test_the_data_page_describes_each_data_file_and_offers_the_appraisal(
     built_site: Path,
 ) -> None:
-    from analysis.appraisal.schema import APPRAISAL_FILE
-    from analysis.context.schema import COMPARATORS_FILE
+    from analysis.appraisal.load import APPRAISAL_FILE
+    from analysis.context.load import COMPARATORS_FILE
 
     page = (built_site / "data/index.html").read_text(encoding="utf-8")
     rows = dict(

@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 
 from analysis.errors import PatientDataError, PatientRuleWarning
-from analysis.patient_level.patients import COLUMNS, load_patients
+from analysis.patient_level.load import load_patients
 from analysis.patient_level.rules import LANDMARK_MONTHS
+from analysis.patient_level.schema import COLUMNS
 
 SYNTHETIC = Path(__file__).parent / "data" / "patients_synthetic.csv"
 HEADER = ",".join(c.name for c in COLUMNS if c.required)
@@ -161,8 +162,8 @@ def test_the_downloadable_reconstructed_cohort_is_a_valid_file_that_follows_ever
 def test_a_real_file_breaking_a_rule_is_analysed_and_its_rules_table_names_the_patient(
     tmp_path: Path,
 ) -> None:
-    from analysis.patient_level.analysis import analyse
-    from analysis.patient_level.artifacts import rules_table
+    from analysis.patient_level.results import analyse
+    from analysis.patient_level.tables import rules_table
     from analysis.study.load import load_study
 
     lines = SYNTHETIC.read_text(encoding="utf-8").splitlines()
@@ -184,8 +185,8 @@ def test_a_transplant_month_before_the_landmark_fails_the_rule_on_real_data(
     tmp_path: Path,
 ) -> None:
     # The patient is alive long after the landmark: only the recorded month breaks the rule.
-    from analysis.patient_level.analysis import analyse
-    from analysis.patient_level.artifacts import rules_table
+    from analysis.patient_level.results import analyse
+    from analysis.patient_level.tables import rules_table
     from analysis.study.load import load_study
 
     lines = SYNTHETIC.read_text(encoding="utf-8").splitlines()

@@ -14,7 +14,7 @@ from lifelines.statistics import logrank_test
 from analysis.errors import ReconstructionError
 from analysis.patient_level.cohorts import RECONSTRUCTED_LABEL, SALVAGE_CODES, TRANSPLANT_CODES
 from analysis.patient_level.fidelity import check, constraints, measure
-from analysis.patient_level.reconstruct import SCENARIOS, Reconstruction, Scenario, reconstruct
+from analysis.patient_level.reconstruct import Reconstruction, reconstruct
 from analysis.patient_level.rules import (
     EARLY_DEATHS,
     HORIZON_MONTHS,
@@ -25,6 +25,7 @@ from analysis.patient_level.rules import (
     rules_for,
     study_bounds,
 )
+from analysis.patient_level.scenarios import SCENARIOS, Scenario
 from analysis.study.load import STUDY_FILE, load_study
 
 

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import json
+from importlib import metadata
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser
 
-from analysis.mkdocs_side.runtime import ensure_runtime, runtime_file, versions
+from analysis.child_side.runtime import ensure_runtime
 from analysis.registry import build_artifacts
 from analysis.render import draw
 from analysis.render.blocks import vegalite_version
+from analysis.wire import digest
+from analysis.wire import runtime as where_kept
+from analysis.wire.runtime import runtime_file, runtime_key
 
 
 @pytest.fixture(scope="module")
@@ -47,8 +51,18 @@ def test_the_runtime_draws_a_spec_compiled_at_build_time_with_its_tooltips(
     assert "95% CI lower (%)" in svg  # the marks carry their tooltip fields (ARIA description)
 
 
-def test_a_runtime_made_with_vega_lite_and_vega_embed_is_made_again(tmp_path: Path) -> None:
+def test_a_runtime_made_for_other_packages_or_with_vega_lite_and_vega_embed_is_made_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     (tmp_path / "old.js").write_text("window.vegaEmbed = …", encoding="utf-8")
-    manifest = {"file": "old.js", "versions": versions(), "vega_lite": "6.4"}  # before: no bundle
+    manifest = {"file": "old.js", "key": runtime_key()}
     (tmp_path / "vega-runtime.json").write_text(json.dumps(manifest), encoding="utf-8")
-    assert runtime_file(tmp_path) is None
+    assert runtime_file(tmp_path) == tmp_path / "old.js"  # made for what is installed now
+    with monkeypatch.context() as patched:
+        patched.setattr(where_kept, "BUNDLE", "vega-lite-and-vega-embed")  # made with both, before
+        assert runtime_file(tmp_path) is None
+    real = metadata.version
+    monkeypatch.setattr(
+        digest.metadata, "version", lambda n: "0.0.0" if n == "vl-convert-python" else real(n)
+    )
+    assert runtime_file(tmp_path) is None  # another vl-convert: another Vega

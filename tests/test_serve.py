@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from analysis.mkdocs_side.analysis_plugin import FOLLOWING_TITLE
+from analysis.mkdocs_side.notebooks.plugin import FOLLOWING_TITLE
 from testsupport.project import PROJECT, STUDY_FILE, copy_site_sources, engine_serving
 
 pytestmark = pytest.mark.slow  # runs `properdocs serve` and waits for rebuilds

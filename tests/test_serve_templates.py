@@ -8,7 +8,7 @@ from pathlib import Path
 import jinja2
 import pytest
 
-from analysis.mkdocs_side.serve import TemplateCache
+from analysis.mkdocs_side.artifacts.serve import TemplateCache
 
 
 @pytest.fixture

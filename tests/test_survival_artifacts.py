@@ -12,16 +12,16 @@ import math
 import numpy as np
 import pytest
 
-from analysis.patient_level.analysis import PatientAnalysis, analyse
-from analysis.patient_level.artifacts import (
-    SURVIVAL_CHARTS,
+from analysis.patient_level.charts import CHARTS
+from analysis.patient_level.results import PatientAnalysis, analyse
+from analysis.patient_level.rules import BOUNDS, HYPOTHESES, RULES
+from analysis.patient_level.scenarios import SCENARIOS
+from analysis.patient_level.tables import (
     fidelity_table,
     models_table,
     rules_table,
     scenarios_table,
 )
-from analysis.patient_level.reconstruct import SCENARIOS
-from analysis.patient_level.rules import BOUNDS, HYPOTHESES, RULES
 from analysis.study.load import load_study
 
 SYNTHETIC = ("survival_km", "survival_envelope", "survival_by_remission")
@@ -34,7 +34,7 @@ def analysis() -> PatientAnalysis:
 
 @pytest.fixture(scope="module")
 def charts(analysis: PatientAnalysis) -> dict:
-    return {c.name: c for c in (build(analysis) for build in SURVIVAL_CHARTS)}
+    return {c.name: c for c in (build(analysis) for build in CHARTS)}
 
 
 def _titles(spec: dict) -> list[str]:

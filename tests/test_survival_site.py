@@ -13,9 +13,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from analysis.mkdocs_side.notebook import execute_notebook
+from analysis.child_side.notebook import execute_notebook
 from analysis.patient_level.allowed import loss_search
-from analysis.patient_level.reconstruct import SCENARIOS
+from analysis.patient_level.scenarios import SCENARIOS
 from analysis.study.load import load_study
 from testsupport.found import some
 from testsupport.project import PROJECT, copy_site_sources, run_mkdocs_build

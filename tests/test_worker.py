@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import time
 from concurrent.futures import ProcessPoolExecutor
+from functools import partial
 
 import numpy as np
 import pytest
 
-from analysis import worker
+from analysis.child_side import worker
 from analysis.errors import AnalysisError, ReconstructionError
 from analysis.registry import Inputs
 
@@ -44,7 +45,7 @@ def test_the_cohorts_drawn_in_the_worker_are_the_ones_drawn_here() -> None:
     here = Inputs(cohorts=200).patient_analysis
     elsewhere = Inputs(cohorts=200)
     with _ready_worker() as pool:
-        elsewhere.start_patient_analysis(pool)
+        elsewhere.start_patient_analysis(partial(pool.submit, worker.call))
         there = elsewhere.patient_analysis
     assert [s.key for s, _, _ in there.scenarios] == [s.key for s, _, _ in here.scenarios]
     for (_, made_there, curves_there), (_, made_here, curves_here) in zip(

@@ -1,8 +1,8 @@
-"""Tables and inline values of the journal-club appraisal (checklist, PICO, limitations)."""
+"""Tables of the journal-club appraisal (checklist, PICO, limitations)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from importlib import metadata
 
 import pandas as pd
@@ -13,7 +13,7 @@ from .schema import ANSWERS, SECTION_TITLES, Appraisal
 __all__ = [
     "ANSWER_DISPLAY",
     "PROJECT_DISTRIBUTION",
-    "appraisal_values",
+    "TABLES",
     "checklist_table",
     "edition",
     "limitations_table",
@@ -152,23 +152,8 @@ def limitations_table(appraisal: Appraisal) -> Table:
     )
 
 
-def appraisal_values(appraisal: Appraisal) -> dict[str, str]:
-    """Inline values: the bottom line, who reviewed it and when, answer counts, the edition."""
-    meta = appraisal.appraisal
-    answers = [item.answer for item in appraisal.checklist]
-    return {
-        "appraisal_bottom_line": appraisal.bottom_line,
-        "appraisal_date": meta.date.isoformat(),
-        "appraisal_reviewers": reviewers_text(appraisal),
-        "appraisal_basis": meta.basis,
-        "appraisal_design": appraisal.design,
-        "appraisal_checklist": meta.checklist,
-        "appraisal_checklist_url": meta.checklist_url,
-        "appraisal_checklist_note": meta.checklist_note,
-        "appraisal_questions": str(len(answers)),
-        "appraisal_yes": str(answers.count("yes")),
-        "appraisal_no": str(answers.count("no")),
-        "appraisal_cant_tell": str(answers.count("can't tell")),
-        "appraisal_limitations": str(len(appraisal.limitations)),
-        "edition": edition(),
-    }
+TABLES: tuple[Callable[[Appraisal], Table], ...] = (
+    checklist_table,
+    pico_table,
+    limitations_table,
+)

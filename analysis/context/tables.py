@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
 
 from ..artifact import Table
-from .rows import (
+from .results import (
     CONTEXT_SOURCE,
     disagreement_rows,
     era_rows,
@@ -23,6 +24,7 @@ from .schema import Cohort, Comparators, Estimate
 __all__ = [
     "COMPARISON_FIELDS",
     "ERA_FIELDS",
+    "TABLES",
     "cohorts_table",
     "disagreements_table",
     "eras_table",
@@ -452,3 +454,13 @@ def sources_table(data: Comparators) -> Table:
             "supports": "entries of comparators.yaml that cite it",
         },
     )
+
+
+TABLES: tuple[Callable[[Comparators], Table], ...] = (
+    survival_comparison_table,
+    cohorts_table,
+    disagreements_table,
+    eras_table,
+    options_table,
+    sources_table,
+)

@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from .rows import estimate_interval, source_numbers
+from .results import estimate_interval, source_numbers
 from .schema import Comparators
 
 __all__ = [

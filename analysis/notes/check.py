@@ -18,8 +18,8 @@ from markdown.extensions.toc import slugify, unique
 
 from ..errors import NoteProblem
 from .markdown_ext import render_markdown, url_scheme
-from .model import Note, parse_note
 from .sanitise import ALLOWED_TAGS, LINK_SCHEMES, sanitise
+from .schema import Note, parse_note
 
 __all__ = ["NOTES_DIR", "CheckedNotes", "RenderedNote", "check_notes", "page_sections"]
 

@@ -13,7 +13,7 @@ from urllib.parse import urlencode, urlsplit
 
 from .check import RenderedNote
 from .markdown_ext import ROOT_TOKEN, page_url
-from .model import KINDS
+from .schema import KINDS
 
 __all__ = [
     "INDEX_MARKER",

@@ -25,7 +25,7 @@ import yaml
 
 from ..errors import NoteProblem
 from .check import NOTES_DIR, check_notes
-from .model import KINDS
+from .schema import KINDS
 
 __all__ = [
     "FORM_FILE",

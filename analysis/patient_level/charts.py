@@ -1,222 +1,262 @@
-"""Altair survival charts: each takes tidy DataFrames and returns a chart; none saves or displays."""
+"""The patient-level view's charts, each built from one
+:class:`~analysis.patient_level.results.PatientAnalysis` (drawn by :mod:`.plots`); each carries
+its data source (:mod:`.labels`)."""
 
 from __future__ import annotations
 
-import json
-import textwrap
+from collections.abc import Callable
 
-import altair as alt
+import numpy as np
 import pandas as pd
 
-from ..render import theme
-
-__all__ = ["bands_chart", "km_chart"]
-
-# Plot width (px) and months between ticks, per layout; the y axis and padding take ~70 px.
-_WIDTH = {"wide": 520, "narrow": 245}
-_TICK_MONTHS = {"wide": 12, "narrow": 24}
-_X_TITLE = "Months from the start of second-line treatment"
-
-
-def _x(end: float, layout: theme.Layout, *, axis: bool = True, title: str = _X_TITLE) -> alt.X:
-    ticks = list(range(0, int(end) + 1, _TICK_MONTHS[layout.name]))
-    return alt.X(
-        "months:Q",
-        scale=alt.Scale(domain=[0, end], nice=False),
-        axis=alt.Axis(values=ticks, title=theme.wrap(title, layout, chars=30)) if axis else None,
-    )
-
-
-def _title(title: str, label: str, layout: theme.Layout) -> alt.TitleParams:
-    """The title (on the wide layout, lines of at most 60 characters; on the narrow, 32) and
-    the data source as its subtitle."""
-    lines = textwrap.wrap(title, 60, break_on_hyphens=False)
-    return alt.TitleParams(
-        (lines if len(lines) > 1 else title)
-        if layout == theme.WIDE
-        else theme.wrap(title, layout, chars=32),
-        subtitle=theme.wrap(label, layout, chars=38),
-        subtitleFontStyle="italic",
-    )
-
-
-_Y = alt.Y(
-    "survival:Q",
-    scale=alt.Scale(domain=[0, 1]),
-    axis=alt.Axis(format="%", title="Overall survival"),
+from ..artifact import ChartArtifact
+from ..render.theme import PALETTE, both_layouts, semantic_colour
+from .labels import (
+    BAND_TIMES,
+    DATA_SOURCE_FIELD,
+    file_prefix,
+    percent_text,
+    source_text,
+    tagged,
 )
+from .plots import bands_chart, km_chart
+from .results import PatientAnalysis
+from .rules import EARLY_DEATHS, HYPOTHESES
+
+__all__ = ["ALLOWED_LABEL", "CHARTS", "envelope_chart", "groups_chart", "km_os_chart"]
 
 
-def km_chart(
-    curves: pd.DataFrame,
-    at_risk: pd.DataFrame,
-    *,
-    colours: dict[str, str],
-    title: str,
-    label: str,
-    description: str,
-    band: bool = True,
-    x_title: str = _X_TITLE,
-    end: float | None = None,
-    layout: theme.Layout = theme.WIDE,
-) -> alt.VConcatChart:
-    """Kaplan–Meier step curves (one per ``group``) with censoring ticks (where any are drawn),
-    optional 95% band, and a number-at-risk table under the time axis.
+def _who(a: PatientAnalysis) -> str:
+    """Whose curve a chart draws: one synthetic cohort and its scenario, or the data."""
+    return f"one synthetic cohort ({a.shown.title})" if a.shown is not None else "the data"
 
-    ``curves``: ``group``, ``months``, ``survival``, ``lower``, ``upper``, ``censored``;
-    ``at_risk``: ``group``, ``months``, ``at_risk``. ``label`` (the data source) is shown as
-    the subtitle. In the number-at-risk table each group's name is a line of its own above its
-    numbers, inside the drawing: a name beside the numbers, outside the plot, was clipped
-    where the browser's font is wider than the one the SVG was laid out with. The narrow
-    layout numbers every 24 months instead of 12. The time axis runs to ``end`` (default: the
-    last number-at-risk time).
-    """
-    end = float(at_risk["months"].max()) if end is None else end
-    groups = list(colours)
-    colour = alt.Color(
-        "group:N",
-        title=None,
-        sort=groups,
-        scale=alt.Scale(domain=groups, range=[colours[g] for g in groups]),
-        legend=alt.Legend(orient="top-right", labelLimit=300) if len(groups) > 1 else None,
+
+def km_os_chart(a: PatientAnalysis) -> ChartArtifact:
+    km = a.km
+    s5 = km.loc[km["months"] <= a.bounds.horizon, "survival"].iloc[-1]
+    who = _who(a)
+    description = (
+        f"Kaplan–Meier overall survival of {who} ({a.label}), with its 95% "
+        f"confidence band, drawn to {km['months'].max():g} months; survival at "
+        f"{a.bounds.horizon:g} months is {100 * s5:.1f}%. Numbers at "
+        "risk every 12 months: "
+        + ", ".join(f"{int(r.months)} months: {r.at_risk}" for r in a.at_risk.itertuples())
     )
-    tooltip = [
-        alt.Tooltip("group:N", title="Group"),
-        alt.Tooltip("months:Q", title="Months"),
-        alt.Tooltip("survival:Q", title="Survival", format=".1%"),
+    wide, narrow = both_layouts(
+        km_chart,
+        km,
+        a.at_risk,
+        colours={"all patients": semantic_colour("estimate")},
+        title=a.km_title,
+        label=a.label,
+        description=description,
+        end=float(km["months"].max()),
+    )
+    return ChartArtifact(
+        "survival_km",
+        f"Overall survival of {who}, with 95% confidence band (log–log) and "
+        "numbers at risk"
+        + ("; ticks mark censoring." if km["censored"].any() else "; no one is censored here.")
+        + (
+            f" Drawn to {a.bounds.horizon:g} months only: the published numbers say nothing "
+            "about the cohorts after 5 years."
+            if a.shown is not None
+            else ""
+        ),
+        description,
+        wide,
+        tagged(a, km),
+        {
+            "data_source": DATA_SOURCE_FIELD,
+            "group": "who the curve is for",
+            "months": "time (months)",
+            "survival": "Kaplan–Meier estimate",
+            "lower": "95% lower limit (log–log)",
+            "upper": "95% upper limit (log–log)",
+            "censored": "1 if someone was censored at this time",
+        },
+        source_text(a),
+        file_prefix=file_prefix(a),
+        narrow=narrow,
+    )
+
+
+ALLOWED_LABEL = "Allowed by the published numbers (exact under stated conditions)"
+_SCENARIO_COLOURS = (PALETTE["blue"], PALETTE["vermillion"], PALETTE["bluish_green"])
+
+
+def _band_frame(a: PatientAnalysis) -> tuple[pd.DataFrame, dict[str, str]]:
+    allowed = a.allowed
+    frames = [
+        pd.DataFrame(
+            {
+                "group": ALLOWED_LABEL,
+                "kind": "allowed",
+                "assumption": "none beyond the stated clinical rules",
+                "months": allowed["months"],
+                "lower": allowed["lowest"],
+                "upper": allowed["highest"],
+            }
+        )
     ]
-    width = _WIDTH[layout.name]
-    base = alt.Chart().encode(x=_x(end, layout, title=x_title), color=colour)
-    layers = []
-    if band:
-        layers.append(
-            base.mark_area(interpolate="step-after", opacity=0.18, clip=True).encode(
-                y=alt.Y("lower:Q", scale=alt.Scale(domain=[0, 1])), y2=alt.Y2("upper:Q")
-            )
-        )
-    layers.append(
-        base.mark_line(interpolate="step-after", strokeWidth=2, clip=True).encode(
-            y=_Y, tooltip=tooltip
-        )
-    )
-    if curves["censored"].any():  # an empty layer would be an unlabelled graphic
-        layers.append(
-            base.transform_filter("datum.censored == 1")
-            .mark_tick(size=8, thickness=1.5, clip=True)
-            .encode(y=_Y, tooltip=tooltip)
-        )
-    plot = alt.layer(*layers, data=curves).properties(
-        width=width, height=300 if layout == theme.WIDE else 240, title=_title(title, label, layout)
-    )
-    step = _TICK_MONTHS[layout.name]
-    shown = at_risk[at_risk["months"] % step == 0]
-    order = {g: i for i, g in enumerate(groups)}
-    table = pd.concat(
-        [
+    colours = {ALLOWED_LABEL: PALETTE["sky_blue"]}
+    shapes = [(sc, curves) for sc, _, curves in a.drawn_scenarios]
+    horizon = float(allowed["months"].max())
+    keep = a.grid <= horizon
+    for (scenario, curves), colour in zip(shapes, _SCENARIO_COLOURS, strict=False):
+        name = f"{scenario.label} (middle 90%)"
+        q = np.percentile(curves[:, keep], [5, 50, 95], axis=0)
+        base = {"group": name, "assumption": scenario.assumption, "months": a.grid[keep]}
+        frames.append(pd.DataFrame({**base, "kind": "scenario", "lower": q[0], "upper": q[2]}))
+        frames.append(pd.DataFrame({**base, "kind": "median", "lower": q[1], "upper": q[1]}))
+        colours[name] = colour
+    if not a.ensemble.reconstructed:
+        name = f"{a.label} (Kaplan–Meier)"
+        curve = a.curves[0, keep]
+        frames.append(
             pd.DataFrame(
                 {
-                    "group": groups,
-                    "months": 0.0,
-                    "text": groups,
-                    "row": [2 * i for i in range(len(groups))],
+                    "group": name,
+                    "kind": "median",
+                    "assumption": "none (real data)",
+                    "months": a.grid[keep],
+                    "lower": curve,
+                    "upper": curve,
                 }
-            ).assign(kind="name"),
-            shown.assign(
-                text=shown["at_risk"].astype(str),
-                row=[2 * order[g] + 1 for g in shown["group"]],
-                kind="number",
-            )[["group", "months", "text", "row", "kind"]],
-        ],
-        ignore_index=True,
-    )
-    rows = alt.Y("row:O", axis=None)
-    risk_base = alt.Chart().encode(
-        x=_x(end, layout, axis=False), y=rows, text=alt.Text("text:N"), color=colour.legend(None)
-    )
-    risk = alt.layer(
-        risk_base.transform_filter("datum.kind == 'name'").mark_text(
-            fontSize=12, align="left", dx=-8
-        ),
-        risk_base.transform_filter("datum.kind == 'number'").mark_text(fontSize=12),
-        data=table,
-    ).properties(
-        width=width,
-        height=17 * 2 * len(groups),
-        title=alt.TitleParams("Number at risk", fontSize=12, fontWeight="bold"),
-    )
-    return alt.vconcat(plot, risk, spacing=6).properties(description=description)
+            )
+        )
+        colours[name] = PALETTE["blue"]
+    return pd.concat(frames, ignore_index=True), colours
 
 
-def _wrapped_labels(labels: list[str], *, chars: int) -> str:
-    """A Vega expression giving each legend label as lines of at most ``chars`` characters."""
-    lines = {label: textwrap.wrap(label, chars) for label in labels}
-    return f"{json.dumps(lines)}[datum.label] || datum.label"
-
-
-def bands_chart(
-    bands: pd.DataFrame,
-    *,
-    colours: dict[str, str],
-    label: str,
-    description: str,
-    title: str,
-    layout: theme.Layout = theme.WIDE,
-) -> alt.LayerChart:
-    """Survival bands over time, one colour per ``group`` (legend in ``colours`` order): rows of
-    ``kind`` "allowed" or "scenario" are shaded from ``lower`` to ``upper``; rows of ``kind``
-    "median" (``lower`` = ``upper``) are drawn as a line. ``title`` says what the bands are
-    (wrapped onto lines).
-
-    ``bands``: ``group``, ``kind``, ``months``, ``lower``, ``upper``.
-    """
-    end = float(bands["months"].max())
-    domain = list(colours)
-    colour = alt.Color(
-        "group:N",
-        title=None,
-        sort=domain,
-        scale=alt.Scale(domain=domain, range=[colours[b] for b in domain]),
-        legend=alt.Legend(
-            orient="bottom",
-            direction="vertical",
-            labelLimit=_WIDTH[layout.name] + 40,
-            # On a phone each label is wrapped onto lines of its own (Vega draws a list of
-            # strings as lines), so that none runs past the drawing.
-            **({} if layout == theme.WIDE else {"labelExpr": _wrapped_labels(domain, chars=30)}),
-        ),
-    )
-    tooltip = [
-        alt.Tooltip("group:N", title="Band"),
-        alt.Tooltip("months:Q", title="Months"),
-        alt.Tooltip("lower:Q", title="Lowest", format=".1%"),
-        alt.Tooltip("upper:Q", title="Highest", format=".1%"),
-    ]
-    axis = alt.Axis(format="%", title="Overall survival")
-    areas = (
-        alt.Chart()
-        .transform_filter("datum.kind != 'median'")
-        .mark_area(interpolate="step-after", opacity=0.25, clip=True)
-        .encode(
-            x=_x(end, layout),
-            y=alt.Y("lower:Q", scale=alt.Scale(domain=[0, 1]), axis=axis),
-            y2=alt.Y2("upper:Q"),
-            color=colour,
-            tooltip=tooltip,
+def envelope_chart(a: PatientAnalysis) -> ChartArtifact:
+    bands, colours = _band_frame(a)
+    at = a.bands(list(BAND_TIMES))
+    allowed = at[at["kind"] == "allowed"].set_index("months")
+    lm = a.allowed.loc[a.allowed["months"] == a.landmark, "lowest"].iloc[0]
+    drawn = a.drawn_scenarios
+    shown = at[(at["kind"] == "scenario") & at["band"].isin([sc.label for sc, _, _ in drawn])]
+    hypothesis = HYPOTHESES[EARLY_DEATHS].label
+    description = (
+        f"Two kinds of band ({a.label}), up to {a.bounds.horizon:g} months. Allowed by the "
+        "published numbers, exactly: "
+        + "; ".join(
+            f"at {t:g} months {percent_text(allowed.loc[t, 'lower'])}–{percent_text(allowed.loc[t, 'upper'])}"
+            for t in BAND_TIMES
+        )
+        + f" (at the {a.landmark:g}-month landmark at least {percent_text(lm)}), meeting at the "
+        "reported 5-year value."
+        + (
+            " Added by an assumption about the shape of the hazard (each also assuming "
+            f"{hypothesis}), middle 90% of synthetic cohorts: "
+            + "; ".join(
+                f"{r.band} at {r.months:g} months {percent_text(r.lower)}–{percent_text(r.upper)}"
+                for r in shown.itertuples()
+            )
+            + "."
+            if len(shown)
+            else ""
         )
     )
-    lines = (
-        alt.Chart()
-        .transform_filter("datum.kind == 'median'")
-        .mark_line(interpolate="step-after", strokeWidth=2, clip=True)
-        .encode(x=_x(end, layout), y=alt.Y("lower:Q", scale=alt.Scale(domain=[0, 1])), color=colour)
+    title = (
+        "Outer band: allowed by the published numbers (lowest to highest possible). Inner "
+        f"bands: synthetic cohorts under each assumed hazard shape named below, each assuming "
+        f"{hypothesis} "
+        "(middle 90% of a scenario's cohorts; line: their median)."
+        if drawn
+        else "Band: allowed by the published numbers (lowest to highest possible); line: the data."
     )
-    return alt.layer(areas, lines, data=bands).properties(
-        width=_WIDTH[layout.name],
-        height=320 if layout == theme.WIDE else 260,
+    wide, narrow = both_layouts(
+        bands_chart,
+        bands.drop(columns=["assumption"]),
+        colours=colours,
+        label=a.label,
         description=description,
-        title=alt.TitleParams(
-            textwrap.wrap(title, 60 if layout == theme.WIDE else 32),
-            subtitle=theme.wrap(label, layout, chars=38),
-            subtitleFontStyle="italic",
-        ),
+        title=title,
     )
+    return ChartArtifact(
+        "survival_envelope",
+        "What the published numbers allow (outer band, exact under the conditions stated below "
+        "the chart) and what each named assumption "
+        "about the shape of the hazard adds (inner bands: middle 90% of that scenario's "
+        f"synthetic cohorts, all assuming {hypothesis}), up to 5 years. "
+        + " ".join(f"{sc.label}: {sc.assumption}." for sc, _, _ in drawn),
+        description,
+        wide,
+        tagged(a, bands),
+        {
+            "data_source": DATA_SOURCE_FIELD,
+            "group": "the band: allowed by the published numbers, or a named assumption",
+            "kind": "allowed (exact), scenario (5th–95th percentile) or median (a line)",
+            "assumption": "what the band assumes beyond the published numbers",
+            "months": "time from the start of second-line treatment (months)",
+            "lower": "lowest allowed survival, 5th percentile, or the median line",
+            "upper": "highest allowed survival, 95th percentile, or the median line",
+        },
+        source_text(a),
+        file_prefix=file_prefix(a),
+        narrow=narrow,
+    )
+
+
+def groups_chart(a: PatientAnalysis) -> ChartArtifact:
+    who = _who(a)
+    end = float(a.km_landmark["months"].max())
+    description = (
+        f"Landmark analysis at {a.landmark:g} months of {who} ({a.label}): Kaplan–Meier "
+        f"overall survival from the landmark by remission after salvage, among patients "
+        f"evaluated and alive at it ({a.landmark_left_out} evaluated patients died before it and "
+        f"are left out), drawn to {end:g} months from the landmark; log-rank P = "
+        f"{a.landmark_logrank_p:.3f}."
+    )
+    colours = {
+        "remission": semantic_colour("favourable"),
+        "no remission": semantic_colour("unfavourable"),
+    }
+    wide, narrow = both_layouts(
+        km_chart,
+        a.km_landmark,
+        a.at_risk_landmark,
+        colours=colours,
+        band=False,
+        title=f"Landmark at {a.landmark:g} months: by remission after salvage"
+        + (f", one synthetic cohort. {a.shown.title}" if a.shown is not None else ""),
+        label=a.label,
+        description=description,
+        end=end,
+        x_title=f"Months from the landmark ({a.landmark:g} months after second-line "
+        "treatment starts)",
+    )
+    return ChartArtifact(
+        "survival_by_remission",
+        f"Overall survival by remission after salvage, from the {a.landmark:g}-month landmark "
+        f"({who}); log-rank P = {a.landmark_logrank_p:.3f}. Patients not evaluated for "
+        "remission, and anyone who died before the landmark, are left out."
+        + (
+            f" Drawn to {a.bounds.horizon:g} months after second-line treatment starts only."
+            if a.shown is not None
+            else ""
+        ),
+        description,
+        wide,
+        tagged(a, a.km_landmark),
+        {
+            "data_source": DATA_SOURCE_FIELD,
+            "group": "remission after salvage",
+            "months": "time from the landmark (months)",
+            "survival": "Kaplan–Meier estimate",
+            "lower": "95% lower limit",
+            "upper": "95% upper limit",
+            "censored": "1 if censored at this time",
+        },
+        source_text(a),
+        file_prefix=file_prefix(a),
+        narrow=narrow,
+    )
+
+
+CHARTS: tuple[Callable[[PatientAnalysis], ChartArtifact], ...] = (
+    km_os_chart,
+    envelope_chart,
+    groups_chart,
+)

@@ -56,7 +56,9 @@ __all__ = [
     "rule_checks",
     "rule_violations",
     "rules_for",
+    "rules_named",
     "study_bounds",
+    "what_cohorts_hold",
 ]
 
 LANDMARK_MONTHS = 2.0
@@ -344,7 +346,7 @@ def patient_rule_problems(
     """Every patient of a validated patient table that breaks a rule of :data:`RULES`, as a
     :class:`DataProblem`.
 
-    ``frame`` is :func:`~analysis.patient_level.patients.load_patients`' table; ``lines`` the
+    ``frame`` is :func:`~analysis.patient_level.load.load_patients`' table; ``lines`` the
     file line of each row (default: header + row number). The reconstruction's bounds are not
     applied to real data.
     """
@@ -417,3 +419,68 @@ def patient_rule_problems(
                 DataProblem(file, f"row {i + 1} (id '{r.id}')", field, what, expected, line=line[i])
             )
     return problems
+
+
+def _span(values: np.ndarray, unit: str = " months") -> str:
+    v = values[np.isfinite(values)]
+    if not len(v):
+        return "none recorded"
+    low, high = float(v.min()), float(v.max())
+    return f"{low:g}{unit}" if low == high else f"{low:g}–{high:g}{unit}"
+
+
+def _where(mask: np.ndarray, values: np.ndarray) -> np.ndarray:
+    return np.where(mask, values, np.nan)
+
+
+def what_cohorts_hold(name: str, ens: Ensemble, bounds: Bounds) -> str:
+    """What the cohorts hold for the rule ``name``: the values it bounds, across ``ens``."""
+    evaluated = ens.salvage != SALVAGE_CODES["not_evaluable"]
+    transplanted = ens.transplant != TRANSPLANT_CODES["none"]
+    relapse = ens.first_event == FIRST_EVENT_CODES["relapse"]
+    if name == "evaluated_alive_at_landmark":
+        return f"evaluated patients' shortest time: {np.min(ens.months[evaluated]):g} months"
+    if name in {"transplant_after_landmark", "transplant_within_first_year"}:
+        months = _where(transplanted, ens.transplant_months)
+        lag = _where(transplanted, ens.months - ens.transplant_months)
+        text = f"transplant months {_span(months)}"
+        if name == "transplant_after_landmark" and np.isfinite(lag).any():
+            text += (
+                f"; shortest time from transplant to death or last contact {np.nanmin(lag):g} "
+                "months"
+            )
+        if name == "transplant_within_first_year":
+            missing = int((transplanted & np.isnan(ens.transplant_months)).sum())
+            text += f"; transplants without a month: {missing}"
+        return text
+    if name == "induction_failure_has_no_first_remission":
+        return "first remission of induction failures: " + _span(
+            _where(~relapse, ens.first_remission)
+        )
+    if name == "relapse_after_a_first_remission":
+        return "first remission of relapses: " + _span(_where(relapse, ens.first_remission))
+    if name == "follow_up_within_data_cutoff":
+        room = bounds.cutoff - ens.first_remission - ens.months
+        return (
+            f"longest follow-up {np.nanmax(ens.months):g} months; closest to the patient's "
+            f"limit: {np.nanmin(room):.1f} months before it"
+        )
+    if name == "not_evaluable_died_before_landmark":
+        return "the not evaluated died at " + _span(
+            _where(~evaluated & (ens.death == 1), ens.months)
+        )
+    if name == "not_evaluable_are_the_unknown_status_transplants":
+        unknown = ens.transplant == TRANSPLANT_CODES["status_unknown"]
+        return (
+            f"transplants of unknown status to evaluated patients: {int((unknown & evaluated).sum())}; "
+            f"not evaluated without one: {int((~unknown & ~evaluated).sum())}"
+        )
+    return "patients breaking it: " + str(
+        int(rule_violations(ens, bounds=bounds, rules=rules_named(name)).get(name).sum())
+    )
+
+
+def rules_named(name: str) -> tuple[Rule, ...]:
+    return tuple(
+        r for r in (*RULES, *BOUNDS, *(h.rule for h in HYPOTHESES.values())) if r.name == name
+    )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from pathlib import Path
 
 from .edition import Edition
 
@@ -17,6 +18,7 @@ __all__ = [
     "SUMMARY_LICENSE",
     "SUMMARY_LICENSE_URL",
     "Summary",
+    "cff_authors",
     "edition_bibtex",
     "edition_jsonld",
     "edition_ris",
@@ -163,3 +165,17 @@ def jsonld_script_text(*nodes: dict[str, object]) -> str:
     graph = {"@context": "https://schema.org", "@graph": list(nodes)}
     text = json.dumps(graph, ensure_ascii=False, separators=(",", ":"))
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def cff_authors(path: Path) -> tuple[str, ...]:
+    """The authors CITATION.cff credits (``name``, or given and family names); none if absent."""
+    import yaml
+
+    if not path.is_file():
+        return ()
+    authors = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("authors") or []
+    names = (
+        a.get("name") or " ".join(p for p in (a.get("given-names"), a.get("family-names")) if p)
+        for a in authors
+    )
+    return tuple(n for n in names if n)

@@ -46,6 +46,7 @@ __all__ = [
     "check_remote",
     "plan_publish",
     "publish",
+    "publish_command",
     "repository_urls",
     "strict_build",
 ]
@@ -460,3 +461,14 @@ def publish(
                 _git(project, "update-ref", f"refs/heads/{BRANCH}", before, check=False)
             raise
     return plan
+
+
+def publish_command(
+    version: str, aliases: Sequence[str], *, remote: str, push: bool, project: Path
+) -> int:
+    """``python -m analysis publish``: publish, then say what went where."""
+    plan = publish(project, version, aliases, remote=remote, push=push)
+    names = ", ".join((plan.version, *plan.aliases))
+    where = f"{plan.remote}/gh-pages" if push else "the local gh-pages branch"
+    print(f"published {names} from {plan.commit[:12]} to {where}")
+    return 0

@@ -29,6 +29,7 @@ __all__ = [
     "edition_key",
     "parse_edition_name",
     "project_version",
+    "published_address",
 ]
 
 DEV = "dev"
@@ -157,3 +158,15 @@ def current_edition(
         commit=env.get(COMMIT_VAR) or None,
         date=date,
     )
+
+
+def published_address(edition: Mapping[str, str | None]) -> str:
+    """ " · online at URL" for a build the publish command made (an edition or dev), else "".
+
+    ``edition`` is the build's edition as templates see it (:meth:`Edition.to_dict` with its
+    ``url``). An unpublished preview has no address a reader could return to: its ``site_url``
+    is the local default (``http://127.0.0.1:8000/``) or wherever it happens to be served.
+    """
+    if edition["kind"] == "preview" or not edition["url"]:
+        return ""
+    return f" · online at {edition['url']}"

@@ -16,7 +16,7 @@ import pandas as pd
 
 from ..artifact import Artifacts, ChartArtifact, Table
 from ..errors import ChartError
-from ..mkdocs_side.bundle import ROOT_TOKEN, Bundle
+from ..wire.bundle import ROOT_TOKEN, Bundle
 from . import draw
 from .draw import Drawer
 
@@ -374,5 +374,6 @@ def render_bundle(
         files=files,
         external=sorted(path for path, _ in pictures),
         fingerprint=fingerprint,
+        citation=dict(artifacts.citation),
     )
     return bundle, pictures

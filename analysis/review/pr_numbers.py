@@ -30,8 +30,9 @@ import tempfile
 from pathlib import Path
 
 from ..errors import AnalysisError
-from ..mkdocs_side.bundle import BUNDLE_JSON
+from ..wire.bundle import BUNDLE_JSON
 from .comment import GitHubApi, Posted, api_for, upsert_comment
+from .comment import comment_command as post_comment
 from .compare import compare, render_markdown
 from .snapshot import pages_placing, read_snapshot
 from .trees import DEFAULT_CACHE, compute_bundles, repository_root, side_for
@@ -260,3 +261,23 @@ def post_number_diff(
         repo, number, head_sha, reported, project=project, cache=cache, api=api
     )
     return upsert_comment(repo, number, body, marker=marker, head_sha=head_sha)
+
+
+def comment_command(
+    repo: str,
+    number: int,
+    marker: str,
+    *,
+    body_file: Path | None,
+    number_diff: Path | None,
+    head_sha: str | None,
+) -> int:
+    """``python -m analysis comment``: post or update one marked comment, from ``--body-file``
+    (:func:`analysis.review.comment.comment_command`) or from a pull request run's number list
+    (``--number-diff``: :func:`post_number_diff`)."""
+    if number_diff is None:
+        return post_comment(repo, number, body_file, marker, head_sha)
+    if body_file is not None:
+        raise AnalysisError("give one of --body-file FILE or --number-diff FILE")
+    post_number_diff(repo, number, head_sha, number_diff, marker)
+    return 0

@@ -2,8 +2,9 @@
 and the computed numbers that differ between them.
 
 Each side's bundle is computed by that tree's own ``python -m analysis bundle`` in a child
-process (with this environment's libraries) and kept in the same cache as the site build's,
-under the key :func:`analysis.mkdocs_side.bundle.fingerprint` gives its package: a second diff,
+process (with this environment's libraries; :class:`analysis.wire.launch.Child`) and kept in
+the same cache as the site build's, under the key :func:`analysis.wire.digest.fingerprint`
+gives its package: a second diff,
 or a ``make build`` after a diff, computes nothing again. The revision is extracted once per
 tree into ``<cache>/trees/<tree id>/`` (a stable place, so its key is stable too).
 """
@@ -11,7 +12,6 @@ tree into ``<cache>/trees/<tree id>/`` (a stable place, so its key is stable too
 from __future__ import annotations
 
 import io
-import os
 import shutil
 import subprocess
 import sys
@@ -22,8 +22,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import AnalysisError
-from ..lifetime import ending_with_this_process
-from ..mkdocs_side.bundle import BUNDLE_JSON, fingerprint
+from ..wire.bundle import BUNDLE_JSON
+from ..wire.digest import digest, fingerprint
+from ..wire.launch import Child
 from .compare import compare, render_markdown
 from .snapshot import pages_placing, read_snapshot
 
@@ -86,15 +87,19 @@ def extract_revision(repo: Path, ref: str, trees: Path) -> tuple[str, Path]:
     return commit, dest
 
 
-def _files(root: Path) -> dict[str, bytes]:
-    found: dict[str, bytes] = {}
+def _inputs_digest(root: Path) -> str:
+    """The digest of what a bundle is computed from in the project ``root``: its package's
+    files and ``pyproject.toml``, by their paths in the project."""
+    files: list[Path] = []
     for name in _INPUTS:
         path = root / name
         candidates = [path] if path.is_file() else sorted(path.rglob("*")) if path.is_dir() else []
-        for p in candidates:
-            if p.is_file() and "__pycache__" not in p.parts and p.suffix not in {".pyc", ".pyo"}:
-                found[p.relative_to(root).as_posix()] = p.read_bytes()
-    return found
+        files += [
+            p
+            for p in candidates
+            if p.is_file() and "__pycache__" not in p.parts and p.suffix not in {".pyc", ".pyo"}
+        ]
+    return digest(files=files, relative_to=root)
 
 
 @dataclass
@@ -117,39 +122,28 @@ def side_for(label: str, project: Path, cache: Path, cohorts: int | None) -> Sid
     return Side(label, project, cache / f"bundle-{key}")
 
 
-def _start(side: Side, cohorts: int | None) -> tuple[subprocess.Popen[bytes], io.BufferedRandom]:
+def _start(side: Side, cohorts: int | None) -> Child:
+    """That tree's own ``python -m analysis bundle``, run with this environment's libraries."""
     args = ["bundle", "--out", str(side.entry), "--fingerprint", side.entry.name[len("bundle-") :]]
     if cohorts is not None:
         args += ["--cohorts", str(cohorts)]
-    env = {
-        **os.environ,
-        "PYTHONHASHSEED": "0",
-        "PYTHONDONTWRITEBYTECODE": "1",
-        "PYTHONPATH": str(side.project),  # that tree's package, not the one installed here
-    }
-    env.pop("PYTHONSAFEPATH", None)
-    err = tempfile.TemporaryFile()  # noqa: SIM115 (closed in _wait)
-    process = subprocess.Popen(
-        ending_with_this_process([sys.executable, "-m", "analysis", *args]),
-        cwd=side.project,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=err,
+    return Child(*args, project=side.project)
+
+
+def _wait(side: Side, child: Child) -> None:
+    try:
+        child.wait()
+    except AnalysisError as exc:
+        message = str(exc)
+    else:
+        if side.cached:
+            return
+        message = "it wrote no bundle"
+    msg = (
+        f"computing the analysis bundle of {side.label} ({side.project}) failed "
+        f"(exit {child.returncode}):\n{message}"
     )
-    return process, err
-
-
-def _wait(side: Side, process: subprocess.Popen[bytes], err: io.BufferedRandom) -> None:
-    process.wait()
-    err.seek(0)
-    message = err.read().decode("utf-8", "replace").strip()
-    err.close()
-    if process.returncode != 0 or not side.cached:
-        msg = (
-            f"computing the analysis bundle of {side.label} ({side.project}) failed "
-            f"(exit {process.returncode}):\n{message[-4000:]}"
-        )
-        raise AnalysisError(msg)
+    raise AnalysisError(msg)
 
 
 def compute_bundles(sides: list[Side], cohorts: int | None, report: Callable[[str], None]) -> None:
@@ -158,11 +152,11 @@ def compute_bundles(sides: list[Side], cohorts: int | None, report: Callable[[st
         side.entry.parent.mkdir(parents=True, exist_ok=True)
         state = "cached" if side.cached else "computing"
         report(f"analysis bundle of {side.label}: {state} ({side.entry.name})")
-    running = [(side, *_start(side, cohorts)) for side in sides if not side.cached]
+    running = [(side, _start(side, cohorts)) for side in sides if not side.cached]
     failure: AnalysisError | None = None
-    for side, process, err in running:
+    for side, child in running:
         try:
-            _wait(side, process, err)
+            _wait(side, child)
         except AnalysisError as exc:
             failure = failure or exc
     if failure is not None:
@@ -215,7 +209,9 @@ def number_diff(
     commit, base_tree = extract_revision(repo, base, cache / "trees")
     head = side_for("the working tree", repo, cache, cohorts)
     label = f"{base} ({commit[:12]})"
-    if _files(base_tree) == _files(repo):  # same code and data: one bundle serves both sides
+    if _inputs_digest(base_tree) == _inputs_digest(
+        repo
+    ):  # same code and data: one bundle serves both sides
         report(f"{label} has the same code and data as the working tree: one bundle")
         old = Side(label, base_tree, head.entry)
     else:

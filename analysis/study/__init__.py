@@ -1,4 +1,33 @@
-"""The study domain: the data file of reported figures (schema, load), the consistency checks, the
-patient flow, the paper's citation records (Highwire tags, JSON-LD, BibTeX, RIS), and the
-tables, charts and values built from them. May import :mod:`analysis.stats`,
-the shared types and the theme; never the registry, another domain or the MkDocs side."""
+"""The study domain: the data file of reported figures (``schema``, ``load``), what is derived
+from it (``results``: the patient flow, the consistency checks, the intervals), the paper's
+citation records (Highwire tags, JSON-LD, BibTeX, RIS), and the ``tables``, ``charts`` (drawn
+by ``plots``) and ``values`` built from the results. May import :mod:`analysis.stats`, the
+shared types and the theme; never the registry, another domain or the MkDocs side."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ..artifact import Domain
+    from .results import StudyResults
+
+    STUDY: Domain[StudyResults]
+
+__all__ = ["STUDY"]
+
+
+def __getattr__(name: str) -> Any:
+    """``STUDY``, made on first use: it imports every builder (and so pandas and altair), while
+    a module of the domain imported alone (its schema, say) stays light."""
+    if name != "STUDY":
+        msg = f"module {__name__!r} has no attribute {name!r}"
+        raise AttributeError(msg)
+    from ..artifact import Domain
+    from .charts import CHARTS
+    from .tables import TABLES
+    from .values import study_values
+
+    domain = Domain("study", "study_results", tables=TABLES, charts=CHARTS, values=study_values)
+    globals()[name] = domain
+    return domain

@@ -1,15 +1,18 @@
 """The paper's reference in the forms reference managers read: Highwire Press meta tags,
 schema.org JSON-LD, BibTeX and RIS, all from ``citation:`` in study.yaml (never typed twice).
 
-Pure functions of :class:`~analysis.study.schema.Citation`; no heavy imports, so the site glue
-may call them on every build.
+Pure functions of :class:`~analysis.study.schema.Citation`; the analysis bundle carries their
+results (:func:`citation_record`), so the site generator never reads study.yaml itself.
 """
 
 from __future__ import annotations
 
+import json
+
 from .schema import Citation
 
 __all__ = [
+    "citation_record",
     "doi_url",
     "family_given",
     "page_range",
@@ -143,3 +146,17 @@ def paper_ris(c: Citation) -> str:
         ("ER", ""),
     ]
     return "".join(f"{tag}  - {value}\n" for tag, value in lines)
+
+
+def citation_record(c: Citation) -> dict[str, object]:
+    """The paper's reference as the site places it (the analysis bundle's ``citation``): the
+    name its downloads are saved as, its DOI URL, BibTeX, RIS, Highwire tags (``[name,
+    content]`` pairs) and JSON-LD node (as JSON text, so that its keys keep their order)."""
+    return {
+        "name": f"{family_given(c.authors[0])[0]}{c.date.year}",
+        "url": doi_url(c),
+        "bibtex": paper_bibtex(c),
+        "ris": paper_ris(c),
+        "highwire": [list(tag) for tag in paper_highwire_tags(c)],
+        "jsonld": json.dumps(paper_jsonld(c), ensure_ascii=False),
+    }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 
 from ..artifact import Table
@@ -18,6 +20,8 @@ from .schema import (
 
 __all__ = [
     "INTERVAL_METHODS",
+    "SOURCE_ABSTRACT",
+    "TABLES",
     "checks_table",
     "figures_table",
     "key_numbers_table",
@@ -339,3 +343,13 @@ def prognostic_table(results: StudyResults) -> Table:
             "missing": "what the abstract does not give",
         },
     )
+
+
+TABLES: tuple[Callable[[StudyResults], Table], ...] = (
+    key_numbers_table,
+    proportions_table,
+    survival_table,
+    checks_table,
+    figures_table,
+    prognostic_table,
+)

@@ -15,8 +15,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..errors import PlaceholderError, UnknownArtifactError
-from .bundle import ROOT_TOKEN, Bundle
+from ...errors import PlaceholderError, UnknownArtifactError
+from ...wire.bundle import ROOT_TOKEN, Bundle
 
 __all__ = ["KINDS", "PlaceholderError", "Stash", "inject", "restore_blocks"]
 

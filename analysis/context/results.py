@@ -1,5 +1,6 @@
-"""Context page rows: comparator survival estimates, source disagreements, treatment eras and
-the inline values, shaped from the validated comparator file (analysis/data/comparators.yaml)."""
+"""The context domain's results: comparator survival estimates, source disagreements and
+treatment eras as rows, and the texts they are written with, each computed from the validated
+comparator file (analysis/data/comparators.yaml), which every builder takes."""
 
 from __future__ import annotations
 
@@ -9,13 +10,12 @@ from typing import Any
 import pandas as pd
 
 from ..stats.intervals import survival_interval
-from .schema import Cohort, Comparators, Era, Estimate, Result, months
+from .schema import Cohort, Comparators, Estimate, Result, months
 
 __all__ = [
     "CONTEXT_SOURCE",
     "beyond_follow_up",
     "comparable_estimates",
-    "context_values",
     "count_behind",
     "disagreement_rows",
     "era_rows",
@@ -27,6 +27,7 @@ __all__ = [
     "source_numbers",
     "sources_markdown",
     "survival_comparison_rows",
+    "time_span",
     "time_text",
 ]
 
@@ -122,7 +123,7 @@ def count_behind(percent: float, n: int) -> int | None:
     return hits[0] if len(hits) == 1 else None
 
 
-def _time_span(estimates: list[Estimate]) -> str:
+def time_span(estimates: list[Estimate]) -> str:
     """The time points of ``estimates`` from the earliest to the latest, e.g. '2–5 years'."""
     ordered = sorted(estimates, key=lambda e: _months(e.time, e.unit))
     first, last = ordered[0], ordered[-1]
@@ -267,68 +268,3 @@ def sources_markdown(data: Comparators) -> str:
             ids.append(f"[the source's page]({src.url})")
         lines.append(f"{i}. {src.authors}. {src.citation} *{src.kind}*. " + " · ".join(ids))
     return "\n".join(lines)
-
-
-def _era_result_values(era: Era, numbers: dict[str, int]) -> dict[str, str]:
-    values = {}
-    for result in era.results:
-        if result.id is None:
-            continue
-        values[f"era_result_{result.id}_pct"] = f"{number_text(result.percent)}%"
-        values[f"era_result_{result.id}_text"] = reported_text(result)
-        values[f"era_result_{result.id}_ref"] = f"[{numbers[result.source or era.source]}]"
-    if era.events is not None and era.n is not None:
-        values[f"era_{era.id}_events"] = str(era.events)
-        values[f"era_{era.id}_event_free"] = str(era.n - era.events)
-        values[f"era_{era.id}_event_free_pct"] = f"{100 * (era.n - era.events) / era.n:.1f}%"
-    return values
-
-
-def context_values(data: Comparators) -> dict[str, str]:
-    """Inline values for the Context page (each traceable to a sourced entry)."""
-    values: dict[str, str] = {"context_sources_list": sources_markdown(data)}
-    numbers = source_numbers(data)
-    for est in data.estimates:
-        values[f"cmp_{est.id}"] = reported_text(est)
-        values[f"cmp_{est.id}_pct"] = f"{number_text(est.percent)}%"
-        values[f"cmp_{est.id}_when"] = f"{time_text(est.time, est.unit)} {est.endpoint}"
-        values[f"cmp_{est.id}_ref"] = f"[{numbers[est.source]}]"
-    for cohort in data.cohorts:
-        values[f"cmp_{cohort.id}_n"] = str(cohort.n)
-        if cohort.n_of is not None:
-            values[f"cmp_{cohort.id}_n_of"] = str(cohort.n_of)
-        values[f"cmp_{cohort.id}_ref"] = f"[{numbers[cohort.source]}]"
-    comparable = comparable_estimates(data)
-    if comparable:
-        low, high = min(e.percent for e in comparable), max(e.percent for e in comparable)
-        values["cmp_comparable_os_range"] = (
-            f"{number_text(low)}–{number_text(high)}%" if low != high else f"{number_text(low)}%"
-        )
-        values["cmp_comparable_os_times"] = _time_span(comparable)
-        names = dict.fromkeys(data.cohort(e.cohort).name for e in comparable)
-        values["cmp_comparable_os_cohorts"] = " and ".join(names)
-        values["cmp_comparable_os_origins"] = " and ".join(
-            dict.fromkeys(e.origin for e in comparable)
-        )
-    kept_out: dict[str, str] = {}
-    for est in data.estimates:
-        reason = exclusion_reason(est, data)
-        if reason and reason != "this study":
-            kept_out.setdefault(data.cohort(est.cohort).name, reason)
-    values["cmp_kept_out_of_range"] = "; ".join(f"{k}: {v}" for k, v in kept_out.items())
-    for est in data.estimates:
-        values[f"cmp_{est.id}_beyond"] = beyond_follow_up(est, data.cohort(est.cohort))
-    for era in data.eras:
-        values[f"era_{era.id}_ref"] = f"[{numbers[era.source]}]"
-        if era.n is not None:
-            values[f"era_{era.id}_n"] = str(era.n)
-        values.update(_era_result_values(era, numbers))
-    for opt in data.options:
-        values[f"option_{opt.id}_ref"] = f"[{numbers[opt.source]}]"
-        values[f"option_{opt.id}_status"] = opt.status
-        values[f"option_{opt.id}_status_ref"] = f"[{numbers[opt.status_source or opt.source]}]"
-        if opt.approved_ages:
-            values[f"option_{opt.id}_ages"] = opt.approved_ages
-    disagreements = disagreement_rows(data)
-    values["cmp_disagreement_count"] = str(disagreements["estimate_id"].nunique())
-    return values

@@ -1,17 +1,17 @@
 """Pages first under ``serve``: what a rebuild after an edit does not wait for.
 
-A data edit changes the analysis bundle, its pictures (PNG downloads) and the executed
-notebook. Under ``serve`` only, and only once a first build has shown them:
+A data edit changes the analysis bundle and its pictures (PNG downloads; the executed notebook
+too: :mod:`analysis.mkdocs_side.notebooks.serve`). Under ``serve`` only, and only once a first
+build has shown them:
 
 * the bundle's child is started *before* the edit (:meth:`Child.waiting`): its libraries are
   imported by the time the edit comes;
 * the pictures of a new bundle are drawn after the pages are written; meanwhile the pages link
-  to the last complete bundle's pictures (same names);
-* a notebook whose inputs changed is shown as last executed (with a notice), and executed again
-  after the pages are written.
+  to the last complete bundle's pictures (same names).
 
-When such background work is done it writes a file into :attr:`ServeSession.signal_dir`, which
-``serve`` watches: that brings the rebuild that shows it. A ``build`` never does any of this.
+When they are drawn a file is written into the signal folder ``serve`` watches
+(:mod:`analysis.mkdocs_side.signals`): that brings the rebuild that shows them. A ``build``
+never does any of this.
 
 Every rebuild also starts with a new template environment, which would compile the theme's
 templates again (about a quarter of a second here); :attr:`ServeSession.templates` keeps their
@@ -23,15 +23,15 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 from pathlib import Path
 
 import jinja2
 
-from ..errors import AnalysisError
-from .bundle import FILES_DIR, BundleJob
-from .child import Child
-from .notebook import NotebookJob
+from ...errors import AnalysisError
+from ...wire.bundle import FILES_DIR
+from ...wire.launch import Child
+from ..signals import signal
+from .jobs import BundleJob
 
 __all__ = ["ServeSession", "TemplateCache"]
 
@@ -61,8 +61,6 @@ class ServeSession:
         self.signal_dir = signal_dir
         self.templates = TemplateCache()  # for each rebuild's template environment
         self._warm: Child | None = None
-        self._shown: dict[str, Path] = {}  # notebook -> folder of the executed copy last shown
-        self._following: dict[str, NotebookJob] = {}  # executing after the pages
         self._last_entry: Path | None = None  # the last bundle entry with all its pictures
         self._drawing: BundleJob | None = None  # pictures drawn after the pages (owned by a thread)
         self._drawn = threading.Event()
@@ -111,7 +109,7 @@ class ServeSession:
             self._draw_error = exc
             log.error("analysis failed while drawing the pictures:\n%s", exc)
         else:
-            self._signal("pictures")
+            signal(self.signal_dir, "pictures")
         finally:
             drawn.set()
 
@@ -119,42 +117,6 @@ class ServeSession:
     def stand_in(entry: Path, site_path: str) -> Path:
         """The file of an older entry that stands in for ``site_path``."""
         return entry / FILES_DIR / site_path
-
-    # Notebooks ----------------------------------------------------------------------------
-
-    def notebook_job(self, job: NotebookJob, uri: str) -> tuple[NotebookJob, bool]:
-        """The job to use for a notebook (the one executing these inputs already, if any) and
-        whether this build shows the last executed copy instead of waiting for it."""
-        running = self._following.pop(uri, None)
-        if running is not None and (running.key != job.key or job.cached):
-            running.stop()  # edited again since (or done): its result is not wanted
-            running = None
-        if job.cached or uri not in self._shown:
-            job.start()  # as in any build: the page waits for it
-            return job, False
-        return running or job, True
-
-    def shown(self, uri: str, root: Path | None = None) -> Path:
-        """The folder of the executed copy last shown (recording ``root`` if given)."""
-        if root is not None:
-            self._shown[uri] = root
-        return self._shown[uri]
-
-    def follow_notebook(self, uri: str, job: NotebookJob) -> None:
-        """Execute the notebook now that the pages are written (if not already running)."""
-        self._following[uri] = job
-        if not job.running and not job.cached:
-            job.start()
-            threading.Thread(target=self._wait_notebook, args=(uri, job), daemon=True).start()
-
-    def _wait_notebook(self, uri: str, job: NotebookJob) -> None:
-        try:
-            job.result()
-        except AnalysisError as exc:
-            if not job.stopped:
-                log.error("docs/%s: %s", uri, exc)
-        else:
-            self._signal("notebook")
 
     # Between and after builds -------------------------------------------------------------
 
@@ -168,10 +130,3 @@ class ServeSession:
         if self._warm is not None:
             self._warm.stop()
             self._warm = None
-        for job in self._following.values():
-            job.stop()
-        self._following = {}
-
-    def _signal(self, what: str) -> None:
-        self.signal_dir.mkdir(parents=True, exist_ok=True)
-        (self.signal_dir / what).write_text(f"{time.time()}\n", encoding="utf-8")

@@ -23,8 +23,8 @@ from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any, TypeVar
 
-from .errors import AnalysisError
-from .lifetime import pool_initializer
+from ..errors import AnalysisError
+from ..lifetime import pool_initializer
 
 __all__ = ["LIBRARIES", "call", "start_worker_ahead", "worker_started_ahead"]
 

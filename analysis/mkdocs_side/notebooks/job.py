@@ -1,69 +1,27 @@
 """Execute the site's notebook only when its inputs change, and cache the executed copy.
 
 The cache key covers the notebook, the whole ``analysis`` package and its data (via
-:func:`analysis.mkdocs_side.bundle.fingerprint`), the patient file if one is set, and the versions of
+:func:`analysis.wire.digest.fingerprint`), the patient file if one is set, and the versions of
 the executing libraries. Execution happens in a child process (``python -m analysis
-notebook``) so it overlaps with the rest of the build. Standard library only at import time.
+notebook``) so it overlaps with the rest of the build. Standard library only.
 """
 
 from __future__ import annotations
 
-import hashlib
-import os
-from importlib import metadata
 from pathlib import Path
 
-from ..lifetime import ending_with_this_process
-from .bundle import PACKAGE_DIR, fingerprint
-from .child import Child
+from ...wire.digest import KEY_LENGTH, digest, fingerprint
+from ...wire.launch import Child
 
-__all__ = ["PATIENTS_ENV", "NotebookJob", "execute_notebook", "notebook_key"]
+__all__ = ["NotebookJob", "notebook_key"]
 
-PATIENTS_ENV = "STUDY_PATIENTS"  # the patient file the notebook analyses ("" = reconstruct)
 _VERSIONED = ("nbclient", "nbformat", "ipykernel")  # besides the bundle's (fingerprint)
 
 
 def notebook_key(notebook: Path, *, patients_file: Path | None = None) -> str:
     """Fingerprint of everything the executed notebook depends on."""
     extra = tuple(p for p in (notebook, patients_file) if p is not None)
-    digest = hashlib.sha256(fingerprint(extra=extra).encode())
-    for dist in _VERSIONED:
-        try:
-            digest.update(f"{dist}=={metadata.version(dist)}".encode())
-        except metadata.PackageNotFoundError:
-            digest.update(f"{dist} absent".encode())
-    return digest.hexdigest()[:20]
-
-
-def execute_notebook(
-    source: Path, out: Path, *, patients_file: Path | None = None, timeout: int = 300
-) -> None:
-    """Run every cell (errors stop it) with the project root as working directory."""
-    import nbformat
-    from jupyter_client import AsyncKernelManager
-    from nbclient import NotebookClient
-
-    class KernelEndingWithThisProcess(AsyncKernelManager):
-        # The kernel runs in a session of its own (Ctrl-C does not reach it), and its own
-        # watch for a parent gone starts only once it has started: tied from its first moment.
-        def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
-            return ending_with_this_process(super().format_kernel_cmd(extra_arguments))
-
-    nb = nbformat.read(source, as_version=4)
-    os.environ[PATIENTS_ENV] = str(patients_file) if patients_file else ""
-    client = NotebookClient(
-        nb,
-        timeout=timeout,
-        kernel_name="python3",
-        kernel_manager_class=KernelEndingWithThisProcess,
-        allow_errors=False,
-        resources={"metadata": {"path": str(PACKAGE_DIR.parent)}},
-    )
-    client.execute()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_suffix(f".tmp{os.getpid()}")
-    nbformat.write(nb, tmp)
-    tmp.replace(out)
+    return digest(fingerprint(extra=extra), libraries=_VERSIONED)[:KEY_LENGTH]
 
 
 class NotebookJob:

@@ -1,6 +1,6 @@
-"""MkDocs glue for readers' notes (entry point ``study-notes``): thin hooks around
-:mod:`analysis.notes`. Note files are taken out of the site's pages here, so MkDocs never
-renders them as ordinary pages; images beside them are published as usual."""
+"""The ``study-notes`` plugin: thin hooks around :mod:`analysis.notes`. Note files are taken out
+of the site's pages here, so MkDocs never renders them as ordinary pages; images beside them are
+published as usual."""
 
 from __future__ import annotations
 
@@ -10,8 +10,6 @@ import os
 from collections import defaultdict
 from pathlib import Path
 
-from mkdocs.config import base
-from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
@@ -20,9 +18,9 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
-from ..errors import NotesError
-from ..notes.check import NOTES_DIR, CheckedNotes, RenderedNote, check_notes
-from ..notes.display import (
+from ...errors import NotesError
+from ...notes.check import NOTES_DIR, CheckedNotes, RenderedNote, check_notes
+from ...notes.display import (
     INDEX_MARKER,
     index_html,
     insert_into_section,
@@ -30,16 +28,12 @@ from ..notes.display import (
     resolve_root,
     suggest_note_url,
 )
-from ..notes.feed import FEED_PATH, atom_feed
+from ...notes.feed import FEED_PATH, atom_feed
+from .config import NotesConfig
 
-__all__ = ["NotesPlugin", "NotesPluginConfig"]
+__all__ = ["NotesPlugin"]
 
 log = logging.getLogger("mkdocs.plugins.study_notes")
-
-
-class NotesPluginConfig(base.Config):
-    enabled = c.Type(bool, default=True)
-    feed_limit = c.Type(int, default=50)
 
 
 def _build_date() -> dt.date:
@@ -49,7 +43,7 @@ def _build_date() -> dt.date:
     return dt.datetime.now(tz=dt.UTC).date()
 
 
-class NotesPlugin(BasePlugin[NotesPluginConfig]):
+class NotesPlugin(BasePlugin[NotesConfig]):
     """Checks notes (the build stops on any problem) and places them on pages and in a feed."""
 
     def __init__(self) -> None:

@@ -1,5 +1,7 @@
-"""Run ``python -m analysis …`` in a child process: fresh code under ``serve``, work that
-overlaps the site generator's own, and failures reported as the child's own message.
+"""The one launcher of ``python -m analysis …`` in a child process: fresh code under ``serve``,
+work that overlaps the site generator's own, and failures reported as the child's own message.
+The site generator's jobs (bundle, notebook, Vega runtime) and the number diff (each tree's own
+package, :class:`Child` with ``project=``) all start their children here.
 
 Under ``serve`` a child can be started *before* it is needed (:meth:`Child.waiting`): it imports
 the heavy third-party libraries and the package's own modules while the writer is still typing,
@@ -12,7 +14,6 @@ that one ends (:mod:`analysis.lifetime`).
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import subprocess
@@ -22,17 +23,18 @@ from pathlib import Path
 
 from ..errors import AnalysisError
 from ..lifetime import ending_with_this_process
+from .digest import digest
 
 __all__ = ["PRELOAD", "Child"]
 
-_PROJECT = Path(__file__).parent.parent.parent
+_PROJECT = Path(__file__).resolve().parent.parent.parent
 # What `python -m analysis bundle` spends its first seconds on: importing libraries and the
 # package's own modules, and starting the worker that draws the cohorts and the helper that
 # draws the charts ("module:function" imports, then calls). A waiting child whose named modules have since changed is not used
 # (Child.usable); one in which any other module of the package it loaded has changed runs the
 # command in a fresh interpreter instead (_WAIT_THEN_RUN): edited code is always what runs.
 PRELOAD = (
-    "analysis.worker:start_worker_ahead",  # first: it imports its libraries meanwhile
+    "analysis.child_side.worker:start_worker_ahead",  # first: it imports its libraries meanwhile
     "numpy",
     "pandas",
     "scipy.stats",
@@ -54,23 +56,24 @@ PRELOAD = (
 # If a file of the package it loaded has changed meanwhile, it runs a fresh
 # `python -m analysis ARGS` instead (on its own output) and exits with its status.
 _WAIT_THEN_RUN = """\
-import hashlib, importlib, json, os, runpy, sys, time
+import importlib, json, os, runpy, sys, time
+from pathlib import Path
+from analysis.wire.digest import digest
 started = time.time()
 for name in sys.argv[1:]:
     module, _, function = name.partition(":")
     loaded = importlib.import_module(module)
     if function:
         getattr(loaded, function)()
-def digest(path):  # None for a file gone, or changed since the imports began
+def digest_of(path):  # None for a file gone, or changed since the imports began
     try:
         if os.stat(path).st_mtime >= started:
             return None
-        with open(path, "rb") as f:
-            return hashlib.sha256(f.read()).hexdigest()
+        return digest(files=[Path(path)])
     except OSError:
         return None
 ours = {
-    m.__file__: digest(m.__file__)
+    m.__file__: digest_of(m.__file__)
     for n, m in list(sys.modules.items())
     if (n == "analysis" or n.startswith("analysis.")) and getattr(m, "__file__", None)
 }
@@ -78,7 +81,7 @@ line = sys.stdin.readline()
 if not line.strip():
     sys.exit(0)
 args = json.loads(line)
-if any(known is None or digest(path) != known for path, known in ours.items()):
+if any(known is None or digest_of(path) != known for path, known in ours.items()):
     # Not os.exec*: the helper processes it started ahead would outlive it, holding its output
     # open. Exiting normally ends them; the fresh command ends with it too.
     import subprocess
@@ -91,11 +94,20 @@ runpy.run_module("analysis", run_name="__main__", alter_sys=True)
 
 
 class Child:
-    """Start ``python -m analysis *args`` now; read its output line by line, or :meth:`wait`."""
+    """Start ``python -m analysis *args`` now; read its output line by line, or :meth:`wait`.
 
-    def __init__(self, *args: str, _preload: tuple[str, ...] | None = None) -> None:
+    ``project``: run the package of that project folder (in it, ahead of the installed one on
+    the import path) instead of this one's: another revision's tree, say.
+    """
+
+    def __init__(
+        self, *args: str, project: Path | None = None, _preload: tuple[str, ...] | None = None
+    ) -> None:
         # No .pyc writes: `serve` watches the package folder and must not see its own output.
         env = {**os.environ, "PYTHONHASHSEED": "0", "PYTHONDONTWRITEBYTECODE": "1"}
+        if project is not None:
+            env["PYTHONPATH"] = str(project)  # that tree's package, not the one installed here
+            env.pop("PYTHONSAFEPATH", None)
         # stderr goes to a file, so a chatty child can never block on a full pipe while the
         # parent reads its stdout line by line.
         self._stderr = tempfile.TemporaryFile(mode="w+", encoding="utf-8")  # noqa: SIM115 (closed in wait)
@@ -110,7 +122,7 @@ class Child:
             stderr=self._stderr,
             text=True,
             env=env,
-            cwd=_PROJECT,
+            cwd=project if project is not None else _PROJECT,
         )
         self._waiting = _preload is not None
         self._ahead = _digests(_our_files(_preload or ()))
@@ -214,6 +226,4 @@ def _our_files(preload: tuple[str, ...]) -> list[Path]:
 
 
 def _digests(paths: list[Path]) -> dict[str, str]:
-    return {
-        str(p): hashlib.sha256(p.read_bytes() if p.exists() else b"").hexdigest() for p in paths
-    }
+    return {str(p): digest(files=[p]) for p in paths}

@@ -1,4 +1,5 @@
-"""The patient-level survival analysis behind the survival page, on reconstructed or real data.
+"""The patient-level domain's results: the survival analysis behind the survival page, on
+reconstructed or real data.
 
 :func:`analyse` loads a patient file (or reconstructs cohorts from the published numbers),
 checks every cohort against the paper, and fits the survival models: the vectorised
@@ -24,9 +25,11 @@ from ..study.schema import CountFigure, ProportionFigure, PValueFigure, Study, S
 from .allowed import LossSearch, allowed_range, loss_search
 from .cohorts import SALVAGE_CODES, TRANSPLANT_CODES, Ensemble, ensemble_from_patients
 from .fidelity import MONTHS_PER_YEAR, Constraint, check, constraints, measure
-from .patients import load_patients
-from .reconstruct import SCENARIOS, Reconstruction, Scenario, reconstruct
-from .rules import LANDMARK_MONTHS, Bounds, Rule, rule_checks, rules_for, study_bounds
+from .fits import cox_fit, km_fit, landmark_fit
+from .load import load_patients
+from .reconstruct import Reconstruction, reconstruct
+from .rules import EARLY_DEATHS, LANDMARK_MONTHS, Bounds, Rule, rule_checks, rules_for, study_bounds
+from .scenarios import SCENARIOS, Scenario
 
 __all__ = [
     "DEFAULT_COHORTS",
@@ -100,6 +103,17 @@ class PatientAnalysis:
     def shown(self) -> Scenario | None:
         """The scenario of the shown cohort (``None`` for real data)."""
         return SCENARIOS[0] if self.reconstruction is not None else None
+
+    @property
+    def drawn_scenarios(self) -> list[tuple[Scenario, Reconstruction, np.ndarray]]:
+        """The scenarios the bands chart draws: the hazard shapes, each with the first reading
+        of the patients missing from the remission denominator (not the P filter, not the
+        second reading, which the scenarios table shows)."""
+        return [
+            (sc, made, curves)
+            for sc, made, curves in self.scenarios
+            if not made.assumptions.p_filter and made.assumptions.missing == EARLY_DEATHS
+        ]
 
     @property
     def km_title(self) -> str:
@@ -241,58 +255,6 @@ class PatientAnalysis:
         return pd.DataFrame(rows)
 
 
-def _km_lifelines(
-    months: np.ndarray, death: np.ndarray, ticks: np.ndarray, name: str, end: float = np.inf
-):
-    """Kaplan–Meier curve and numbers at risk; a curve longer than ``end`` stops there (a
-    last step at ``end`` carries the estimate on)."""
-    from lifelines import KaplanMeierFitter
-
-    kmf = KaplanMeierFitter(label="survival").fit(months, death)
-    sf = kmf.survival_function_["survival"]
-    ci = kmf.confidence_interval_
-    curve = pd.DataFrame(
-        {
-            "group": name,
-            "months": sf.index.to_numpy(dtype=float),
-            "survival": sf.to_numpy(),
-            "lower": ci.iloc[:, 0].to_numpy(),
-            "upper": ci.iloc[:, 1].to_numpy(),
-        }
-    )
-    censored = pd.Series(months[death == 0])
-    curve["censored"] = curve["months"].isin(censored).astype(int)
-    if np.isfinite(end) and curve["months"].max() > end:
-        curve = curve[curve["months"] <= end]
-        last = curve.iloc[[-1]].assign(months=end, censored=0)
-        curve = pd.concat([curve, last], ignore_index=True)
-    risk = pd.DataFrame(
-        {"group": name, "months": ticks, "at_risk": [(months >= t).sum() for t in ticks]}
-    )
-    return curve, risk
-
-
-def _cox_lifelines(months: np.ndarray, death: np.ndarray, salvage: np.ndarray) -> dict[str, float]:
-    from lifelines import CoxPHFitter
-
-    keep = salvage != SALVAGE_CODES["not_evaluable"]
-    frame = pd.DataFrame(
-        {
-            "months": months[keep],
-            "death": death[keep],
-            "no_remission": (salvage[keep] == SALVAGE_CODES["no"]).astype(float),
-        }
-    )
-    fit = CoxPHFitter().fit(frame, "months", "death", fit_options={"precision": 1e-12})
-    row = fit.summary.loc["no_remission"]
-    return {
-        "hr": float(row["exp(coef)"]),
-        "lower": float(row["exp(coef) lower 95%"]),
-        "upper": float(row["exp(coef) upper 95%"]),
-        "p": float(row["p"]),
-    }
-
-
 def _os_windows(study: Study) -> tuple[int, tuple[float, float], tuple[float, float]]:
     """Patients at time 0, and the published estimate and error as ``[low, high)`` in %: the
     estimate as rounded, the error as truncated (the reading under which it fits at all)."""
@@ -361,36 +323,6 @@ def study_allowed_range(
     )
 
 
-def _landmark(
-    months: np.ndarray,
-    death: np.ndarray,
-    salvage: np.ndarray,
-    landmark: float,
-    ticks,
-    end: float = np.inf,
-) -> tuple[pd.DataFrame, pd.DataFrame, float, int]:
-    """Kaplan–Meier by remission among patients evaluated and alive at the landmark, time from
-    the landmark; log-rank P; how many evaluated patients were left out (died by then)."""
-    from lifelines.statistics import logrank_test
-
-    evaluated = salvage != SALVAGE_CODES["not_evaluable"]
-    alive = months > landmark
-    keep = evaluated & alive
-    t, d, g = months[keep] - landmark, death[keep], salvage[keep]
-    parts = []
-    for name, code in (("remission", SALVAGE_CODES["yes"]), ("no remission", SALVAGE_CODES["no"])):
-        sel = g == code
-        parts.append(_km_lifelines(t[sel], d[sel], ticks, name, end))
-    yes, no = g == SALVAGE_CODES["yes"], g == SALVAGE_CODES["no"]
-    p = float(logrank_test(t[no], t[yes], d[no], d[yes]).p_value)
-    return (
-        pd.concat([c for c, _ in parts], ignore_index=True),
-        pd.concat([r for _, r in parts], ignore_index=True),
-        p,
-        int((evaluated & ~alive).sum()),
-    )
-
-
 def analyse(
     study: Study,
     *,
@@ -407,7 +339,7 @@ def analyse(
     study
         The reported figures (constraints and comparison values).
     patients
-        A real patient-level CSV (see :mod:`analysis.patient_level.patients`); replaces the reconstruction.
+        A real patient-level CSV (see :mod:`analysis.patient_level.schema`); replaces the reconstruction.
     cohorts, seed
         Size and seed of the reconstructed ensemble (ignored for real data).
     made
@@ -444,11 +376,11 @@ def analyse(
     rep = int(np.argmin(np.abs(curves - median_curve).mean(axis=1)))
     months, death, salvage = ens.months[rep], ens.death[rep], ens.salvage[rep]
     ticks = np.arange(0, end + 1e-9, AT_RISK_EVERY, dtype=float)
-    km, risk = _km_lifelines(months, death, ticks, "all patients", end)
+    km, risk = km_fit(months, death, ticks, "all patients", end)
     parts = []
     for name, code in (("remission", SALVAGE_CODES["yes"]), ("no remission", SALVAGE_CODES["no"])):
         sel = salvage == code
-        parts.append(_km_lifelines(months[sel], death[sel], ticks, name, end))
+        parts.append(km_fit(months[sel], death[sel], ticks, name, end))
     yes, no = salvage == SALVAGE_CODES["yes"], salvage == SALVAGE_CODES["no"]
     p = float(logrank_test(months[no], months[yes], death[no], death[yes]).p_value)
     as_no = salvage != SALVAGE_CODES["yes"]  # the not evaluated counted as "no remission"
@@ -456,7 +388,7 @@ def analyse(
     cox_all = cox_binary(ens.months, ens.death, ens.salvage)
     lr_all = logrank(ens.months, ens.death, ens.salvage)
     lm_ticks = np.arange(0, end - landmark + 1e-9, AT_RISK_EVERY, dtype=float)
-    km_lm, risk_lm, p_lm, left_out = _landmark(
+    km_lm, risk_lm, p_lm, left_out = landmark_fit(
         months, death, salvage, landmark, lm_ticks, end - landmark
     )
     scenario_curves = tuple(
@@ -485,7 +417,7 @@ def analyse(
         km_groups=pd.concat([c for c, _ in parts], ignore_index=True),
         at_risk_groups=pd.concat([r for _, r in parts], ignore_index=True),
         logrank_p=p,
-        cox=_cox_lifelines(months, death, salvage),
+        cox=cox_fit(months, death, salvage),
         ensemble_hr=cox_all.hazard_ratio,
         ensemble_p=lr_all.p_value,
         allowed=study_allowed_range(study, grid, landmark=landmark, search=searches["greenwood"]),

@@ -1,0 +1,83 @@
+"""``python -m analysis bundle``: compute every artifact, render it and write the cache entry
+the site generator reads (:mod:`analysis.wire.bundle`)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future
+from contextlib import ExitStack
+from functools import partial
+from pathlib import Path
+
+from ..wire.bundle import BUNDLE_JSON, FILES_DIR, READY, Bundle
+
+__all__ = ["bundle_command", "write_entry"]
+
+
+def bundle_command(
+    out: Path,
+    *,
+    study: Path | None = None,
+    fingerprint: str = "",
+    patients: Path | None = None,
+    cohorts: int | None = None,
+    pictures_last: bool = False,
+) -> int:
+    """Compute and render every artifact into the cache entry ``out``.
+
+    The drawer's helper process draws each chart as soon as it is built, while this process
+    computes the rest; the bundle is handed over before the PNGs are drawn (:func:`write_entry`).
+    The PNGs fill the helper's idle moments, unless they are not waited for (``pictures_last``):
+    then none delays the drawing of a chart built after it.
+    """
+    from ..registry import Inputs, build_artifacts
+    from ..render.blocks import ChartDrawings, render_bundle
+    from ..render.draw import Drawer
+    from .worker import call, worker_started_ahead
+
+    with Drawer() as drawer, ExitStack() as stack:
+        handed_over: Future[None] = Future()
+        if pictures_last:
+            drawer.hold_later(handed_over)
+        inputs = Inputs(
+            patients_file=patients,
+            **({"study_file": study} if study is not None else {}),
+            **({"cohorts": cohorts} if cohorts is not None else {}),
+        )
+        worker = worker_started_ahead()  # serve: the cohorts are drawn there meanwhile
+        if worker is not None:
+            stack.callback(worker.shutdown, cancel_futures=True)
+            inputs.start_patient_analysis(partial(worker.submit, call))
+        drawings = ChartDrawings(drawer)
+        artifacts = build_artifacts(inputs, on_chart=drawings.add)
+        bundle, pictures = render_bundle(artifacts, fingerprint=fingerprint, drawings=drawings)
+        handed_over.set_result(None)
+        write_entry(out, bundle, pictures)
+    return 0
+
+
+def write_entry(
+    entry: Path, bundle: Bundle, pictures: Iterable[tuple[str, Callable[[], bytes]]]
+) -> None:
+    """Write a cache entry: ``bundle.json`` first (announced on stdout with :data:`READY` so the
+    site generator can go on), then each picture, then move the folder into place atomically.
+
+    Another build that finished the same entry first wins; its content is the same.
+    """
+    tmp = entry.parent / f".{entry.name}.tmp{os.getpid()}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    (tmp / BUNDLE_JSON).write_text(bundle.to_json(), encoding="utf-8")
+    print(READY, tmp / BUNDLE_JSON, flush=True)
+    for site_path, draw in pictures:
+        target = tmp / FILES_DIR / site_path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(draw())
+    try:
+        tmp.rename(entry)
+    except OSError:
+        if not (entry / BUNDLE_JSON).exists():
+            raise
+        shutil.rmtree(tmp, ignore_errors=True)

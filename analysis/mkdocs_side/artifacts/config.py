@@ -1,0 +1,23 @@
+"""The ``study-analysis`` plugin's settings (``plugins: - study-analysis:`` in mkdocs.yml)."""
+
+from __future__ import annotations
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+
+__all__ = ["ArtifactsConfig"]
+
+
+class ArtifactsConfig(base.Config):
+    enabled = c.Type(bool, default=True)
+    """Compute the analysis and place its tables, charts and values in the pages."""
+    cache_dir = c.Type(str, default=".cache/analysis")
+    """Where computed bundles are kept, by the key of their inputs (relative to mkdocs.yml)."""
+    study = c.Optional(c.File(exists=True))
+    """A study file to use instead of the packaged ``analysis/data/study.yaml``."""
+    patients = c.Optional(c.File(exists=True))
+    """A real patient-level CSV replacing the reconstruction everywhere (the notebook too)."""
+    preview_chart = c.Type(str, default="patient_flow")
+    """The chart whose build-time PNG previews a shared link to a page without a chart."""
+    serve_signal_dir = c.Type(str, default=".cache/serve")
+    """Under ``serve``: the folder whose files say the pictures are drawn (a rebuild follows)."""
