@@ -41,7 +41,8 @@ def _copy(dest: Path, *, bare: bool, execute_notebooks: bool = True) -> Path:
     if bare:
         # The analysis and the plugins that read it (the references, the notebooks).
         ours = r"study-(?:citation|analysis|notebooks)"
-        config = re.sub(rf"\n  - {ours}(:\n(      .*\n)+|\n)", "\n", config)
+        # Anchored per line, so two neighbouring entries are both removed.
+        config = re.sub(rf"^  - {ours}(:\n(      .*\n)+|\n)", "", config, flags=re.MULTILINE)
         assert not re.search(rf"^  - {ours}", config, re.MULTILINE), "plugin still configured"
         for page in (dest / "docs").rglob("*.md"):
             page.write_text(PLACEHOLDER.sub("", page.read_text(encoding="utf-8")), encoding="utf-8")
