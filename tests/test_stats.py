@@ -8,7 +8,7 @@ from statistics import NormalDist
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from scipy import stats as sps
 
@@ -96,6 +96,7 @@ def test_the_former_exact_interval_overflowed_at_515_of_1030() -> None:
 
 @settings(max_examples=300, deadline=None)
 @given(_counts(10**6))
+@example((2, 493_305))  # scipy's root search left this tail at 0.025000025
 def test_intervals_for_any_count_up_to_a_million_solve_their_defining_equations(
     kn: tuple[int, int],
 ) -> None:

@@ -1,4 +1,5 @@
-"""Confidence intervals for proportions (scipy's binomial test) and survival estimates."""
+"""Confidence intervals for proportions (beta quantiles, scipy's score interval) and survival
+estimates."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from dataclasses import dataclass
 from statistics import NormalDist
 from typing import Literal
 
-from scipy.stats import binomtest
+from scipy.stats import beta, binomtest
 
 __all__ = [
     "Interval",
@@ -35,9 +36,7 @@ class Interval:
 
 def z_value(alpha: float = 0.05) -> float:
     """Two-sided standard normal quantile, e.g. 1.959964 for alpha = 0.05."""
-    if not 0 < alpha < 1:
-        msg = f"alpha must lie strictly between 0 and 1; found {alpha}"
-        raise ValueError(msg)
+    _check_alpha(alpha)
     return NormalDist().inv_cdf(1 - alpha / 2)
 
 
@@ -47,13 +46,17 @@ def _check_counts(successes: int, trials: int) -> None:
         raise ValueError(msg)
 
 
+def _check_alpha(alpha: float) -> None:
+    if not 0 < alpha < 1:
+        msg = f"alpha must lie strictly between 0 and 1; found {alpha}"
+        raise ValueError(msg)
+
+
 def _binomial_ci(successes: int, trials: int, alpha: float, method: str) -> tuple[float, float]:
     """Limits of scipy's binomial-test interval, checked as they enter (scipy refuses bad counts
     with a message that does not say which count was wrong)."""
     _check_counts(successes, trials)
-    if not 0 < alpha < 1:
-        msg = f"alpha must lie strictly between 0 and 1; found {alpha}"
-        raise ValueError(msg)
+    _check_alpha(alpha)
     ci = binomtest(successes, trials).proportion_ci(confidence_level=1 - alpha, method=method)
     return float(ci.low), float(ci.high)
 
@@ -62,9 +65,11 @@ def clopper_pearson(successes: int, trials: int, *, alpha: float = 0.05) -> Inte
     """Exact (Clopper–Pearson) interval for a binomial proportion.
 
     The limits are the p at which the binomial tails equal alpha/2:
-    P(X ≥ k | p_lower) = alpha/2 and P(X ≤ k | p_upper) = alpha/2, computed by scipy
-    (``binomtest(k, n).proportion_ci(method="exact")``, from beta quantiles), so any
-    denominator works.
+    P(X ≥ k | p_lower) = alpha/2 and P(X ≤ k | p_upper) = alpha/2. Those p are beta
+    quantiles, Beta(k, n − k + 1) at alpha/2 and Beta(k + 1, n − k) at 1 − alpha/2 (0 and 1 at
+    the edges), taken from scipy's ``beta.ppf`` directly: ``binomtest(k, n).proportion_ci``
+    finds the same limits by a root search whose tolerance leaves the tail off by 1e-6
+    (relative) at large denominators, e.g. k = 2 of n = 493,305.
 
     Parameters
     ----------
@@ -78,8 +83,12 @@ def clopper_pearson(successes: int, trials: int, *, alpha: float = 0.05) -> Inte
     Interval
         Estimate ``successes / trials`` with its limits on the 0–1 scale.
     """
-    lower, upper = _binomial_ci(successes, trials, alpha, "exact")
-    return Interval(successes / trials, lower, upper, "Clopper–Pearson (exact)", 1 - alpha)
+    _check_counts(successes, trials)
+    _check_alpha(alpha)
+    k, n = successes, trials
+    lower = 0.0 if k == 0 else float(beta.ppf(alpha / 2, k, n - k + 1))
+    upper = 1.0 if k == n else float(beta.ppf(1 - alpha / 2, k + 1, n - k))
+    return Interval(k / n, lower, upper, "Clopper–Pearson (exact)", 1 - alpha)
 
 
 def wilson(successes: int, trials: int, *, alpha: float = 0.05) -> Interval:
