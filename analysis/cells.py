@@ -1,0 +1,26 @@
+"""One cell of a computed table read as a number, checked: pandas types a cell as any scalar
+(text, dates, missing values …), so code that does arithmetic on one says here that it expects a
+real number and fails with the table, row and column if it is not."""
+
+from __future__ import annotations
+
+import math
+import numbers
+
+import pandas as pd
+
+from .errors import AnalysisError
+
+__all__ = ["number_at"]
+
+
+def number_at(frame: pd.DataFrame, row: str, column: str, *, table: str) -> float:
+    """The number in ``frame`` at (``row``, ``column``); ``table`` names the frame in errors."""
+    value: object = frame.loc[row, column]
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or math.isnan(value):
+        msg = (
+            f"computed table {table!r}, row {row!r}, column {column!r}: found {value!r}; "
+            "expected a real number"
+        )
+        raise AnalysisError(msg)
+    return float(value)
