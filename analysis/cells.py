@@ -11,7 +11,7 @@ import pandas as pd
 
 from .errors import AnalysisError
 
-__all__ = ["number_at"]
+__all__ = ["number_at", "optional_real", "optional_text"]
 
 
 def number_at(frame: pd.DataFrame, row: str, column: str, *, table: str) -> float:
@@ -24,3 +24,20 @@ def number_at(frame: pd.DataFrame, row: str, column: str, *, table: str) -> floa
         )
         raise AnalysisError(msg)
     return float(value)
+
+
+def optional_real(value: object, *, where: str) -> float | None:
+    """A row field (from ``itertuples``) that holds a number or nothing, returned unchanged;
+    anything else raises naming ``where``."""
+    if value is None or (isinstance(value, (int, float)) and not isinstance(value, bool)):
+        return value
+    msg = f"{where}: found {value!r}; expected a number or nothing"
+    raise AnalysisError(msg)
+
+
+def optional_text(value: object, *, where: str) -> str | None:
+    """A row field that holds text or nothing, returned unchanged; anything else raises."""
+    if value is None or isinstance(value, str):
+        return value
+    msg = f"{where}: found {value!r}; expected text or nothing"
+    raise AnalysisError(msg)
