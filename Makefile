@@ -67,6 +67,7 @@ test-fast: .venv/.synced
 lint: .venv/.synced
 	$(UV) run --no-sync ruff check .
 	$(UV) run --no-sync ruff format --check .
+	$(UV) run --no-sync mypy
 
 # Workflows (security audit, schema, a time limit on every job), Dependabot, issue forms and
 # CITATION.cff, offline.

@@ -633,9 +633,10 @@ def test_ci_and_the_ci_script_install_chromium_only_when_it_is_missing() -> None
 
 
 def test_the_ci_script_runs_make_test_as_a_new_machine_would(tmp_path: Path) -> None:
-    """`.ci/run` (CI runs it on a clean clone) runs `make test` with new, empty uv, pip and npm
-    caches, removed afterwards, and with no .venv, .tools, node_modules or .cache left from
-    before: anything the tests need must come from the commit and the package registries."""
+    """`.ci/run` (CI runs it on a clean clone) runs `make lint` (ruff and mypy, the GitHub
+    workflow's lint command) and then `make test` with new, empty uv, pip and npm caches, removed
+    afterwards, and with no .venv, .tools, node_modules or .cache left from before: anything the
+    tests need must come from the commit and the package registries."""
     work = tmp_path / "work"
     shutil.copytree(PROJECT / ".ci", work / ".ci")
     for leftover in (".venv", ".tools", "node_modules", ".cache"):
@@ -643,9 +644,13 @@ def test_the_ci_script_runs_make_test_as_a_new_machine_would(tmp_path: Path) -> 
     stub = tmp_path / "stub"
     stub.mkdir()
     record = tmp_path / "make.json"
+    calls = tmp_path / "make-calls.txt"
     (stub / "make").write_text(
         "#!/usr/bin/env python3\n"
         "import json, os, sys\n"
+        f"open({str(calls)!r}, 'a').write(' '.join(sys.argv[1:]) + '\\n')\n"
+        "if sys.argv[1:] == ['lint']:\n"
+        "    sys.exit(0)\n"
         "caches = {v: os.environ.get(v) for v in ('UV_CACHE_DIR', 'PIP_CACHE_DIR', "
         "'npm_config_cache')}\n"
         "json.dump({'args': sys.argv[1:], 'caches': caches,\n"
@@ -664,6 +669,7 @@ def test_the_ci_script_runs_make_test_as_a_new_machine_would(tmp_path: Path) -> 
         ["bash", str(work / ".ci" / "run")], env=env, capture_output=True, text=True, check=False
     )
     assert result.returncode == 3, "the script must fail as make test fails"
+    assert calls.read_text(encoding="utf-8").splitlines() == ["lint", "test"]
     seen = json.loads(record.read_text(encoding="utf-8"))
     assert seen["args"] == ["test"]
     assert seen["left"] == [], f"carried over from before: {seen['left']}"

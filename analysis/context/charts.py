@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from typing import Any
 
 from ..artifact import ChartArtifact
+from ..cells import optional_real, optional_text
 from ..render.theme import NARROW
 from .plots import comparison_frame, survival_comparison_chart
 from .results import CONTEXT_SOURCE, survival_comparison_rows
@@ -15,19 +17,28 @@ from .tables import COMPARISON_FIELDS
 __all__ = ["CHARTS", "comparator_chart"]
 
 
+def _mark_text(r: Any) -> str:
+    """One estimate as the chart's description says it; ``r`` is an ``itertuples`` row, whose
+    fields pandas leaves untyped, so the ones used as numbers or text are checked."""
+    where = f"comparator chart row {r.Index}"
+    lower = optional_real(r.lower, where=f"{where}, field 'lower'")
+    beyond = optional_text(r.beyond_follow_up, where=f"{where}, field 'beyond_follow_up'")
+    selected = optional_text(r.selected_group, where=f"{where}, field 'selected_group'")
+    return (
+        f"{r.cohort} {r.percent:g}%"
+        + ("" if lower is None or math.isnan(lower) else f" (95% CI {r.interval})")
+        + (" — sources disagree" if r.disagreement else "")
+        + (f" — {beyond}" if beyond else "")
+        + (f" — a selected group ({selected})" if selected else "")
+    )
+
+
 def comparator_chart(data: Comparators) -> ChartArtifact:
     """Survival after relapse or refractory disease across cohorts, one panel per time point."""
     frame = comparison_frame(survival_comparison_rows(data))
     panels = []
     for _, group in frame.groupby("panel_order", sort=True):
-        marks = "; ".join(
-            f"{r.cohort} {r.percent:g}%"
-            + ("" if math.isnan(r.lower) else f" (95% CI {r.interval})")
-            + (" — sources disagree" if r.disagreement else "")
-            + (f" — {r.beyond_follow_up}" if r.beyond_follow_up else "")
-            + (f" — a selected group ({r.selected_group})" if r.selected_group else "")
-            for r in group.itertuples()
-        )
+        marks = "; ".join(_mark_text(r) for r in group.itertuples())
         panels.append(f"{group['panel'].iloc[0]}: {marks}")
     description = (
         "Survival after relapse or refractory disease, one panel per endpoint and time point, "

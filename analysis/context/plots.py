@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import math
+from typing import Any, Literal
 
 import altair as alt
 import pandas as pd
 
 from ..render import theme
+
+# Where a value is written beside its mark, and how far from it (px).
+_ALIGNMENTS: tuple[tuple[Literal["left", "right", "center"], int], ...] = (
+    ("left", 8),
+    ("right", -8),
+    ("center", 0),
+)
 
 __all__ = ["comparison_frame", "survival_comparison_chart"]
 
@@ -96,8 +104,8 @@ def survival_comparison_chart(
         "n",
     ]
     # Explicit nulls where no interval exists (NaN is not valid JSON in the exported spec).
-    records = [
-        {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in row.items()}
+    records: list[dict[str, Any]] = [  # JSON records for the Vega spec: values of any type
+        {str(k): (None if isinstance(v, float) and math.isnan(v) else v) for k, v in row.items()}
         for row in frame[columns].to_dict(orient="records")
     ]
     narrow = layout == theme.NARROW
@@ -110,7 +118,8 @@ def survival_comparison_chart(
         record["text_align"] = (
             "left" if x + 8 + length <= width else "right" if x - 8 - length >= 0 else "center"
         )
-    data = alt.Data(values=records)
+    # altair's generated alt.Data.__init__ carries no annotations.
+    data = alt.Data(values=records)  # type: ignore[no-untyped-call]
     x_scale = alt.Scale(domain=[0, 100])
     tooltip = [
         alt.Tooltip("cohort:N", title="Cohort"),
@@ -159,13 +168,13 @@ def survival_comparison_chart(
             base.transform_filter(f"datum.text_align == '{align}'")
             .mark_text(align=align, dx=dx, dy=-11 if align != "center" else -14)
             .encode(x=alt.X("percent:Q", scale=x_scale), text=alt.Text("annotation:N"))
-            for align, dx in (("left", 8), ("right", -8), ("center", 0))
+            for align, dx in _ALIGNMENTS
         ]
     layers = [ci, point, text] if narrow else [ci, point, *texts]
     layered = alt.layer(*layers, data=data).properties(
         width=300 if narrow else 330, height=alt.Step(56 if narrow else 40)
     )
-    return (
+    chart: alt.FacetChart = (
         layered.facet(
             row=alt.Row(
                 "panel:N",
@@ -191,3 +200,4 @@ def survival_comparison_chart(
             padding={"left": 5 if narrow else 40, "top": 5, "right": 5, "bottom": 5},
         )
     )
+    return chart

@@ -5,6 +5,7 @@ comparator file (analysis/data/comparators.yaml), which every builder takes."""
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
@@ -221,7 +222,7 @@ def era_rows(data: Comparators) -> pd.DataFrame:
     numbers = source_numbers(data)
     rows = []
     for order, era in enumerate(data.eras, start=1):
-        results = era.results or [None]
+        results: Sequence[Result | None] = era.results or [None]
         for result in results:
             rows.append(
                 {

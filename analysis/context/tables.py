@@ -9,6 +9,8 @@ from typing import Any
 import pandas as pd
 
 from ..artifact import Table
+from ..cells import optional_real, optional_text
+from ..errors import ComparatorDataError, DataProblem
 from .results import (
     CONTEXT_SOURCE,
     disagreement_rows,
@@ -19,7 +21,7 @@ from .results import (
     survival_comparison_rows,
     time_text,
 )
-from .schema import Cohort, Comparators, Estimate
+from .schema import Cohort, Comparators, Estimate, Source
 
 __all__ = [
     "COMPARISON_FIELDS",
@@ -96,8 +98,8 @@ def survival_comparison_table(data: Comparators) -> Table:
         {
             "Cohort": rows["cohort"],
             "Endpoint, time point": [
-                f"{r.endpoint} at {time_text(r.time, r.unit)}"
-                + (f" ({r.beyond_follow_up})" if r.beyond_follow_up else "")
+                f"{r.endpoint} at {_row_time(r)}"
+                + (f" ({_beyond(r)})" if r.beyond_follow_up else "")
                 for r in rows.itertuples()
             ],
             "Time origin": rows["origin"],
@@ -218,10 +220,7 @@ def disagreements_table(data: Comparators) -> Table:
     notes = {e.id: e.note or "" for e in data.estimates}
     display = pd.DataFrame(
         {
-            "Figure": [
-                f"{r.cohort}: {r.endpoint} at {time_text(r.time, r.unit)}"
-                for r in frame.itertuples()
-            ],
+            "Figure": [f"{r.cohort}: {r.endpoint} at {_row_time(r)}" for r in frame.itertuples()],
             "Value given": [f"{number_text(p)}%" for p in frame["percent"]],
             "Given by": [
                 f"[{n}] {k}" + (f" — {notes[i]}" if notes[i] else "")
@@ -375,12 +374,31 @@ def options_table(data: Comparators) -> Table:
     )
 
 
-def _source_link(src: Any) -> str:
+def _row_time(row: Any) -> str:
+    """The time point of a row from ``itertuples`` (its fields are untyped), checked."""
+    time = optional_real(row.time, where=f"comparator row {row.Index}, field 'time'")
+    return time_text(
+        time, optional_text(row.unit, where=f"comparator row {row.Index}, field 'unit'")
+    )
+
+
+def _beyond(row: Any) -> str | None:
+    return optional_text(
+        row.beyond_follow_up, where=f"comparator row {row.Index}, field 'beyond_follow_up'"
+    )
+
+
+def _source_link(src: Source) -> str:
     """The link of a source: its DOI, else its PMID, else its own page."""
     if src.doi:
         return f"https://doi.org/{src.doi}"
     if src.pmid:
         return f"https://pubmed.ncbi.nlm.nih.gov/{src.pmid}/"
+    if src.url is None:
+        problem = DataProblem(
+            "comparators.yaml", f"sources.{src.id}", "url", "no doi, pmid or url", "one of them"
+        )
+        raise ComparatorDataError([problem])
     return src.url
 
 

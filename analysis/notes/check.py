@@ -17,7 +17,7 @@ from pathlib import Path
 from markdown.extensions.toc import slugify, unique
 
 from ..errors import NoteProblem
-from .markdown_ext import render_markdown, url_scheme
+from .markdown_ext import LinkRecord, render_markdown, url_scheme
 from .sanitise import ALLOWED_TAGS, LINK_SCHEMES, sanitise
 from .schema import Note, parse_note
 
@@ -158,7 +158,9 @@ def _raw_html_problems(note: Note) -> list[NoteProblem]:
     """Every raw HTML tag or comment but <sup>/<sub>, each looked at within a few dozen
     characters (a tag that never closes does not make the check read the rest of the line
     for each one) and at most :data:`MAX_HTML_PROBLEMS` of them reported."""
-    problems, opened, more = [], set(), 0
+    problems: list[NoteProblem] = []
+    opened: set[str] = set()
+    more = 0
     for offset, text in enumerate(note.body.split("\n")):
         for match in _TAG_START.finditer(text):
             if _AUTOLINK.match(text, match.start(), match.start() + 2048):
@@ -202,7 +204,11 @@ def _raw_html_problems(note: Note) -> list[NoteProblem]:
 
 
 def _link_problems(
-    note: Note, links: list, pages: dict[str, set[str]], docs_dir: Path, note_files: set[str]
+    note: Note,
+    links: list[LinkRecord],
+    pages: dict[str, set[str]],
+    docs_dir: Path,
+    note_files: set[str],
 ) -> list[NoteProblem]:
     problems = []
 

@@ -20,6 +20,7 @@ import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -64,7 +65,7 @@ class FromIssue:
     problems: list[str] = field(default_factory=list)
 
 
-def _form_fields(form_file: Path) -> list[dict]:
+def _form_fields(form_file: Path) -> list[dict[str, Any]]:
     form = yaml.safe_load(form_file.read_text(encoding="utf-8"))
     return [f for f in form["body"] if f.get("type") != "markdown" and f.get("id")]
 

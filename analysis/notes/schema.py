@@ -132,14 +132,14 @@ def parse_note(
         problem(1, "front-matter", "the front matter is never closed", "add a line '---' after it")
         return None, problems
     for number, line in enumerate(lines[1:end], start=2):
-        found = sorted({f"U+{ord(c):04X}" for c in _NOT_ONE_LINE.findall(line)})
-        if found:
+        controls = sorted({f"U+{ord(c):04X}" for c in _NOT_ONE_LINE.findall(line)})
+        if controls:
             key = line.split(":", 1)[0].strip() if ":" in line else "front matter"
             problem(
                 number,
                 "front-matter",
                 f"the line of '{key[:40]}' holds a control or line-separator character "
-                f"({', '.join(found[:5])})",
+                f"({', '.join(controls[:5])})",
                 "retype the value as plain text on one line",
             )
     if problems:
@@ -149,9 +149,9 @@ def parse_note(
         raw, index = parse_yaml(header, _NoDates)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        line = 2 + mark.line if mark is not None else 1
+        bad_line = 2 + int(mark.line) if mark is not None else 1
         problem(
-            line,
+            bad_line,
             "front-matter",
             f"the front matter is not valid YAML ({exc})",
             "write one 'field: value' per line, as in docs/notes/_template.md",
@@ -224,23 +224,26 @@ def parse_note(
         problem(at.get("kind", 1), "kind", found, f"set 'kind:' to one of {', '.join(KINDS)}")
 
     date: dt.date | None = None
-    value = raw.get("date")
+    date_value = raw.get("date")
     where = at.get("date", 1)
-    if value is None:
+    if date_value is None:
         problem(where, "date", "the date is missing", "add 'date: YYYY-MM-DD' (today's date)")
-    elif not _DATE.match(str(value)):
+    elif not _DATE.match(str(date_value)):
         problem(
             where,
             "date",
-            f"'{value}' is not a date written YYYY-MM-DD",
+            f"'{date_value}' is not a date written YYYY-MM-DD",
             "write the date as YYYY-MM-DD, e.g. 2026-11-25",
         )
     else:
         try:
-            date = dt.date.fromisoformat(str(value))
+            date = dt.date.fromisoformat(str(date_value))
         except ValueError:
             problem(
-                where, "date", f"{value} is not a real calendar date", "check the month and day"
+                where,
+                "date",
+                f"{date_value} is not a real calendar date",
+                "check the month and day",
             )
         if date is not None and date > today:
             problem(

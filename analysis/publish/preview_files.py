@@ -20,6 +20,7 @@ import os
 import re
 import stat
 import xml.parsers.expat
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -192,12 +193,24 @@ class _Unstampable(Exception):
     """The page's structure is not one whose head and body this module can be sure of."""
 
 
+def _run_end(pattern: re.Pattern[str], text: str, i: int) -> int:
+    """Index just after the run of ``pattern`` at ``i`` (each run pattern here matches the empty
+    string, so a run always exists)."""
+    found = pattern.match(text, i)
+    if found is None:
+        msg = (
+            f"the pattern {pattern.pattern!r} found no run at index {i}; expected one, maybe empty"
+        )
+        raise _Unstampable(msg)
+    return found.end()
+
+
 def _tag_end(text: str, i: int) -> int | None:
     """Index just after the ``>`` that ends the tag whose attributes start at ``i`` (the
     attribute states of the HTML tokenizer), or ``None`` if the page ends inside the tag."""
     n = len(text)
     while True:
-        i = _WS_RUN.match(text, i).end()
+        i = _run_end(_WS_RUN, text, i)
         if i >= n:
             return None
         c = text[i]
@@ -207,13 +220,13 @@ def _tag_end(text: str, i: int) -> int | None:
             i += 1
             continue
         # attribute name (a first "=" belongs to the name)
-        i = _ATTR_NAME.match(text, i + 1).end()
-        i = _WS_RUN.match(text, i).end()
+        i = _run_end(_ATTR_NAME, text, i + 1)
+        i = _run_end(_WS_RUN, text, i)
         if i >= n:
             return None
         if text[i] != "=":
             continue  # no value: "/", ">" or the next attribute's name
-        i = _WS_RUN.match(text, i + 1).end()
+        i = _run_end(_WS_RUN, text, i + 1)
         if i >= n:
             return None
         c = text[i]
@@ -225,7 +238,7 @@ def _tag_end(text: str, i: int) -> int | None:
         elif c == ">":
             return i + 1
         else:
-            i = _UNQUOTED.match(text, i).end()
+            i = _run_end(_UNQUOTED, text, i)
 
 
 def _comment_end(text: str, i: int) -> int:
@@ -238,7 +251,7 @@ def _comment_end(text: str, i: int) -> int:
     return min(ends) if ends else len(text)
 
 
-def _tokens(text: str):  # type: ignore[no-untyped-def]
+def _tokens(text: str) -> Iterator[_Token]:
     """The page's tokens up to the end, each consuming at least one character: linear time."""
     n, i = len(text), 0
     while i < n:
@@ -250,14 +263,14 @@ def _tokens(text: str):  # type: ignore[no-untyped-def]
             continue
         nxt = text[i + 1 : i + 2]
         if _ALPHA.match(nxt):
-            name_end = _TAG_NAME.match(text, i + 1).end()
+            name_end = _run_end(_TAG_NAME, text, i + 1)
             name = text[i + 1 : name_end].translate(_ASCII_LOWER)
-            end = _tag_end(text, name_end)
-            if end is None:
+            tag_end = _tag_end(text, name_end)
+            if tag_end is None:
                 yield _Token("eof", "", i, n)  # the page ends inside a tag: it is dropped
                 return
-            yield _Token("start", name, i, end)
-            i = end
+            yield _Token("start", name, i, tag_end)
+            i = tag_end
             if name in _RAW_TEXT:
                 close = _RAW_END[name].search(text, i)
                 body_end = n if close is None else close.start()
@@ -266,21 +279,21 @@ def _tokens(text: str):  # type: ignore[no-untyped-def]
         elif nxt == "/":
             after = text[i + 2 : i + 3]
             if _ALPHA.match(after):
-                name_end = _TAG_NAME.match(text, i + 2).end()
-                end = _tag_end(text, name_end)
-                if end is None:
+                name_end = _run_end(_TAG_NAME, text, i + 2)
+                tag_end = _tag_end(text, name_end)
+                if tag_end is None:
                     yield _Token("eof", "", i, n)
                     return
-                yield _Token("end", text[i + 2 : name_end].translate(_ASCII_LOWER), i, end)
-                i = end
+                yield _Token("end", text[i + 2 : name_end].translate(_ASCII_LOWER), i, tag_end)
+                i = tag_end
             elif after == ">":
                 i += 3  # "</>" is dropped
             elif not after:
                 yield _Token("text", "", i, n)
                 return
             else:  # a bogus comment, up to the next ">"
-                close = text.find(">", i)
-                end = n if close < 0 else close + 1
+                gt = text.find(">", i)
+                end = n if gt < 0 else gt + 1
                 yield _Token("comment", "", i, end)
                 i = end
         elif nxt == "!":
@@ -288,14 +301,14 @@ def _tokens(text: str):  # type: ignore[no-untyped-def]
                 end = _comment_end(text, i + 4)
                 yield _Token("comment", "", i, end)
             else:
-                close = text.find(">", i)
-                end = n if close < 0 else close + 1
+                gt = text.find(">", i)
+                end = n if gt < 0 else gt + 1
                 is_doctype = text[i + 2 : i + 9].translate(_ASCII_LOWER) == "doctype"
                 yield _Token("doctype" if is_doctype else "comment", "", i, end)
             i = end
         elif nxt == "?":  # a bogus comment, up to the next ">"
-            close = text.find(">", i)
-            end = n if close < 0 else close + 1
+            gt = text.find(">", i)
+            end = n if gt < 0 else gt + 1
             yield _Token("comment", "", i, end)
             i = end
         else:

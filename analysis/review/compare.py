@@ -137,10 +137,10 @@ def compare(old: Snapshot, new: Snapshot) -> list[Change]:
         ("chart", old.charts, new.charts),
     ):
         for name in sorted(before_all.keys() | after_all.keys()):
-            before = before_all.get(name, Frame((), ()))
-            after = after_all.get(name, Frame((), ()))
+            before_frame = before_all.get(name, Frame((), ()))
+            after_frame = after_all.get(name, Frame((), ()))
             note = "new" if name not in before_all else "removed" if name not in after_all else ""
-            cells = _compare_frames(before, after)
+            cells = _compare_frames(before_frame, after_frame)
             if cells or note:
                 changes.append(Change(kind, name, tuple(cells), note))
     return changes

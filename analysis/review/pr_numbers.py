@@ -28,6 +28,7 @@ import subprocess
 import tarfile
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from ..errors import AnalysisError
 from ..wire.bundle import BUNDLE_JSON
@@ -152,8 +153,8 @@ def computed_body(
     api: GitHubApi,
     repo: str,
     number: int,
-    pull: dict,
-    files: list[dict],
+    pull: dict[str, Any],  # GitHub's JSON for the pull request
+    files: list[dict[str, Any]],
     project: Path,
     cache: Path,
 ) -> str:

@@ -83,7 +83,8 @@ def read_snapshot(bundle_json: Path) -> Snapshot:
         for found in [re.search(rf'{_DOWNLOADS[kind]}([^"/]+)\.csv"', block)]
         if found
     }
-    tables, charts = {}, {}
+    tables: dict[str, Frame] = {}
+    charts: dict[str, Frame] = {}
     for path, text in files.items():
         for prefix, into in ((TABLES, tables), (CHARTS, charts)):
             name = path.removeprefix(prefix).removesuffix(".csv")

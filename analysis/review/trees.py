@@ -20,6 +20,7 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal, overload
 
 from ..errors import AnalysisError
 from ..wire.bundle import BUNDLE_JSON
@@ -43,6 +44,10 @@ DEFAULT_CACHE = Path(".cache/analysis")  # the site build's bundle cache (mkdocs
 _INPUTS = ("analysis", "pyproject.toml")  # what a bundle is computed from, in a project
 
 
+@overload
+def _git(repo: Path, *args: str, binary: Literal[False] = False) -> str: ...
+@overload
+def _git(repo: Path, *args: str, binary: Literal[True]) -> bytes: ...
 def _git(repo: Path, *args: str, binary: bool = False) -> str | bytes:
     result = subprocess.run(
         ["git", *args], cwd=repo, capture_output=True, text=not binary, check=False
@@ -51,7 +56,8 @@ def _git(repo: Path, *args: str, binary: bool = False) -> str | bytes:
         err = result.stderr if isinstance(result.stderr, str) else result.stderr.decode()
         msg = f"git {' '.join(args)} (in {repo}): {err.strip() or f'exit {result.returncode}'}"
         raise AnalysisError(msg)
-    return result.stdout
+    out: str | bytes = result.stdout
+    return out
 
 
 def repository_root(start: Path) -> Path:

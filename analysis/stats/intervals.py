@@ -52,7 +52,12 @@ def _check_alpha(alpha: float) -> None:
         raise ValueError(msg)
 
 
-def _binomial_ci(successes: int, trials: int, alpha: float, method: str) -> tuple[float, float]:
+BinomialMethod = Literal["exact", "wilson", "wilsoncc"]
+
+
+def _binomial_ci(
+    successes: int, trials: int, alpha: float, method: BinomialMethod
+) -> tuple[float, float]:
     """Limits of scipy's binomial-test interval, checked as they enter (scipy refuses bad counts
     with a message that does not say which count was wrong)."""
     _check_counts(successes, trials)

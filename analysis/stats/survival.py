@@ -30,8 +30,8 @@ __all__ = [
 Floats = NDArray[np.float64]
 
 
-def _as_2d(values: ArrayLike, dtype: type = float) -> NDArray:
-    array = np.asarray(values, dtype=dtype)
+def _as_2d(values: ArrayLike, dtype: type = float) -> Floats:
+    array: Floats = np.asarray(values, dtype=dtype)
     return array[None, :] if array.ndim == 1 else array
 
 
@@ -100,7 +100,7 @@ def _km_steps(table: RiskTable) -> tuple[Floats, Floats]:
     with np.errstate(divide="ignore", invalid="ignore"):
         factor = np.where(table.last & (n > 0), 1.0 - d / n, 1.0)
         term = np.where(table.last & (n > d), d / (n * (n - d)), 0.0)
-    return np.cumprod(factor, axis=1), np.cumsum(term, axis=1)
+    return np.cumprod(factor, axis=1, dtype=np.float64), np.cumsum(term, axis=1, dtype=np.float64)
 
 
 def km_at(

@@ -34,7 +34,7 @@ class Check:
 
 
 def _truncate(x: float, decimals: int) -> float:
-    factor = 10**decimals
+    factor: int = 10**decimals
     return math.floor(x * factor + 1e-9) / factor
 
 

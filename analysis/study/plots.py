@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any, Literal
+
 import altair as alt
 import pandas as pd
 
+from ..cells import optional_text
+from ..errors import ChartError
 from ..render import theme
 from .flow import Flow
 
@@ -135,7 +139,14 @@ def flow_boxes(flow: Flow) -> pd.DataFrame:
     frame["colour"] = frame["meaning"].map(theme.semantic_colour)
     frame["y"] = frame["level"].map(_LEVEL_Y)
     frame["text"] = [
-        "\n".join(part for part in (f"{r.count} {r.label}", r.detail) if part)
+        "\n".join(
+            part
+            for part in (
+                f"{r.count} {r.label}",
+                optional_text(r.detail, where=f"flow box row {r.Index}, field 'detail'"),
+            )
+            if part
+        )
         for r in frame.itertuples()
     ]
     return frame
@@ -176,7 +187,10 @@ def _tree(boxes: pd.DataFrame, width: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     Returns the rows (``x1``, ``x2``, ``y1``, ``y2`` in px from the top left, and ``kind``:
     ``box`` or ``stage``) and the connector lines.
     """
-    records = boxes.to_dict(orient="records")
+    # Row records keyed by column name (pandas types the keys as any hashable).
+    records: list[dict[str, Any]] = [
+        {str(k): v for k, v in r.items()} for r in boxes.to_dict(orient="records")
+    ]
     parent_of: dict[str, str] = {}
     for r in records:
         parent = r["parent"]
@@ -185,12 +199,12 @@ def _tree(boxes: pd.DataFrame, width: int) -> tuple[pd.DataFrame, pd.DataFrame]:
             (parent,) = above  # the level above hangs from one box
         if parent is not None:
             parent_of[r["box"]] = parent
-    children: dict[str, list[dict]] = {}
+    children: dict[str, list[dict[str, Any]]] = {}
     for r in records:
         if r["box"] in parent_of:
             children.setdefault(parent_of[r["box"]], []).append(r)
 
-    def sub_rows(parent: str) -> list[dict]:
+    def sub_rows(parent: str) -> list[dict[str, Any]]:
         kids = children.get(parent, [])
         stages = list(dict.fromkeys(k["stage"] for k in kids))
         if len(stages) > 1:
@@ -207,11 +221,11 @@ def _tree(boxes: pd.DataFrame, width: int) -> tuple[pd.DataFrame, pd.DataFrame]:
         leaves = [k for k in kids if k["box"] not in children]
         return [{"kind": "box", **k} for k in leaves + [k for k in kids if k not in leaves]]
 
-    rows: list[dict] = []
+    rows: list[dict[str, Any]] = []
     lines: list[dict[str, float]] = []
     y = 0.0
 
-    def place(row: dict, depth: int, parent: dict | None) -> None:
+    def place(row: dict[str, Any], depth: int, parent: dict[str, Any] | None) -> None:
         nonlocal y
         n_lines = 1 if row["kind"] == "stage" else str(row["text"]).count("\n") + 1
         height = n_lines * _TREE_LINE + (4 if row["kind"] == "stage" else 10)
@@ -249,6 +263,8 @@ def flow_chart(
         alt.Tooltip("detail:N", title="Detail"),
         alt.Tooltip("basis:N", title="Count"),
     ]
+    text_align: Literal["left", "center"]
+    text_baseline: Literal["top"]
     if layout == theme.NARROW:
         width = layout.width - 20
         rows, connectors = _tree(boxes, width)
@@ -289,11 +305,14 @@ def flow_chart(
         "stroke": alt.Stroke("colour:N", scale=None),
         "tooltip": tooltip,
     }
-    box_style = {"cornerRadius": 4, "fillOpacity": 0.16, "strokeWidth": 1.5}
-    reported = base.transform_filter("!datum.derived").mark_rect(**box_style).encode(**box_encoding)
+    reported = (
+        base.transform_filter("!datum.derived")
+        .mark_rect(cornerRadius=4, fillOpacity=0.16, strokeWidth=1.5)
+        .encode(**box_encoding)
+    )
     derived = (
         base.transform_filter("datum.derived")
-        .mark_rect(**box_style, strokeDash=[5, 3])
+        .mark_rect(cornerRadius=4, fillOpacity=0.16, strokeWidth=1.5, strokeDash=[5, 3])
         .encode(**box_encoding)
     )
     labels = base.mark_text(
@@ -325,7 +344,8 @@ def flow_chart(
                 text=alt.Text("text:N"),
             )
         )
-    return alt.layer(*layers).properties(width=width, height=height, description=description)
+    chart = alt.layer(*layers).properties(width=width, height=height, description=description)
+    return _layered(chart, "flow_chart")
 
 
 def interval_chart(
@@ -364,7 +384,10 @@ def interval_chart(
     )
     emphasis = alt.condition(hover, alt.value(1.0), alt.value(0.35))
     data = frame.assign(
-        heading=[theme.wrap(str(t), layout, chars=34, lines=2) for t in frame["label"]]
+        heading=pd.Series(
+            [theme.wrap(str(t), layout, chars=34, lines=2) for t in frame["label"]],
+            index=frame.index,
+        )
     )
     base = alt.Chart().encode(y=y, tooltip=tooltip)
     ci = (
@@ -397,9 +420,19 @@ def interval_chart(
         value = base.mark_text(align="left", baseline="middle", dx=8).encode(
             x=alt.X("upper:Q", scale=x_scale), text=alt.Text("annotation:N")
         )
-    return alt.layer(ci, point, label, value, data=data).properties(
+    chart = alt.layer(ci, point, label, value, data=data).properties(
         width=300 if narrow else 560,
         height=alt.Step(76 if narrow else 58),
         title=title,
         description=description,
     )
+    return _layered(chart, "interval_chart")
+
+
+def _layered(chart: alt.LayerChart | alt.FacetChart, name: str) -> alt.LayerChart:
+    """``chart`` as the layered chart it was built as (altair types ``layer()`` as possibly
+    faceted)."""
+    if not isinstance(chart, alt.LayerChart):
+        msg = f"chart {name!r}: found a {type(chart).__name__}; expected a layered chart"
+        raise ChartError(msg)
+    return chart

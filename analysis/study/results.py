@@ -6,6 +6,7 @@ from functools import cached_property
 
 import pandas as pd
 
+from ..cells import number_at
 from ..stats.coverage import lowest_coverage
 from ..stats.intervals import clopper_pearson, survival_interval, wilson
 from .checks import Check, run_checks
@@ -127,16 +128,17 @@ def coverage_rows(study: Study, survival: pd.DataFrame) -> pd.DataFrame:
     followed to the time point uncensored (see :mod:`analysis.stats.coverage`)."""
     os5 = study.figure("os_5y")
     assert isinstance(os5, SurvivalFigure)
-    quoted = survival.set_index("method").loc["log-log"]
+    by_method = survival.set_index("method")
+    quoted = by_method.loc["log-log"]
+    true_from = number_at(by_method, "log-log", "lower", table="survival")
+    true_to = number_at(by_method, "log-log", "upper", table="survival")
     rows = [
         {
             "method": method,
             "n_at_start": os5.n_at_start,
             "true_from": quoted["lower"],
             "true_to": quoted["upper"],
-            "lowest_coverage": lowest_coverage(
-                os5.n_at_start, quoted["lower"], quoted["upper"], method=method
-            ),
+            "lowest_coverage": lowest_coverage(os5.n_at_start, true_from, true_to, method=method),
         }
         for method in survival["method"]
     ]

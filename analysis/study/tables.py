@@ -7,6 +7,7 @@ from collections.abc import Callable
 import pandas as pd
 
 from ..artifact import Table
+from ..cells import number_at
 from ..stats.intervals import Interval
 from .results import StudyResults
 from .schema import (
@@ -164,11 +165,13 @@ def key_numbers_table(results: StudyResults) -> Table:
     sr = props.loc["salvage_remission"]
     hs = props.loc["hsct"]
     ll = surv.loc["log-log"]
+    rr_share = number_at(props, "relapsed_or_refractory", "proportion", table="proportions")
+    hs_share = number_at(props, "hsct", "proportion", table="proportions")
     rows = [
         (
             "relapsed_or_refractory",
             "Relapsed or never reached remission",
-            f"{flow.relapsed_or_refractory} of {flow.cohort} ({_pct(rr['proportion'])})",
+            f"{flow.relapsed_or_refractory} of {flow.cohort} ({_pct(rr_share)})",
             f"{100 * rr['exact_lower']:.1f}–{100 * rr['exact_upper']:.1f}% (exact)",
         ),
         ("first_remission", "Median first remission", reported_text(first), "—"),
@@ -181,7 +184,7 @@ def key_numbers_table(results: StudyResults) -> Table:
         (
             "hsct",
             "Went on to transplant (HSCT)",
-            f"{flow.hsct} of {flow.relapsed_or_refractory} ({_pct(hs['proportion'])})",
+            f"{flow.hsct} of {flow.relapsed_or_refractory} ({_pct(hs_share)})",
             f"{100 * hs['exact_lower']:.1f}–{100 * hs['exact_upper']:.1f}% (exact)",
         ),
         (

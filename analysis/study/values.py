@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..cells import number_at
 from .results import EVENTS_PER_VARIABLE, StudyResults, deaths_by_survival_time
 from .schema import ProportionFigure
 from .tables import INTERVAL_METHODS, reported_text
@@ -29,13 +30,10 @@ def study_values(results: StudyResults) -> dict[str, str]:
             f"{100 * row['wilson_lower']:.1f}–{100 * row['wilson_upper']:.1f}%"
         )
     surv = results.survival.set_index("method")
-    values["os_5y_ci"] = f"{100 * surv.loc['log-log', 'lower']:.1f}–" + (
-        f"{100 * surv.loc['log-log', 'upper']:.1f}%"
-    )
-    for method, suffix in (("plain", "plain"), ("log", "log")):
-        values[f"os_5y_ci_{suffix}"] = (
-            f"{100 * surv.loc[method, 'lower']:.1f}–{100 * surv.loc[method, 'upper']:.1f}%"
-        )
+    for method, suffix in (("log-log", ""), ("plain", "_plain"), ("log", "_log")):
+        lower = number_at(surv, method, "lower", table="survival")
+        upper = number_at(surv, method, "upper", table="survival")
+        values[f"os_5y_ci{suffix}"] = f"{100 * lower:.1f}–{100 * upper:.1f}%"
     coverage = results.coverage.set_index("method")["lowest_coverage"]
     for method, suffix in (("log-log", "loglog"), ("log", "log"), ("plain", "plain")):
         values[f"os_5y_coverage_{suffix}"] = f"{100 * coverage[method]:.1f}%"
