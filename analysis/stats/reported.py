@@ -10,7 +10,7 @@ from typing import Literal
 
 from .intervals import z_value
 
-__all__ = ["Side", "Transform", "TRANSFORMS", "half_unit", "se_from_limit", "wald_p_from_ci"]
+__all__ = ["TRANSFORMS", "Side", "Transform", "half_unit", "se_from_limit", "wald_p_from_ci"]
 
 Transform = Literal["plain", "log", "log-log"]
 Side = Literal["lower", "upper"]
