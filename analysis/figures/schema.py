@@ -130,6 +130,8 @@ class Survival(_Figure):
     ci: Interval | None = None
     n: Annotated[StrictInt, Field(gt=0, le=int(MAX_MAGNITUDE))] | None = None
     over: Name | None = None
+    # False when the source does not say the estimate is over that count (a reading, not a fact)
+    over_stated: bool = True
 
 
 class Ratio(_Figure):
