@@ -123,6 +123,8 @@ class Survival(_Figure):
     ``over`` naming the count it is estimated over."""
 
     kind: Literal["survival"]
+    # what is estimated: figures with the same endpoint are one curve at different times
+    endpoint: Name | None = None
     estimate: Percent
     time: Positive
     time_unit: Literal["days", "weeks", "months", "years"]
