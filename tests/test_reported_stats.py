@@ -17,7 +17,9 @@ def test_se_from_limit_inverts_survival_interval(method: str, estimate: float) -
     interval = survival_interval(estimate, se, method=method)  # type: ignore[arg-type]
     assert se_from_limit(estimate, interval.lower, side="lower", method=method) == pytest.approx(se)  # type: ignore[arg-type]
     if interval.upper < 1:
-        assert se_from_limit(estimate, interval.upper, side="upper", method=method) == pytest.approx(se)  # type: ignore[arg-type]
+        assert se_from_limit(
+            estimate, interval.upper, side="upper", method=method
+        ) == pytest.approx(se)  # type: ignore[arg-type]
 
 
 def test_limit_on_the_wrong_side_gives_a_negative_se() -> None:

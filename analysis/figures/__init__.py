@@ -1,7 +1,7 @@
 """A generic domain of reported figures: any study's figures from a data file (``schema``,
 ``load``), checked against each other from their kinds and relations (``checks``), what the
-printed numbers allow (``allowed``), and the ``tables`` and ``values`` built from them (no
-chart). May import shared types and analysis.stats; never the registry or the MkDocs side."""
+printed numbers allow (``allowed``), and the ``tables``, ``charts`` and ``values`` built from
+them. May import shared types and analysis.stats; never the registry or the MkDocs side."""
 
 from __future__ import annotations
 
@@ -23,9 +23,10 @@ def __getattr__(name: str) -> Any:
         msg = f"module {__name__!r} has no attribute {name!r}"
         raise AttributeError(msg)
     from ..artifact import Domain
+    from .charts import CHARTS
     from .tables import TABLES
     from .values import figures_values
 
-    domain = Domain("figures", "figure_study", tables=TABLES, charts=(), values=figures_values)
+    domain = Domain("figures", "figure_study", tables=TABLES, charts=CHARTS, values=figures_values)
     globals()[name] = domain
     return domain

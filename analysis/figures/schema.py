@@ -178,5 +178,6 @@ class Citation(Model):
 class FigureStudy(Model):
     """A study file: its citation and its reported figures."""
 
+    model: Literal["reported-figures"] = "reported-figures"
     citation: Citation | None = None
     figures: list[Figure] = Field(min_length=1, max_length=10_000)
