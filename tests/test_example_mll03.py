@@ -76,3 +76,12 @@ def test_citation_and_what_is_not_verified(example_site: dict[str, str]) -> None
     home = example_site["index.html"]
     assert "10.1038/leu.2014.172" in home
     assert "PMID: not found in the sources checked here" in home
+
+
+def test_pages_hold_no_typed_number() -> None:
+    """Every number on the example's pages is placed from its data file; the trial's name is
+    the only run of digits a page may type."""
+    for page in (PROJECT / "examples" / "mll03" / "docs").glob("*.md"):
+        text = re.sub(r"\{\{.*?\}\}", "", page.read_text(encoding="utf-8"))
+        typed = re.findall(r"\d+", text.replace("MLL03", ""))
+        assert not typed, (page.name, typed)
