@@ -32,8 +32,7 @@ def bundle_command(
     The PNGs fill the helper's idle moments, unless they are not waited for (``pictures_last``):
     then none delays the drawing of a chart built after it.
     """
-    from ..figures.site import build_figure_artifacts, is_figure_study
-    from ..registry import Inputs, build_artifacts
+    from ..registry import Inputs, build_artifacts, build_figure_artifacts, is_figure_study
     from ..render.blocks import ChartDrawings, render_bundle
     from ..render.draw import Drawer
     from .worker import call, worker_started_ahead
