@@ -23,7 +23,7 @@ export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 
 SERVE_ADDR ?= 127.0.0.1:8000
 BENCH_ARGS ?=
 
-.PHONY: serve build test test-fast lint lint-repo bench clean publish
+.PHONY: serve build example test test-fast lint lint-repo bench clean publish
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -48,6 +48,12 @@ serve: .venv/.synced
 
 build: .venv/.synced
 	$(UV) run --no-sync properdocs build -f mkdocs.yml --strict
+
+# The second example site (examples/mll03): built from its study file and pages alone.
+# EXAMPLE_SITE_DIR: where it is written (default examples/mll03/site).
+EXAMPLE_SITE_DIR ?= site
+example: .venv/.synced
+	$(UV) run --no-sync properdocs build -f examples/mll03/mkdocs.yml --strict --site-dir $(abspath $(if $(filter site,$(EXAMPLE_SITE_DIR)),examples/mll03/site,$(EXAMPLE_SITE_DIR)))
 
 # Two pytest workers (pytest-xdist), each test file wholly on one (--dist loadfile), so that a
 # module's costly fixture (the fresh clone, the published editions) is set up once; on the

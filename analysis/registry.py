@@ -22,6 +22,7 @@ from .artifact import Artifacts, ChartArtifact, DataFile, Domain, Table
 from .context import CONTEXT
 from .context.load import COMPARATORS_FILE, load_comparators
 from .context.schema import Comparators
+from .figures.site import build_figure_artifacts, is_figure_study
 from .patient_level import PATIENT_LEVEL
 from .patient_level.reconstruct import Reconstruction, reconstruct
 from .patient_level.results import DEFAULT_COHORTS, PatientAnalysis, analyse
@@ -32,7 +33,14 @@ from .study.load import STUDY_FILE, load_study
 from .study.results import StudyResults
 from .study.schema import Study
 
-__all__ = ["DOMAINS", "Inputs", "build_artifacts", "check_command"]
+__all__ = [
+    "DOMAINS",
+    "Inputs",
+    "build_artifacts",
+    "build_figure_artifacts",
+    "check_command",
+    "is_figure_study",
+]
 
 # Every domain, in the order the Data page's catalogue lists their tables and charts. The
 # appraisal is loaded last whatever its place here: its texts may cite any other domain's value.

@@ -25,7 +25,7 @@ from testsupport.project import PROJECT
 PACKAGE = PROJECT / "analysis"
 MKDOCS_SIDE = "analysis.mkdocs_side"  # runs inside MkDocs: the only package importing MkDocs
 HEAVY = {"pandas", "altair", "scipy", "lifelines", "numpy", "vl_convert"}
-DOMAINS = ("study", "context", "appraisal", "patient_level", "notes", "stats")
+DOMAINS = ("study", "context", "appraisal", "patient_level", "notes", "stats", "figures")
 # What a domain may import besides itself: the shared leaves, the chart theme, and the domains
 # it builds on (the context and patient-level data are checked against the study's figures).
 SHARED = {"analysis.artifact", "analysis.errors", "analysis.datafile", "analysis.render.theme"}
@@ -36,6 +36,7 @@ BUILDS_ON = {
     "context": {"study", "stats"},
     "patient_level": {"study", "stats"},
     "appraisal": {"study"},
+    "figures": {"stats"},
 }
 LEAVES = ("analysis.artifact", "analysis.errors", "analysis.datafile", "analysis.lifetime")
 # What each package (or module) that is not a domain may import of the package besides itself;

@@ -32,7 +32,7 @@ def bundle_command(
     The PNGs fill the helper's idle moments, unless they are not waited for (``pictures_last``):
     then none delays the drawing of a chart built after it.
     """
-    from ..registry import Inputs, build_artifacts
+    from ..registry import Inputs, build_artifacts, build_figure_artifacts, is_figure_study
     from ..render.blocks import ChartDrawings, render_bundle
     from ..render.draw import Drawer
     from .worker import call, worker_started_ahead
@@ -51,7 +51,10 @@ def bundle_command(
             stack.callback(worker.shutdown, cancel_futures=True)
             inputs.start_patient_analysis(partial(worker.submit, call))
         drawings = ChartDrawings(drawer)
-        artifacts = build_artifacts(inputs, on_chart=drawings.add)
+        if study is not None and is_figure_study(study):  # a study file of the generic model
+            artifacts = build_figure_artifacts(study, on_chart=drawings.add)
+        else:
+            artifacts = build_artifacts(inputs, on_chart=drawings.add)
         bundle, pictures = render_bundle(artifacts, fingerprint=fingerprint, drawings=drawings)
         handed_over.set_result(None)
         write_entry(out, bundle, pictures)

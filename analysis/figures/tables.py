@@ -1,0 +1,147 @@
+"""Tables of a study of reported figures: the figures as printed with their sources, every
+check with the figures it used, and the bounds the survival estimates allow."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..artifact import Table
+from .allowed import se_allowances, time_bounds
+from .checks import check_figures
+from .schema import FigureStudy
+from .values import figure_text
+
+__all__ = ["TABLES", "allowed_se_table", "bounds_table", "checks_table", "figures_table"]
+
+_SOURCE = "Reported figures of the study file, each with the sentence it was read from"
+
+
+_FIELDS = {
+    "Figure": "the figure's label, or its name in the study file",
+    "Name": "the figure's name in the study file",
+    "Kind": "the figure's kind: count, proportion, median, survival, ratio or p_value",
+    "As printed": "the figure's values as the source prints them",
+    "Source sentence": "the sentence of the source the figure was read from",
+    "Check": "what was compared",
+    "Figures used": "the names of the figures the check used",
+    "Outcome": "pass, fail, or cannot check",
+    "Detail": "the numbers compared, or why the check cannot be made",
+    "Endpoint": "the survival endpoint (or the figure's name when none is given)",
+    "From": "start of the stretch of time",
+    "To": "end of the stretch of time",
+    "Lowest (%)": "lowest survival the printed estimates allow on the stretch, percent",
+    "Highest (%)": "highest survival the printed estimates allow on the stretch, percent",
+    "Fixed by": "the figures that fix the bounds",
+    "SE (points)": "standard error in percentage points, printed or implied by the CI",
+    "How": "where the SE comes from",
+    "n": "the number at risk at the time origin, and where it comes from",
+    "No-censoring floor (points)": "the SE with nobody censored, √(S(1−S)/n), percentage points",
+    "Binomial-equivalent n": "the n of a binomial proportion with this SE, S(1−S)/SE²",
+}
+
+
+def _table(
+    name: str, caption: str, source: str, rows: list[dict[str, object]], columns: list[str]
+) -> Table:
+    data = pd.DataFrame(rows, columns=columns)
+    fields = {c: _FIELDS[c] for c in columns}
+    return Table(
+        name=name, caption=caption, source=source, data=data, display=data.copy(), fields=fields
+    )
+
+
+def figures_table(study: FigureStudy) -> Table:
+    rows: list[dict[str, object]] = [
+        {
+            "Figure": f.label or f.name,
+            "Name": f.name,
+            "Kind": f.kind,
+            "As printed": figure_text(f),
+            "Source sentence": f.source,
+        }
+        for f in study.figures
+    ]
+    return _table(
+        "fig_figures",
+        "Every reported figure of the study file",
+        _SOURCE,
+        rows,
+        ["Figure", "Name", "Kind", "As printed", "Source sentence"],
+    )
+
+
+def checks_table(study: FigureStudy) -> Table:
+    rows: list[dict[str, object]] = [
+        {
+            "Check": c.check,
+            "Figures used": ", ".join(c.figures),
+            "Outcome": c.outcome,
+            "Detail": c.detail,
+        }
+        for c in check_figures(study)
+    ]
+    return _table(
+        "fig_checks",
+        "Every check the figures allow, chosen from their kinds and relations",
+        "Computed from the reported figures at their printed precision (this site's arithmetic)",
+        rows,
+        ["Check", "Figures used", "Outcome", "Detail"],
+    )
+
+
+def _when(value: float | None, unit: str, *, start: bool) -> str:
+    if value is None:
+        return "time origin" if start else "onwards"
+    return f"{value:g} {unit}"
+
+
+def bounds_table(study: FigureStudy) -> Table:
+    rows: list[dict[str, object]] = [
+        {
+            "Endpoint": b.endpoint,
+            "From": _when(b.start, b.time_unit, start=True),
+            "To": _when(b.end, b.time_unit, start=False),
+            "Lowest (%)": f"{b.low:g}",
+            "Highest (%)": f"{b.high:g}",
+            "Fixed by": ", ".join(b.figures),
+        }
+        for b in time_bounds(study)
+    ]
+    return _table(
+        "fig_bounds",
+        "Survival the printed estimates allow on each stretch of time (a curve never rises)",
+        "Computed from the reported figures alone; no assumption added",
+        rows,
+        ["Endpoint", "From", "To", "Lowest (%)", "Highest (%)", "Fixed by"],
+    )
+
+
+def allowed_se_table(study: FigureStudy) -> Table:
+    rows: list[dict[str, object]] = [
+        {
+            "Figure": a.figure,
+            "SE (points)": f"{a.se:.2f}",
+            "How": a.how,
+            "n": "not known" if a.n is None else f"{a.n} ({a.n_from})",
+            "No-censoring floor (points)": "—" if a.floor is None else f"{a.floor:.2f}",
+            "Binomial-equivalent n": f"{a.binomial_n:.0f}",
+        }
+        for a in se_allowances(study)
+    ]
+    return _table(
+        "fig_allowed_se",
+        "The SE each survival estimate's interval implies, beside the smallest SE it could have",
+        "Computed from the reported figures alone; which transform was used is inferred, not stated",
+        rows,
+        [
+            "Figure",
+            "SE (points)",
+            "How",
+            "n",
+            "No-censoring floor (points)",
+            "Binomial-equivalent n",
+        ],
+    )
+
+
+TABLES = (figures_table, checks_table, bounds_table, allowed_se_table)
