@@ -193,7 +193,7 @@ def build_artifacts(
 def check_command(study_file: Path | None = None) -> int:
     """``python -m analysis check``: validate the study (printing each consistency check) and
     the comparator file against it."""
-    inputs = Inputs(**({"study_file": study_file} if study_file is not None else {}))
+    inputs = Inputs() if study_file is None else Inputs(study_file=study_file)
     for check in inputs.study_results.checks:
         print(f"{check.symbol} {check.title}: {check.computed}")
     print(f"{inputs.study_file}: valid")

@@ -111,7 +111,7 @@ def implied_se(figure: Survival) -> tuple[float, str] | None:
     methods = reproducing_transforms(figure)
     for method in ("log-log", "log", "plain"):
         if method in methods:
-            low, high = methods[method]  # type: ignore[index]
+            low, high = methods[method]
             return (low + high) / 2, f"implied by the CI under the {method} transform"
     return None
 
@@ -121,7 +121,7 @@ def _counts(study: FigureStudy) -> dict[str, Count]:
 
 
 def _proportion_checks(figure: Proportion, counts: dict[str, Count]) -> Iterator[CheckResult]:
-    used = (figure.name,)
+    used: tuple[str, ...] = (figure.name,)
     n = figure.n
     if figure.denominator is not None:
         whole = counts[figure.denominator]
@@ -191,6 +191,7 @@ def _survival_checks(figure: Survival, counts: dict[str, Count]) -> Iterator[Che
             outcome = "fail"
             detail = f"no transform (plain, log, log–log) reproduces the printed limits{stated}"
         yield CheckResult("survival CI against its estimate", (figure.name,), outcome, detail)
+    used: tuple[str, ...]
     n, used = figure.n, (figure.name,)
     source = "printed"
     if n is None and figure.over is not None:

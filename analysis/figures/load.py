@@ -78,7 +78,8 @@ def _relation_problems(study: FigureStudy, loc: Locator) -> list[DataProblem]:
     }
     reported: set[str] = set()
     for start, first in parent.items():
-        chain, node = [start], first
+        chain: list[str] = [start]
+        node: str | None = first
         while node is not None and node not in chain:
             chain.append(node)
             node = parent.get(node)

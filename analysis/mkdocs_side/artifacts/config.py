@@ -8,7 +8,7 @@ from mkdocs.config import config_options as c
 __all__ = ["ArtifactsConfig"]
 
 
-class ArtifactsConfig(base.Config):
+class ArtifactsConfig(base.Config):  # type: ignore[no-untyped-call]  # mkdocs's Config.__init_subclass__ is unannotated
     enabled = c.Type(bool, default=True)
     """Compute the analysis and place its tables, charts and values in the pages."""
     cache_dir = c.Type(str, default=".cache/analysis")

@@ -8,7 +8,7 @@ from mkdocs.config import config_options as c
 __all__ = ["NotebooksConfig"]
 
 
-class NotebooksConfig(base.Config):
+class NotebooksConfig(base.Config):  # type: ignore[no-untyped-call]  # mkdocs's Config.__init_subclass__ is unannotated
     enabled = c.Type(bool, default=True)
     """Execute the notebooks (when their inputs change) and show the executed copies."""
     notebooks = c.ListOfItems(c.Type(str), default=[])
