@@ -1,6 +1,7 @@
 """Page-weight and Lighthouse benchmark for chart pages, as ratios against the bare theme.
 
-For Home and Results it loads, in Debian's Chromium, (a) our page and (b) the *bare*
+For every page of the built site that holds a chart (found from the built HTML, see
+``chart_pages``) it loads, in Debian's Chromium, (a) our page and (b) the *bare*
 mkdocs-material page of the same Markdown (analysis plugin removed, placeholders stripped; see
 build_time.py), records every response before any interaction, and sums their gzip sizes
 (HTML + CSS + JS + anything else fetched). It also reports the lazily loaded chart runtime's gzip
@@ -8,7 +9,9 @@ size and, when ``npx lighthouse`` is available, the Lighthouse mobile scores of 
 Targets: bytes ≤ 1.3× bare; runtime ≤ 320 KB gzip; Lighthouse perf ≥ 95, a11y 100,
 best practices 100, SEO ≥ 95.
 
-Usage: ``python benchmarks/page_weight.py [--no-lighthouse] [--runs N]``
+Lighthouse diagnostics are printed beside the scores: DOM size, main-thread work, TBT, LCP.
+
+Usage: ``python benchmarks/page_weight.py [--no-lighthouse] [--no-bare-lighthouse] [--runs N]``
 
 The pages are served gzip-encoded, as GitHub Pages serves them
 (``testsupport.serving.serve_directory``).
@@ -32,9 +35,24 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from build_time import _copy
 
 from testsupport.browser import CHROMIUM, chromium
+from testsupport.chart_text import chart_pages as find_chart_pages
 from testsupport.serving import serve_directory
 
-PAGES = {"Home": "", "Results": "results/"}
+
+def chart_pages(site: Path) -> dict[str, str]:
+    """Every page of the built ``site`` that holds a chart: name -> path relative to the root.
+
+    Found from the built HTML (the chart markup, as ``testsupport.chart_text`` finds it), not a
+    typed list, so a page that gains a chart is measured without editing this file. Stops if the
+    site holds no chart page at all: the markup changed and the benchmark would measure nothing.
+    """
+    pages = {(p.rstrip("/").replace("/", " ").title() or "Home"): p for p in find_chart_pages(site)}
+    if not pages:
+        raise SystemExit(
+            f"{site}: no page holds a chart (figure.study-chart); expected at least one chart "
+            "page (did the chart markup change?)"
+        )
+    return pages
 
 
 def _build(project: Path, site: Path, url: str) -> None:
@@ -96,7 +114,14 @@ def _lighthouse_once(url: str, work: Path) -> dict[str, object] | None:
         return None
     report = json.loads(out.read_text())
     scores = {k: round(100 * v["score"]) for k, v in report["categories"].items() if v["score"]}
-    metrics = {short: report["audits"][key]["displayValue"] for key, short in METRICS.items()}
+    audits = report["audits"]
+    metrics = {short: audits[key]["displayValue"] for key, short in METRICS.items()}
+    metrics["DOM"] = audits["dom-size"].get("displayValue", "?")
+    metrics["main thread"] = audits["mainthread-work-breakdown"].get("displayValue", "?")
+    breakdown = audits["mainthread-work-breakdown"].get("details", {}).get("items", [])
+    metrics["main-thread breakdown"] = " / ".join(
+        f"{item['groupLabel']} {item['duration']:.0f} ms" for item in breakdown[:4]
+    )
     return {"scores": scores, "metrics": metrics}
 
 
@@ -129,6 +154,11 @@ def _describe(report: dict[str, object]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--no-lighthouse", action="store_true")
+    parser.add_argument(
+        "--no-bare-lighthouse",
+        action="store_true",
+        help="run Lighthouse on our pages only (halves the time; bytes are still compared)",
+    )
     parser.add_argument("--runs", type=int, default=3, help="Lighthouse runs per page (median)")
     parser.add_argument(
         "--no-gzip", action="store_true", help="serve files uncompressed (no real host does)"
@@ -152,7 +182,9 @@ def main() -> None:
                 f"chart runtime: {len(gzip.compress(runtime, 9)) / 1024:.0f} KB gzip "
                 f"(loaded lazily, once per visit; target <= 320 KB)"
             )
-            for name, path in PAGES.items():
+            pages = chart_pages(root / "ours-site")
+            print(f"chart pages found in the built site: {', '.join(pages)}")
+            for name, path in pages.items():
                 ours_bytes, lazy = _weigh(ours_url + path)
                 bare_bytes, _ = _weigh(bare_url + path)
                 print(
@@ -163,12 +195,14 @@ def main() -> None:
                 )
                 if not args.no_lighthouse:
                     ours_lh = _lighthouse(ours_url + path, lh_dir, args.runs)
-                    bare_lh = _lighthouse(bare_url + path, lh_dir, args.runs)
-                    if ours_lh is None or bare_lh is None:
+                    if ours_lh is None:
                         print(f"{name:8s} Lighthouse: could not run here")
-                    else:
-                        print(f"{name:8s} Lighthouse ours {_describe(ours_lh)}")
-                        print(f"{name:8s} Lighthouse bare {_describe(bare_lh)}")
+                        continue
+                    print(f"{name:8s} Lighthouse ours {_describe(ours_lh)}")
+                    if not args.no_bare_lighthouse:
+                        bare_lh = _lighthouse(bare_url + path, lh_dir, args.runs)
+                        if bare_lh is not None:
+                            print(f"{name:8s} Lighthouse bare {_describe(bare_lh)}")
 
 
 if __name__ == "__main__":
