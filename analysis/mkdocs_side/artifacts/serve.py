@@ -64,7 +64,9 @@ class ServeSession:
         self._last_entry: Path | None = None  # the last bundle entry with all its pictures
         self._drawing: BundleJob | None = None  # pictures drawn after the pages (owned by a thread)
         self._drawn = threading.Event()
-        self._draw_error: AnalysisError | None = None
+        # each drawing's error stays with its own job: an older job that fails after a newer
+        # one took its place must not raise for the newer one
+        self._draw_errors: dict[int, AnalysisError] = {}
 
     # The bundle's child -------------------------------------------------------------------
 
@@ -90,15 +92,17 @@ class ServeSession:
         if job is self._drawing:
             if self._drawn.is_set() or self._last_entry is None:
                 self._drawn.wait()
-                if self._draw_error is not None:
-                    raise self._draw_error
+                error = self._draw_errors.pop(id(job), None)
+                if error is not None:
+                    raise error
                 self._last_entry = job.entry
             return self._last_entry
         if self._last_entry is None or job.done:
             job.finish()
             self._last_entry = job.entry
             return job.entry
-        self._drawing, self._drawn, self._draw_error = job, threading.Event(), None
+        self._drawing, self._drawn = job, threading.Event()
+        self._draw_errors = {}  # errors of superseded drawings are logged, never raised
         threading.Thread(target=self._finish, args=(job, self._drawn), daemon=True).start()
         return self._last_entry
 
@@ -106,7 +110,8 @@ class ServeSession:
         try:
             job.finish()
         except AnalysisError as exc:
-            self._draw_error = exc
+            if job is self._drawing:
+                self._draw_errors[id(job)] = exc
             log.error("analysis failed while drawing the pictures:\n%s", exc)
         else:
             signal(self.signal_dir, "pictures")
