@@ -8,8 +8,8 @@ import shutil
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future
 from contextlib import ExitStack
-from functools import partial
 from pathlib import Path
+from typing import Any
 
 from ..wire.bundle import BUNDLE_JSON, FILES_DIR, READY, Bundle
 
@@ -41,15 +41,20 @@ def bundle_command(
         handed_over: Future[None] = Future()
         if pictures_last:
             drawer.hold_later(handed_over)
+        given: dict[str, Any] = {"study_file": study, "cohorts": cohorts}
         inputs = Inputs(
-            patients_file=patients,
-            **({"study_file": study} if study is not None else {}),
-            **({"cohorts": cohorts} if cohorts is not None else {}),
+            patients_file=patients, **{name: v for name, v in given.items() if v is not None}
         )
         worker = worker_started_ahead()  # serve: the cohorts are drawn there meanwhile
         if worker is not None:
             stack.callback(worker.shutdown, cancel_futures=True)
-            inputs.start_patient_analysis(partial(worker.submit, call))
+
+            def in_worker(
+                function: Callable[..., Any], /, *args: Any, **kwargs: Any
+            ) -> Future[Any]:
+                return worker.submit(call, function, *args, **kwargs)
+
+            inputs.start_patient_analysis(in_worker)
         drawings = ChartDrawings(drawer)
         if study is not None and is_figure_study(study):  # a study file of the generic model
             artifacts = build_figure_artifacts(study, on_chart=drawings.add)

@@ -19,7 +19,7 @@ def execute_notebook(
 ) -> None:
     """Run every cell (errors stop it) with the project root as working directory."""
     import nbformat
-    from jupyter_client import AsyncKernelManager
+    from jupyter_client.manager import AsyncKernelManager
     from nbclient import NotebookClient
 
     class KernelEndingWithThisProcess(AsyncKernelManager):
@@ -28,7 +28,7 @@ def execute_notebook(
         def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
             return ending_with_this_process(super().format_kernel_cmd(extra_arguments))
 
-    nb = nbformat.read(source, as_version=4)
+    nb = nbformat.read(source, as_version=4)  # type: ignore[no-untyped-call]  # nbformat is unannotated
     os.environ[PATIENTS_ENV] = str(patients_file) if patients_file else ""
     client = NotebookClient(
         nb,
@@ -41,5 +41,5 @@ def execute_notebook(
     client.execute()
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_suffix(f".tmp{os.getpid()}")
-    nbformat.write(nb, tmp)
+    nbformat.write(nb, tmp)  # type: ignore[no-untyped-call]  # nbformat is unannotated
     tmp.replace(out)

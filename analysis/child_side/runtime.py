@@ -42,7 +42,8 @@ def ensure_runtime(directory: Path = RUNTIME_DIR) -> Path:
     vega_version = vlc.get_vega_version()
     code = vlc.javascript_bundle(_snippet(vega_version))
     directory.mkdir(parents=True, exist_ok=True)
-    name = f"vega-runtime-vega{vega_version}-vlc{vlc.__version__}.js"
+    vlc_version = vlc.__version__  # type: ignore[attr-defined]  # vl_convert's stubs omit __version__
+    name = f"vega-runtime-vega{vega_version}-vlc{vlc_version}.js"
     tmp = directory / f".{name}.{os.getpid()}"
     tmp.write_text(code, encoding="utf-8")
     tmp.replace(directory / name)

@@ -33,7 +33,7 @@ T = TypeVar("T")
 # What the reconstruction imports; a worker has them loaded before its first task.
 LIBRARIES = ("numpy", "pandas", "scipy.stats", "pydantic", "yaml")
 
-_AHEAD: list[tuple[ProcessPoolExecutor, Future[None]]] = []  # the worker and its readiness
+_AHEAD: list[tuple[ProcessPoolExecutor, Future[int]]] = []  # the worker and its readiness
 
 
 def _import_libraries() -> None:

@@ -40,8 +40,9 @@ def vegalite_version() -> str:
 
     major_minor = ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
     if major_minor not in vlc.get_vegalite_versions():
+        vlc_version = vlc.__version__  # type: ignore[attr-defined]  # vl_convert's stubs omit __version__
         msg = (
-            f"vl-convert {vlc.__version__} cannot render Vega-Lite {major_minor} "
+            f"vl-convert {vlc_version} cannot render Vega-Lite {major_minor} "
             f"(Altair {alt.__version__}); it supports {', '.join(vlc.get_vegalite_versions())}"
         )
         raise ChartError(msg)
@@ -106,7 +107,7 @@ def _layouts(chart: ChartArtifact) -> dict[str, Any]:
     return {"wide": chart.chart} | ({"narrow": chart.narrow} if chart.narrow is not None else {})
 
 
-def _spec(chart: ChartArtifact, drawing: Any = None) -> dict:
+def _spec(chart: ChartArtifact, drawing: Any = None) -> dict[str, Any]:
     from altair.utils.schemapi import SchemaValidationError
 
     try:
@@ -279,7 +280,7 @@ class ChartFiles:
     SVG and compiled Vega JSON per layout (``wide``, and ``narrow`` if it has one), and how to
     get its PNG (wide)."""
 
-    spec: dict
+    spec: dict[str, Any]
     svg: dict[str, str]
     vega: dict[str, str]
     png: Callable[[], bytes]
@@ -295,7 +296,9 @@ class ChartDrawings:
 
     def __init__(self, drawer: Drawer | None = None) -> None:
         self._drawer = drawer or Drawer(helper=False)
-        self._drawn: dict[str, tuple[dict, dict[str, Future[tuple[str, str]]], Future[bytes]]] = {}
+        self._drawn: dict[
+            str, tuple[dict[str, Any], dict[str, Future[tuple[str, str]]], Future[bytes]]
+        ] = {}
 
     def add(self, chart: ChartArtifact) -> None:
         import altair as alt
@@ -303,7 +306,7 @@ class ChartDrawings:
         _check_finite(chart)
         version = vegalite_version()
         layouts: dict[str, Future[tuple[str, str]]] = {}
-        specs: dict[str, dict] = {}
+        specs: dict[str, dict[str, Any]] = {}
         with alt.data_transformers.disable_max_rows():
             for layout, drawing in _layouts(chart).items():
                 # validated once; every file of the layout is made from it

@@ -35,24 +35,24 @@ __all__ = [
 ]
 
 T = TypeVar("T")
-_Job = tuple[Callable[..., Any], tuple[Any, ...], Future]
+_Job = tuple[Callable[..., Any], tuple[Any, ...], Future[Any]]
 
 
-def svg(spec: dict, vl_version: str) -> str:
+def svg(spec: dict[str, Any], vl_version: str) -> str:
     """The chart as SVG."""
     import vl_convert as vlc
 
     return vlc.vegalite_to_svg(spec, vl_version=vl_version)
 
 
-def vega(spec: dict, vl_version: str) -> str:
+def vega(spec: dict[str, Any], vl_version: str) -> str:
     """The chart compiled to Vega, as JSON text (what the browser embeds, with no compiling)."""
     import vl_convert as vlc
 
     return json.dumps(vlc.vegalite_to_vega(spec, vl_version=vl_version), indent=None)
 
 
-def vega_and_svg(spec: dict, vl_version: str) -> tuple[str, str]:
+def vega_and_svg(spec: dict[str, Any], vl_version: str) -> tuple[str, str]:
     """The chart compiled to Vega (JSON text, as :func:`vega` gives it) and drawn as SVG from
     that Vega: the same SVG as :func:`svg`, with Vega-Lite compiled once instead of twice."""
     import vl_convert as vlc
@@ -61,7 +61,7 @@ def vega_and_svg(spec: dict, vl_version: str) -> tuple[str, str]:
     return json.dumps(compiled, indent=None), vlc.vega_to_svg(compiled)
 
 
-def png(spec: dict, vl_version: str) -> bytes:
+def png(spec: dict[str, Any], vl_version: str) -> bytes:
     """The chart as a PNG on a white background, at twice its size (for slides and documents)."""
     import vl_convert as vlc
 

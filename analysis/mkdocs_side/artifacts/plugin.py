@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import jinja2
 from mkdocs.config.defaults import MkDocsConfig
@@ -20,8 +20,10 @@ from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
+from mkdocs.utils.templates import TemplateContext
 
 from ...errors import AnalysisError
 from ...publish.citation import social_tags
@@ -40,7 +42,7 @@ NAME = "study-analysis"  # the plugin's name in mkdocs.yml (its entry point)
 log = logging.getLogger("mkdocs.plugins.study_analysis")
 
 
-class ArtifactsPlugin(BasePlugin[ArtifactsConfig]):
+class ArtifactsPlugin(BasePlugin[ArtifactsConfig]):  # type: ignore[no-untyped-call]  # mkdocs's BasePlugin.__init_subclass__ is unannotated
     """Places the analysis package's tables, charts and values in pages."""
 
     def __init__(self) -> None:
@@ -102,15 +104,22 @@ class ArtifactsPlugin(BasePlugin[ArtifactsConfig]):
         if self._serving and self._serve is None:
             self._serve = ServeSession(project / self.config.serve_signal_dir)
         serve = self._serve
-        self._job = start_bundle(
+        cache, study, patients = (
             project / self.config.cache_dir,
-            study_file=self.study_file,
-            patients_file=self.patients_file,
-            **(
-                {"spawn": serve.spawn, "running": serve.running_bundle(), "pictures_last": True}
-                if serve
-                else {}
-            ),
+            self.study_file,
+            self.patients_file,
+        )
+        self._job = (
+            start_bundle(
+                cache,
+                study_file=study,
+                patients_file=patients,
+                spawn=serve.spawn,
+                running=serve.running_bundle(),
+                pictures_last=True,
+            )
+            if serve
+            else start_bundle(cache, study_file=study, patients_file=patients)
         )
         self._bundle = None
         log.info(
@@ -186,8 +195,8 @@ class ArtifactsPlugin(BasePlugin[ArtifactsConfig]):
         return html
 
     def on_page_context(
-        self, context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: object
-    ) -> dict[str, Any] | None:
+        self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig, nav: Navigation
+    ) -> TemplateContext | None:
         """The page's Open Graph and Twitter card tags, with its description and chart preview
         (``study_head.social`` in overrides/main.html)."""
         if not self.config.enabled:
@@ -201,7 +210,7 @@ class ArtifactsPlugin(BasePlugin[ArtifactsConfig]):
         description = (page.meta or {}).get("description") or (
             f"{page.title}: {config.site_description or config.site_name}"
         )
-        context.setdefault("study_head", {})["social"] = social_tags(
+        cast("dict[str, Any]", context).setdefault("study_head", {})["social"] = social_tags(
             title=title,
             description=" ".join(str(description).split()),
             url=page.canonical_url or f"{site}{page.url}",

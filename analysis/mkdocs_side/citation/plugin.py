@@ -13,13 +13,15 @@ from __future__ import annotations
 import json
 import logging
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
+from mkdocs.utils.templates import TemplateContext
 
 from ...errors import AnalysisError
 from ...publish.citation import (
@@ -48,7 +50,7 @@ CITE_FILES = {
 }
 
 
-class CitationPlugin(BasePlugin[CitationConfig]):
+class CitationPlugin(BasePlugin[CitationConfig]):  # type: ignore[no-untyped-call]  # mkdocs's BasePlugin.__init_subclass__ is unannotated
     """Gives the templates the build's edition and every page the references' metadata."""
 
     def __init__(self) -> None:
@@ -95,12 +97,12 @@ class CitationPlugin(BasePlugin[CitationConfig]):
         return files
 
     def on_page_context(
-        self, context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: object
-    ) -> dict[str, Any] | None:
+        self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig, nav: Navigation
+    ) -> TemplateContext | None:
         """The paper's Highwire tags and the JSON-LD of the paper and this edition, for
         overrides/main.html (``study_head``)."""
         if self.config.enabled and self._head:
-            context.setdefault("study_head", {}).update(self._head)
+            cast("dict[str, Any]", context).setdefault("study_head", {}).update(self._head)
         return context
 
 

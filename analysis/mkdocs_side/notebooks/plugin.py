@@ -43,7 +43,7 @@ _FOLLOWING = (
 )
 
 
-class NotebooksPlugin(BasePlugin[NotebooksConfig]):
+class NotebooksPlugin(BasePlugin[NotebooksConfig]):  # type: ignore[no-untyped-call]  # mkdocs's BasePlugin.__init_subclass__ is unannotated
     """Executes the site's notebooks and shows the executed copies."""
 
     def __init__(self) -> None:

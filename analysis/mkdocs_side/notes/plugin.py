@@ -43,7 +43,7 @@ def _build_date() -> dt.date:
     return dt.datetime.now(tz=dt.UTC).date()
 
 
-class NotesPlugin(BasePlugin[NotesConfig]):
+class NotesPlugin(BasePlugin[NotesConfig]):  # type: ignore[no-untyped-call]  # mkdocs's BasePlugin.__init_subclass__ is unannotated
     """Checks notes (the build stops on any problem) and places them on pages and in a feed."""
 
     def __init__(self) -> None:
