@@ -127,7 +127,7 @@ def survival_values(a: PatientAnalysis) -> dict[str, str]:
     # The counts of patients alive are fixed only where no loss before a death is possible;
     # otherwise the range holds as bounds and the pages say the counts are not fixed.
     fixed = bool(a.allowed["most_deaths"].notna().all())
-    floor = n - int(round(float(allowed.loc[a.landmark, "lowest"]) * n))
+    floor = n - round(float(allowed.loc[a.landmark, "lowest"]) * n)
     if fixed:
         deaths = int(a.allowed["most_deaths"].max())
         values["survival_deaths_5y"] = str(deaths)
