@@ -205,13 +205,26 @@ def allowed_range(
     not_evaluable: int,
     landmark: float,
     horizon: float,
+    fixed: bool = True,
+    reported: tuple[float, float] | None = None,
 ) -> pd.DataFrame:
     """Lowest and highest overall survival allowed at each month of ``grid`` up to ``horizon``.
+
+    With ``fixed`` (no loss before a death up to the horizon, proven by :func:`loss_search`)
+    the curve is the share not yet dead and the bounds are those of the death counts. Without
+    it the bounds still hold as bounds on a curve that cannot rise: at any month before the
+    horizon survival lies between the reported value at the horizon (``reported``, the
+    ``[low, high)`` proportions that read as the published one) and the landmark bound (a
+    death or a loss before the landmark leaves a patient not evaluated, so at most
+    ``not_evaluable`` leave the risk set by then, and the estimate cannot fall below
+    ``(patients − not_evaluable) / patients``); the death counts are then not fixed and are
+    left empty (NaN).
 
     Returns
     -------
     pandas.DataFrame
-        ``months``, ``lowest``, ``highest`` (proportions), ``most_deaths``, ``fewest_deaths``.
+        ``months``, ``lowest``, ``highest`` (proportions), ``most_deaths``, ``fewest_deaths``
+        (NaN unless ``fixed``).
     """
     times = np.asarray(grid, dtype=float)
     times = times[times <= horizon]
@@ -222,12 +235,30 @@ def allowed_range(
         landmark=landmark,
         horizon=horizon,
     )
+    if fixed:
+        return pd.DataFrame(
+            {
+                "months": times,
+                "lowest": (patients - most) / patients,
+                "highest": (patients - fewest) / patients,
+                "most_deaths": most,
+                "fewest_deaths": fewest,
+            }
+        )
+    if reported is None:
+        msg = "allowed_range: a range not fixed by the deaths needs the reported value"
+        raise ValueError(msg)
+    low, high = reported
+    floor = (patients - min(not_evaluable, patients - survivors)) / patients
+    lowest = np.where(times <= landmark, max(floor, low), low)
+    highest = np.where(times >= horizon, high, 1.0)
+    empty = np.full(len(times), np.nan)
     return pd.DataFrame(
         {
             "months": times,
-            "lowest": (patients - most) / patients,
-            "highest": (patients - fewest) / patients,
-            "most_deaths": most,
-            "fewest_deaths": fewest,
+            "lowest": np.where(times <= 0, 1.0, lowest),
+            "highest": highest,
+            "most_deaths": empty,
+            "fewest_deaths": empty,
         }
     )

@@ -38,7 +38,7 @@ from .rules import (
 )
 from .scenarios import Assumptions
 
-__all__ = ["Reconstruction", "reconstruct"]
+__all__ = ["Reconstruction", "check_targets", "reconstruct"]
 
 DEFAULT_SEED = 20090701  # the paper's publication date
 
@@ -121,9 +121,10 @@ def _targets(study: Study, assumptions: Assumptions) -> _Targets:
         n - sal.denominator
     ):
         msg = (
-            f"scenario '{HYPOTHESES[assumptions.missing].label}' needs as many transplants of "
-            f"unknown status as patients not evaluated for remission; found "
-            f"{hypothesis_needs[assumptions.missing]} and {n - sal.denominator}"
+            f"study.yaml: entry 'hsct_status_unknown', field 'value': found "
+            f"{hypothesis_needs[assumptions.missing]}; expected {n - sal.denominator}, as many "
+            "transplants of unknown status as patients not evaluated for remission (scenario "
+            f"'{HYPOTHESES[assumptions.missing].label}')"
         )
         raise ReconstructionError(msg)
     candidates = [k for k in range(n + 1) if round(100 * k / n, 1) == round(os5.percent, 1)]
@@ -158,6 +159,18 @@ def _targets(study: Study, assumptions: Assumptions) -> _Targets:
         follow_up=follow_up,
         bounds=bounds,
     )
+
+
+def check_targets(study: Study, assumptions: Assumptions) -> None:
+    """Refuse, before any sampling, a study whose numbers do not fit the construction under
+    ``assumptions`` (the checks :func:`reconstruct` would otherwise make when it starts).
+
+    Raises
+    ------
+    ReconstructionError
+        Naming the file, entry and field, what was found and what was expected.
+    """
+    _targets(study, assumptions)
 
 
 def _permuted(rng: np.random.Generator, batch: int, n: int) -> NDArray[np.intp]:

@@ -19,7 +19,6 @@ import numpy as np
 import pandas as pd
 
 from ..datafile import decimals_of
-from ..errors import ReconstructionError
 from ..stats.survival import cox_binary, km_at, logrank
 from ..study.schema import CountFigure, ProportionFigure, PValueFigure, Study, SurvivalFigure
 from .allowed import LossSearch, allowed_range, loss_search
@@ -27,7 +26,7 @@ from .cohorts import SALVAGE_CODES, TRANSPLANT_CODES, Ensemble, ensemble_from_pa
 from .fidelity import MONTHS_PER_YEAR, Constraint, check, constraints, measure
 from .fits import cox_fit, km_fit, landmark_fit
 from .load import load_patients
-from .reconstruct import Reconstruction, reconstruct
+from .reconstruct import Reconstruction, check_targets, reconstruct
 from .rules import EARLY_DEATHS, LANDMARK_MONTHS, Bounds, Rule, rule_checks, rules_for, study_bounds
 from .scenarios import SCENARIOS, Scenario
 
@@ -291,26 +290,14 @@ def loss_searches(study: Study) -> dict[str, LossSearch]:
 def study_allowed_range(
     study: Study, grid: np.ndarray, *, landmark: float, search: LossSearch | None = None
 ) -> pd.DataFrame:
-    """:func:`~.allowed.allowed_range` for this study's published numbers.
-
-    Raises
-    ------
-    ReconstructionError
-        If a loss before a death before the horizon could give the published estimate and
-        error (the curve would not be fixed by the deaths, and the argument would not hold).
-    """
+    """:func:`~.allowed.allowed_range` for this study's published numbers: fixed by the deaths
+    when the search finds no loss before a death that gives the published estimate and error,
+    otherwise the bounds of a curve that cannot rise (the counts then are not fixed)."""
     sal, os5 = study.figure("salvage_remission"), study.figure("os_5y")
     assert isinstance(sal, ProportionFigure)
     assert isinstance(os5, SurvivalFigure)
     n, percent, se = _os_windows(study)
     found = search if search is not None else loss_search(n, percent, se)
-    if any(found.losses_before_a_death(m) for m in found.matches):
-        msg = (
-            f"study figure 'os_5y': {os5.percent}% ± {os5.se}% allows a loss to follow-up before "
-            "a death before 5 years; expected a curve fixed by the deaths (see "
-            "analysis/patient_level/allowed.py)"
-        )
-        raise ReconstructionError(msg)
     survivors = round(n * os5.percent / 100)
     horizon = float(os5.time) * (MONTHS_PER_YEAR if os5.unit == "years" else 1.0)
     return allowed_range(
@@ -320,6 +307,8 @@ def study_allowed_range(
         not_evaluable=n - sal.denominator,
         landmark=landmark,
         horizon=horizon,
+        fixed=found.only_without_losses,
+        reported=(percent[0] / 100, percent[1] / 100),
     )
 
 
@@ -349,6 +338,13 @@ def analyse(
     from lifelines.statistics import logrank_test
 
     scenarios: list[tuple[Scenario, Reconstruction]] = []
+    # Everything that can refuse the study runs before any sampling: the loss searches, and
+    # every scenario's fit to the construction (the first scenario's sampling would otherwise
+    # take its time before a later scenario refuses).
+    searches = loss_searches(study)
+    if patients is None:
+        for scenario in SCENARIOS:
+            check_targets(study, scenario.assumptions)
     if patients is not None:
         ens = ensemble_from_patients(load_patients(patients), label=data_label(patients))
         rec = None
@@ -402,7 +398,6 @@ def analyse(
     scenario_measures = {
         sc.key: values if made is rec else measure(made.ensemble, study) for sc, made in scenarios
     }
-    searches = loss_searches(study)
     return PatientAnalysis(
         ensemble=ens,
         reconstruction=rec,

@@ -124,15 +124,58 @@ def survival_values(a: PatientAnalysis) -> dict[str, str]:
     )
     n = a.ensemble.months.shape[1]
     allowed = a.allowed.set_index("months")
-    deaths = int(a.allowed["most_deaths"].max())
-    values["survival_deaths_5y"] = str(deaths)
-    values["survival_alive_5y"] = str(n - deaths)
-    values["survival_alive_at_landmark_min"] = str(n - int(allowed.loc[a.landmark, "most_deaths"]))
+    # The counts of patients alive are fixed only where no loss before a death is possible;
+    # otherwise the range holds as bounds and the pages say the counts are not fixed.
+    fixed = bool(a.allowed["most_deaths"].notna().all())
+    floor = n - round(float(allowed.loc[a.landmark, "lowest"]) * n)
+    if fixed:
+        deaths = int(a.allowed["most_deaths"].max())
+        values["survival_deaths_5y"] = str(deaths)
+        values["survival_alive_5y"] = str(n - deaths)
+        values["survival_band_claim"] = "The outer band is exact, under four conditions."
+        values["survival_loss_claim"] = (
+            "Nobody is lost to follow-up before the last death in the first 5 years."
+        )
+        values["survival_curve_claim"] = (
+            "So until 5 years the curve is simply the share of the\n"
+            f"   {n} patients not yet dead, and survival at any month is set by\n"
+            "   one whole number, the deaths so far. This holds only if:"
+        )
+        values["survival_deaths_by_horizon"] = (
+            f"By 5 years {deaths} have died and {n - deaths} are alive.\n"
+            f"   Nothing in the abstract says *when* the {deaths} died:"
+        )
+    else:
+        values["survival_deaths_5y"] = "—"
+        values["survival_loss_claim"] = (
+            "A loss to follow-up before a death in the first 5 years is possible."
+        )
+        values["survival_curve_claim"] = (
+            "So the curve is not fixed by the deaths alone; it cannot rise, which bounds it "
+            "between the published value at 5 years and the landmark floor. The search's "
+            "finding rests on these readings:"
+        )
+        values["survival_alive_5y"] = "—"
+        values["survival_band_claim"] = (
+            "The outer band holds as bounds; the numbers allow censoring, so it is not exact "
+            "and the counts of patients alive are not fixed."
+        )
+        values["survival_deaths_by_horizon"] = (
+            "The published numbers allow a loss to follow-up before a death, so the number "
+            "dead by 5 years is not fixed; survival cannot rise, so up to 5 years it stays "
+            "above the published value at 5 years. Nothing in the abstract says *when* the "
+            "deaths happened:"
+        )
+    values["survival_alive_at_landmark_min"] = str(n - floor)
     for t in (a.landmark, *BAND_TIMES):
         low, high = allowed.loc[t, "lowest"], allowed.loc[t, "highest"]
         key = "landmark" if t == a.landmark else f"{t:g}"
         values[f"survival_allowed_{key}"] = f"{percent_text(low)}–{percent_text(high)}"
-        values[f"survival_allowed_{key}_counts"] = f"{round(low * n)}/{n} to {round(high * n)}/{n}"
+        values[f"survival_allowed_{key}_counts"] = (
+            f"{round(low * n)}/{n} to {round(high * n)}/{n} patients alive"
+            if fixed
+            else "the counts of patients alive are not fixed, as censoring is possible"
+        )
     bands = a.bands(list(BAND_TIMES)).set_index(["band", "months"])
     effects = a.scenario_effects.set_index("scenario") if a.scenarios else None
     for scenario in SCENARIOS:  # every key exists for real data too ("—"): pages name them
