@@ -265,7 +265,7 @@ def _transplant_bad(p: _Arrays, b: Bounds) -> np.ndarray:
     recorded = ~np.isnan(at)
     with np.errstate(invalid="ignore"):
         timed = recorded & ((at <= b.landmark) | (at > p.months))
-    return transplanted & (timed | (~recorded & (p.months <= b.landmark)))
+    return np.asarray(transplanted & (timed | (~recorded & (p.months <= b.landmark))), dtype=bool)
 
 
 _CHECKS: dict[str, Callable[[_Arrays, Bounds], np.ndarray]] = {
@@ -476,7 +476,7 @@ def what_cohorts_hold(name: str, ens: Ensemble, bounds: Bounds) -> str:
             f"not evaluated without one: {int((~unknown & ~evaluated).sum())}"
         )
     return "patients breaking it: " + str(
-        int(rule_violations(ens, bounds=bounds, rules=rules_named(name)).get(name).sum())
+        int(rule_violations(ens, bounds=bounds, rules=rules_named(name))[name].sum())
     )
 
 
