@@ -146,7 +146,8 @@ def envelope_chart(a: PatientAnalysis) -> ChartArtifact:
         f"Two kinds of band ({a.label}), up to {a.bounds.horizon:g} months. Allowed by the "
         "published numbers, exactly: "
         + "; ".join(
-            f"at {t:g} months {percent_text(allowed.loc[t, 'lower'])}–{percent_text(allowed.loc[t, 'upper'])}"
+            f"at {t:g} months {percent_text(real(allowed.loc[t, 'lower'], where=W))}–"  # type: ignore[index]  # pandas-stubs reject a float row label
+            f"{percent_text(real(allowed.loc[t, 'upper'], where=W))}"  # type: ignore[index]  # (as above)
             for t in BAND_TIMES
         )
         + f" (at the {a.landmark:g}-month landmark at least {percent_text(lm)}), meeting at the "
