@@ -104,7 +104,8 @@ def loss_search(
     low, high = percent[0] / 100, percent[1] / 100
     se_low, se_high = se[0] / 100, se[1] / 100
     matches: list[tuple[int, ...]] = []
-    best = [math.inf, ()]
+    best_se: float = math.inf  # the lowest standard error of an order with a loss, and that order
+    best_order: tuple[int, ...] = ()
     nodes = 0
     deaths: list[int] = []
 
@@ -127,7 +128,7 @@ def loss_search(
         return s * math.sqrt((1 - s) / at_risk) if at_risk >= 1 else math.inf
 
     def visit(r: int, s: float, g: float, gap: bool) -> None:
-        nonlocal nodes
+        nonlocal nodes, best_se, best_order
         nodes += 1
         if low <= s < high:
             # Later losses may leave 1 … r − 1 at risk at the horizon (Peto's error depends on it).
@@ -138,9 +139,9 @@ def loss_search(
                 fits = any(se_low <= error(s, g, k) < se_high for k in range(1, r))
             if fits:
                 matches.append(tuple(deaths))
-            if gap and lowest < best[0]:
-                best[0], best[1] = lowest, tuple(deaths)
-        cap = max(se_high, best[0])
+            if gap and lowest < best_se:
+                best_se, best_order = lowest, tuple(deaths)
+        cap = max(se_high, best_se)
         for nxt in range(r - 1, 1, -1):  # the next death, with ``nxt`` at risk
             s2 = s * (1 - 1 / nxt)
             if s2 < low:
@@ -159,8 +160,8 @@ def loss_search(
         percent=percent,
         se=se,
         matches=tuple(matches),
-        min_se_with_loss=100 * best[0],
-        min_se_order=tuple(best[1]),
+        min_se_with_loss=100 * best_se,
+        min_se_order=tuple(best_order),
         nodes=nodes,
     )
 

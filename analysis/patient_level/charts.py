@@ -11,6 +11,7 @@ import pandas as pd
 
 from ..artifact import ChartArtifact
 from ..render.theme import PALETTE, both_layouts, semantic_colour
+from .cell import real
 from .labels import (
     BAND_TIMES,
     DATA_SOURCE_FIELD,
@@ -40,7 +41,10 @@ def km_os_chart(a: PatientAnalysis) -> ChartArtifact:
         f"confidence band, drawn to {km['months'].max():g} months; survival at "
         f"{a.bounds.horizon:g} months is {100 * s5:.1f}%. Numbers at "
         "risk every 12 months: "
-        + ", ".join(f"{int(r.months)} months: {r.at_risk}" for r in a.at_risk.itertuples())
+        + ", ".join(
+            f"{int(real(r.months, where='the numbers at risk'))} months: {r.at_risk}"
+            for r in a.at_risk.itertuples()
+        )
     )
     wide, narrow = both_layouts(
         km_chart,
@@ -135,13 +139,15 @@ def envelope_chart(a: PatientAnalysis) -> ChartArtifact:
     allowed = at[at["kind"] == "allowed"].set_index("months")
     lm = a.allowed.loc[a.allowed["months"] == a.landmark, "lowest"].iloc[0]
     drawn = a.drawn_scenarios
+    W = "the survival bands"  # names the table if a field is not a number
     shown = at[(at["kind"] == "scenario") & at["band"].isin([sc.label for sc, _, _ in drawn])]
     hypothesis = HYPOTHESES[EARLY_DEATHS].label
     description = (
         f"Two kinds of band ({a.label}), up to {a.bounds.horizon:g} months. Allowed by the "
         "published numbers, exactly: "
         + "; ".join(
-            f"at {t:g} months {percent_text(allowed.loc[t, 'lower'])}–{percent_text(allowed.loc[t, 'upper'])}"
+            f"at {t:g} months {percent_text(real(allowed.loc[t, 'lower'], where=W))}–"  # type: ignore[index]  # pandas-stubs reject a float row label
+            f"{percent_text(real(allowed.loc[t, 'upper'], where=W))}"  # type: ignore[index]  # (as above)
             for t in BAND_TIMES
         )
         + f" (at the {a.landmark:g}-month landmark at least {percent_text(lm)}), meeting at the "
@@ -150,7 +156,8 @@ def envelope_chart(a: PatientAnalysis) -> ChartArtifact:
             " Added by an assumption about the shape of the hazard (each also assuming "
             f"{hypothesis}), middle 90% of synthetic cohorts: "
             + "; ".join(
-                f"{r.band} at {r.months:g} months {percent_text(r.lower)}–{percent_text(r.upper)}"
+                f"{r.band} at {r.months:g} months {percent_text(real(r.lower, where=W))}–"
+                f"{percent_text(real(r.upper, where=W))}"
                 for r in shown.itertuples()
             )
             + "."

@@ -98,7 +98,10 @@ def ensemble_from_patients(frame: pd.DataFrame, *, label: str) -> Ensemble:
     """A one-cohort ensemble from a validated patient table (see :func:`load_patients`)."""
 
     def codes(column: str, mapping: dict[str, int]) -> NDArray[np.int8]:
-        return frame[column].map(mapping).to_numpy(dtype=np.int8)[None, :]
+        # np.asarray keeps the int8 array as it is; pandas-stubs type to_numpy(dtype=np.int8) loosely
+        return np.asarray(frame[column].map(mapping).to_numpy(dtype=np.int8), dtype=np.int8)[
+            None, :
+        ]
 
     return Ensemble(
         ids=tuple(str(i) for i in frame["id"]),
@@ -127,19 +130,14 @@ def concat_ensembles(parts: list[Ensemble]) -> Ensemble:
     first = parts[0]
     return Ensemble(
         first.ids,
-        *(
-            np.concatenate([getattr(p, f) for p in parts])
-            for f in (
-                "months",
-                "death",
-                "first_event",
-                "first_remission",
-                "salvage",
-                "transplant",
-                "transplant_months",
-                "hazard_ratio",
-            )
-        ),
+        np.concatenate([p.months for p in parts]),
+        np.concatenate([p.death for p in parts]),
+        np.concatenate([p.first_event for p in parts]),
+        np.concatenate([p.first_remission for p in parts]),
+        np.concatenate([p.salvage for p in parts]),
+        np.concatenate([p.transplant for p in parts]),
+        np.concatenate([p.transplant_months for p in parts]),
+        np.concatenate([p.hazard_ratio for p in parts]),
         label=first.label,
         reconstructed=first.reconstructed,
         extra=first.extra,

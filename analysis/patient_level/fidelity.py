@@ -9,6 +9,7 @@ accepts reconstructed cohorts and reports how real data compare.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
@@ -24,6 +25,8 @@ from ..study.schema import (
     SurvivalFigure,
 )
 from .cohorts import SALVAGE_CODES, TRANSPLANT_CODES, Ensemble
+
+_F = TypeVar("_F")  # the figure class _fig checks for
 
 __all__ = ["Constraint", "check", "constraints", "measure"]
 
@@ -47,8 +50,8 @@ class Constraint:
 
     def holds(self, values: np.ndarray) -> np.ndarray:
         if self.lower == self.upper:
-            return np.isclose(values, self.lower, rtol=0, atol=1e-9)
-        return (values >= self.lower - 1e-12) & (values < self.upper)
+            return np.asarray(np.isclose(values, self.lower, rtol=0, atol=1e-9), dtype=bool)
+        return np.asarray((values >= self.lower - 1e-12) & (values < self.upper), dtype=bool)
 
 
 def _rounded(value: float) -> tuple[float, float, str]:
@@ -56,7 +59,7 @@ def _rounded(value: float) -> tuple[float, float, str]:
     return value - half, value + half, f"rounds to {value:g}"
 
 
-def _fig(study: Study, ident: str, kind: type):
+def _fig(study: Study, ident: str, kind: type[_F]) -> _F:
     fig = study.figure(ident)
     if not isinstance(fig, kind):
         msg = f"figure '{ident}' is a {fig.kind}; the reconstruction expects a {kind.__name__}"

@@ -14,7 +14,7 @@ __all__ = ["cox_fit", "km_fit", "landmark_fit"]
 
 def km_fit(
     months: np.ndarray, death: np.ndarray, ticks: np.ndarray, name: str, end: float = np.inf
-):
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Kaplan–Meier curve and numbers at risk; a curve longer than ``end`` stops there (a
     last step at ``end`` carries the estimate on)."""
     from lifelines import KaplanMeierFitter
@@ -69,7 +69,7 @@ def landmark_fit(
     death: np.ndarray,
     salvage: np.ndarray,
     landmark: float,
-    ticks,
+    ticks: np.ndarray,
     end: float = np.inf,
 ) -> tuple[pd.DataFrame, pd.DataFrame, float, int]:
     """Kaplan–Meier by remission among patients evaluated and alive at the landmark, time from

@@ -11,10 +11,14 @@ import csv
 import math
 import warnings
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import DataProblem, PatientDataError, PatientRuleWarning
 from .rules import patient_rule_problems
 from .schema import COLUMNS, Column
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["load_patients"]
 
@@ -58,7 +62,7 @@ def _check_cell(column: Column, raw: str) -> tuple[object, str | None]:
     return (text, None) if text in column.allowed else (None, repr(raw))
 
 
-def load_patients(path: Path | str):  # -> pd.DataFrame (pandas imported lazily)
+def load_patients(path: Path | str) -> pd.DataFrame:  # pandas imported lazily
     """Read and validate a patient-level CSV file.
 
     Parameters

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import textwrap
+from typing import cast
 
 import altair as alt
 import pandas as pd
@@ -182,7 +183,8 @@ def bands_chart(
             labelLimit=_WIDTH[layout.name] + 40,
             # On a phone each label is wrapped onto lines of its own (Vega draws a list of
             # strings as lines), so that none runs past the drawing.
-            **({} if layout == theme.WIDE else {"labelExpr": _wrapped_labels(domain, chars=30)}),
+            # (Undefined leaves the key out of the spec, as no keyword did.)
+            labelExpr=alt.Undefined if layout == theme.WIDE else _wrapped_labels(domain, chars=30),
         ),
     )
     tooltip = [
@@ -210,13 +212,18 @@ def bands_chart(
         .mark_line(interpolate="step-after", strokeWidth=2, clip=True)
         .encode(x=_x(end, layout), y=alt.Y("lower:Q", scale=alt.Scale(domain=[0, 1])), color=colour)
     )
-    return alt.layer(areas, lines, data=bands).properties(
-        width=_WIDTH[layout.name],
-        height=320 if layout == theme.WIDE else 260,
-        description=description,
-        title=alt.TitleParams(
-            textwrap.wrap(title, 60 if layout == theme.WIDE else 32),
-            subtitle=theme.wrap(label, layout, chars=38),
-            subtitleFontStyle="italic",
+    # cast: altair types properties() on a LayerChart as LayerChart | FacetChart; it returns
+    # a copy of the same LayerChart
+    return cast(
+        "alt.LayerChart",
+        alt.layer(areas, lines, data=bands).properties(
+            width=_WIDTH[layout.name],
+            height=320 if layout == theme.WIDE else 260,
+            description=description,
+            title=alt.TitleParams(
+                textwrap.wrap(title, 60 if layout == theme.WIDE else 32),
+                subtitle=theme.wrap(label, layout, chars=38),
+                subtitleFontStyle="italic",
+            ),
         ),
     )

@@ -26,7 +26,7 @@ from .cohorts import (
     Ensemble,
     concat_ensembles,
 )
-from .fidelity import MONTHS_PER_YEAR, check, constraints, measure
+from .fidelity import MONTHS_PER_YEAR, Constraint, check, constraints, measure
 from .rules import (
     HYPOTHESES,
     MIN_RELAPSE_REMISSION_MONTHS,
@@ -92,7 +92,10 @@ def _targets(study: Study, assumptions: Assumptions) -> _Targets:
     assert isinstance(sal, ProportionFigure)
     assert isinstance(os5, SurvivalFigure)
     assert isinstance(fu, MedianFigure)
-    assert all(isinstance(h, CountFigure) for h in hsct)
+    in_remission, not_in_remission, status_unknown = hsct
+    assert isinstance(in_remission, CountFigure)
+    assert isinstance(not_in_remission, CountFigure)
+    assert isinstance(status_unknown, CountFigure)
     n = rel.value + ind.value
     if sal.denominator > n:  # the data check only warns: the abstract's own 37 of 39 is legal
         msg = (
@@ -116,7 +119,7 @@ def _targets(study: Study, assumptions: Assumptions) -> _Targets:
             f"least {relapse_min} month (a relapse needs a remission first)"
         )
         raise ReconstructionError(msg)
-    hypothesis_needs = {UNKNOWN_TRANSPLANTS: hsct[2].value}  # type: ignore[union-attr]
+    hypothesis_needs = {UNKNOWN_TRANSPLANTS: status_unknown.value}
     if assumptions.missing in hypothesis_needs and hypothesis_needs[assumptions.missing] != (
         n - sal.denominator
     ):
@@ -153,7 +156,7 @@ def _targets(study: Study, assumptions: Assumptions) -> _Targets:
         yes=sal.numerator,
         no=sal.denominator - sal.numerator,
         not_evaluable=n - sal.denominator,
-        hsct=tuple(h.value for h in hsct),  # type: ignore[union-attr]
+        hsct=(in_remission.value, not_in_remission.value, status_unknown.value),
         horizon=float(os5.time) * (MONTHS_PER_YEAR if os5.unit == "years" else 1.0),
         survivors=candidates[0],
         follow_up=follow_up,
@@ -306,10 +309,11 @@ def _follow_up(
     s = tg.survivors
     step = 10.0**-a.time_decimals
     floor = tg.horizon + step
-    median = rng.uniform(tg.follow_up[0] + step, tg.follow_up[1] - step, batch)
+    # int(): shape entries are typed Any, which would pick numpy's scalar overload of uniform
+    median = rng.uniform(tg.follow_up[0] + step, tg.follow_up[1] - step, int(batch))
     gap = rng.uniform(0, np.minimum(a.median_gap_months, median - floor))
     if s % 2:
-        middle = median[:, None]
+        middle: NDArray[np.float64] = median[:, None]
         below = s // 2
     else:
         middle = np.stack([median - gap, median + gap], axis=1)
@@ -320,7 +324,9 @@ def _follow_up(
     low = floor + u * (middle[:, :1] - floor)
     high = middle[:, -1:] + u * (limit - middle[:, -1:])
     centre = np.take_along_axis(middle, np.clip(rank - below, 0, middle.shape[1] - 1), axis=1)
-    value = np.where(rank < below, low, np.where(rank < below + middle.shape[1], centre, high))
+    value: NDArray[np.float64] = np.where(
+        rank < below, low, np.where(rank < below + middle.shape[1], centre, high)
+    )
     return np.round(value, a.time_decimals)
 
 
@@ -425,11 +431,14 @@ def reconstruct(
     return Reconstruction(concat_ensembles(kept), tried, seed, a)
 
 
-def _p_passes(candidates: Ensemble, rules) -> np.ndarray:
+def _p_passes(candidates: Ensemble, rules: list[Constraint]) -> np.ndarray:
     """Whether each candidate's univariate log-rank P (and direction) meets its constraints."""
     from ..stats.survival import logrank
 
     test = logrank(candidates.months, candidates.death, candidates.salvage)
     by_name = {r.measure: r for r in rules}
     worse = (test.observed > test.expected).astype(float)
-    return by_name["p_value"].holds(test.p_value) & by_name["worse_without_remission"].holds(worse)
+    return np.asarray(
+        by_name["p_value"].holds(test.p_value) & by_name["worse_without_remission"].holds(worse),
+        dtype=bool,
+    )

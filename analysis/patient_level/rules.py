@@ -27,7 +27,7 @@ import datetime as dt
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, Protocol, cast
 
 import numpy as np
 import pandas as pd
@@ -265,7 +265,7 @@ def _transplant_bad(p: _Arrays, b: Bounds) -> np.ndarray:
     recorded = ~np.isnan(at)
     with np.errstate(invalid="ignore"):
         timed = recorded & ((at <= b.landmark) | (at > p.months))
-    return transplanted & (timed | (~recorded & (p.months <= b.landmark)))
+    return np.asarray(transplanted & (timed | (~recorded & (p.months <= b.landmark))), dtype=bool)
 
 
 _CHECKS: dict[str, Callable[[_Arrays, Bounds], np.ndarray]] = {
@@ -336,6 +336,16 @@ def rule_checks(
     return pd.DataFrame({name: ~v.any(axis=1) for name, v in bad.items()})
 
 
+class _Row(Protocol):
+    """One row of a validated patient table, as ``itertuples`` gives it (the fields read here)."""
+
+    id: str
+    months: float
+    transplant: str
+    salvage_remission: str
+    first_remission_months: float
+
+
 def patient_rule_problems(
     frame: pd.DataFrame,
     *,
@@ -368,7 +378,7 @@ def patient_rule_problems(
     )
     bad = {rule.name: _CHECKS[rule.name](p, b) for rule in RULES}
 
-    def transplant(r, i: int) -> tuple[str, str, str]:
+    def transplant(r: _Row, i: int) -> tuple[str, str, str]:
         if np.isnan(at[i]):
             found = (
                 f"transplant '{r.transplant}' with months {r.months:g} (transplant before the "
@@ -385,7 +395,7 @@ def patient_rule_problems(
         )
         return "transplant_months", f"{at[i]:g} (months {r.months:g})", expected
 
-    found: dict[str, Callable[[object, int], str]] = {
+    found: dict[str, Callable[[_Row, int], str]] = {
         "evaluated_alive_at_landmark": lambda r, i: (
             f"salvage_remission '{r.salvage_remission}' with months {r.months:g} "
             f"(death or last contact at or before the landmark of {landmark:g} months)"
@@ -405,10 +415,11 @@ def patient_rule_problems(
         ),
     }
     problems: list[DataProblem] = []
-    rows = list(frame.itertuples(index=False))
+    # cast: pandas-stubs type itertuples' rows as plain tuples; they are namedtuples of the columns
+    rows = cast("list[_Row]", list(frame.itertuples(index=False)))
     line = lines or [i + 2 for i in range(len(rows))]
     for rule in RULES:
-        for i in np.flatnonzero(bad[rule.name]):
+        for i in np.flatnonzero(bad[rule.name]).tolist():
             r = rows[i]
             if rule.name == "transplant_after_landmark":
                 field, what, expected = transplant(r, i)
@@ -476,7 +487,7 @@ def what_cohorts_hold(name: str, ens: Ensemble, bounds: Bounds) -> str:
             f"not evaluated without one: {int((~unknown & ~evaluated).sum())}"
         )
     return "patients breaking it: " + str(
-        int(rule_violations(ens, bounds=bounds, rules=rules_named(name)).get(name).sum())
+        int(rule_violations(ens, bounds=bounds, rules=rules_named(name))[name].sum())
     )
 
 

@@ -123,7 +123,9 @@ def prior_text(assumptions: Assumptions) -> str:
     return f"log-uniformly from {low:g} to {high:g} (median {assumptions.hazard_ratio_median:.2f})"
 
 
-def assumption_notes(bounds: Bounds, assumptions: Assumptions | None = None):
+def assumption_notes(
+    bounds: Bounds, assumptions: Assumptions | None = None
+) -> tuple[tuple[str, str, str], ...]:
     """What the paper leaves open, what the reconstruction assumes, and why: one
     ``(question, assumed, why)`` per choice (the table on the Patient-level data page)."""
     a = assumptions or Assumptions()

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from ..artifact import Table
+from .cell import real, text, whole
 from .cohorts import concat_ensembles
 from .labels import (
     BAND_TIMES,
@@ -88,19 +89,24 @@ def fidelity_table(a: PatientAnalysis) -> Table:
         }
     )
     data = tagged(a, pd.DataFrame(rows))
+    W = "the fidelity table"  # names the table if a field is not a number
     display = pd.DataFrame(
         {
             "Published number": data["label"],
             "Reported": data["published"],
             ("Median across cohorts" if many else "This data"): [
-                "—" if np.isnan(r.median) else _num(r.median, r.decimals) for r in data.itertuples()
+                "—"
+                if np.isnan(m := real(r.median, where=W))
+                else _num(m, whole(r.decimals, where=W))
+                for r in data.itertuples()
             ],
             **(
                 {
                     "Range across cohorts": [
                         "—"
-                        if np.isnan(r.min)
-                        else f"{_num(r.min, r.decimals)}–{_num(r.max, r.decimals)}"
+                        if np.isnan(lo := real(r.min, where=W))
+                        else f"{_num(lo, d := whole(r.decimals, where=W))}–"
+                        f"{_num(real(r.max, where=W), d)}"
                         for r in data.itertuples()
                     ]
                 }
@@ -175,10 +181,14 @@ def models_table(a: PatientAnalysis) -> Table:
     ]
     if many:
         prior = {sc.label: prior_text(made.assumptions) for sc, made, _ in a.scenarios}
+        w = "the scenario effects table"  # names the table if a field has the wrong type
         for r in a.scenario_effects.itertuples():
-            scope = f"all cohorts ({r.scenario}; hazard ratio drawn {prior[r.scenario]})"
-            rows.append(("cox_hr", scope, r.hr_median, r.hr_p5, r.hr_p95, "5th–95th percentile"))
-            rows.append(("logrank_p", scope, r.p_median, r.p_p5, r.p_p95, "5th–95th percentile"))
+            name = text(r.scenario, where=w)
+            scope = f"all cohorts ({name}; hazard ratio drawn {prior[name]})"
+            hr = (real(r.hr_median, where=w), real(r.hr_p5, where=w), real(r.hr_p95, where=w))
+            p = (real(r.p_median, where=w), real(r.p_p5, where=w), real(r.p_p95, where=w))
+            rows.append(("cox_hr", scope, *hr, "5th–95th percentile"))
+            rows.append(("logrank_p", scope, *p, "5th–95th percentile"))
     data = pd.DataFrame(
         rows, columns=["quantity", "scope", "estimate", "lower", "upper", "interval"]
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .cell import real
 from .labels import (
     BAND_TIMES,
     percent_text,
@@ -127,7 +128,9 @@ def survival_values(a: PatientAnalysis) -> dict[str, str]:
     # The counts of patients alive are fixed only where no loss before a death is possible;
     # otherwise the range holds as bounds and the pages say the counts are not fixed.
     fixed = bool(a.allowed["most_deaths"].notna().all())
-    floor = n - round(float(allowed.loc[a.landmark, "lowest"]) * n)
+    W = "the allowed survival table"  # names the table if a cell is not a number
+    lowest_at_landmark = real(allowed.loc[a.landmark, "lowest"], where=W)  # type: ignore[index]  # pandas-stubs reject a float row label
+    floor = n - round(lowest_at_landmark * n)
     if fixed:
         deaths = int(a.allowed["most_deaths"].max())
         values["survival_deaths_5y"] = str(deaths)
@@ -168,7 +171,8 @@ def survival_values(a: PatientAnalysis) -> dict[str, str]:
         )
     values["survival_alive_at_landmark_min"] = str(n - floor)
     for t in (a.landmark, *BAND_TIMES):
-        low, high = allowed.loc[t, "lowest"], allowed.loc[t, "highest"]
+        low = real(allowed.loc[t, "lowest"], where=W)  # type: ignore[index]  # pandas-stubs reject a float row label
+        high = real(allowed.loc[t, "highest"], where=W)  # type: ignore[index]  # pandas-stubs reject a float row label
         key = "landmark" if t == a.landmark else f"{t:g}"
         values[f"survival_allowed_{key}"] = f"{percent_text(low)}–{percent_text(high)}"
         values[f"survival_allowed_{key}_counts"] = (
@@ -182,7 +186,7 @@ def survival_values(a: PatientAnalysis) -> dict[str, str]:
         for t in BAND_TIMES:
             key = f"survival_band_{t:g}_{scenario.key}"
             if (scenario.label, t) in bands.index:
-                r = bands.loc[(scenario.label, t)]
+                r = bands.loc[(scenario.label, t)]  # type: ignore[index]  # pandas-stubs reject a float row label
                 values[key] = f"{percent_text(r['lower'])}–{percent_text(r['upper'])}"
             else:
                 values[key] = "—"
@@ -191,10 +195,10 @@ def survival_values(a: PatientAnalysis) -> dict[str, str]:
             values[f"survival_hr_median_{scenario.key}"] = "—"
             values[f"survival_p_spread_{scenario.key}"] = "—"
             continue
-        r = effects.loc[scenario.label]
-        values[f"survival_hr_spread_{scenario.key}"] = f"{r['hr_p5']:.2f}–{r['hr_p95']:.2f}"
-        values[f"survival_hr_median_{scenario.key}"] = f"{r['hr_median']:.2f}"
-        values[f"survival_p_spread_{scenario.key}"] = f"{r['p_p5']:.3f}–{r['p_p95']:.3f}"
+        e = effects.loc[scenario.label]
+        values[f"survival_hr_spread_{scenario.key}"] = f"{e['hr_p5']:.2f}–{e['hr_p95']:.2f}"
+        values[f"survival_hr_median_{scenario.key}"] = f"{e['hr_median']:.2f}"
+        values[f"survival_p_spread_{scenario.key}"] = f"{e['p_p5']:.3f}–{e['p_p95']:.3f}"
     rec = a.reconstruction
     values["survival_candidates"] = f"{rec.candidates:,}" if rec else "—"
     values["survival_acceptance"] = f"{100 * rec.acceptance_rate:.1f}%" if rec else "—"
