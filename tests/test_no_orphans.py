@@ -77,7 +77,9 @@ def _read_proc(pid: int) -> Proc | None:
     )
 
 
-def _descendants(root: int) -> list[Proc]:
+def _descendants(root: int, prune: frozenset[tuple[int, int]] = frozenset()) -> list[Proc]:
+    """Every process below ``root``, leaving out the processes ``prune`` names (by pid and start
+    time) and everything below them."""
     pids = (int(entry.name) for entry in Path("/proc").iterdir() if entry.name.isdigit())
     table = [_read_proc(pid) for pid in pids]
     children: dict[int, list[Proc]] = {}
@@ -87,6 +89,8 @@ def _descendants(root: int) -> list[Proc]:
     found, todo = [], [root]
     while todo:
         for child in children.get(todo.pop(), []):
+            if (child.pid, child.started) in prune:
+                continue
             found.append(child)
             todo.append(child.pid)
     return found
@@ -154,7 +158,9 @@ class Reaper:
 
     def __init__(self, logs: Path) -> None:
         self.logs = logs
-        self._before = {(p.pid, p.started) for p in _descendants(os.getpid())}
+        # What this test process ran before (under pytest-xdist, a browser an earlier test of
+        # the same worker started, say): neither it nor what it starts later is a command's.
+        self._before = frozenset((p.pid, p.started) for p in _descendants(os.getpid()))
         self._commands: list[tuple[Popen, Path]] = []
 
     def start(self, command: list[str], *, cwd: Path, env: dict[str, str] | None = None) -> Popen:
@@ -175,8 +181,7 @@ class Reaper:
 
     def started(self) -> list[Proc]:
         """Every live process started since this reaper was made (the commands included)."""
-        procs = _descendants(os.getpid())
-        return [p for p in procs if (p.pid, p.started) not in self._before and p.alive]
+        return [p for p in _descendants(os.getpid(), prune=self._before) if p.alive]
 
     def wait_until(self, ready: Callable[[list[Proc]], bool], process: Popen) -> None:
         deadline = time.monotonic() + STARTUP
@@ -256,6 +261,34 @@ def reaper(tmp_path: Path) -> Iterator[Reaper]:
             watcher.clean_up()
         finally:
             _prctl(PR_SET_CHILD_SUBREAPER, 0)
+
+
+def test_the_reaper_counts_only_what_its_commands_start(tmp_path: Path) -> None:
+    # A process this test process ran before the reaper (a browser of an earlier test) starts
+    # a child meanwhile: that child is not a command's, and a command's own child is.
+    script = "import subprocess, time; time.sleep(0.5); subprocess.run(['sleep', '30'])"
+    earlier = subprocess.Popen([sys.executable, "-c", script])
+    watcher = Reaper(tmp_path)
+    command = watcher.start(["sh", "-c", "sleep 30 & wait"], cwd=tmp_path)
+    try:
+        deadline = time.monotonic() + STARTUP
+        while not [p for p in _descendants(earlier.pid) if p.runs("sleep", "30")]:
+            assert time.monotonic() < deadline, "the earlier process never started its child"
+            time.sleep(0.05)
+        while len(watcher.started()) < 2:  # the command and its `sleep`
+            assert time.monotonic() < deadline, "the command never started its child"
+            time.sleep(0.05)
+        started = watcher.started()
+        assert {p.pid for p in started} >= {command.pid}
+        assert all(p.ppid != earlier.pid and p.pid != earlier.pid for p in started), started
+        assert [p for p in started if p.runs("sleep", "30")], started
+    finally:
+        for process in (earlier, command):
+            for proc in _descendants(process.pid):
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(proc.pid, signal.SIGKILL)
+            process.kill()
+            process.wait()
 
 
 # The commands, as people run them -----------------------------------------------------------
