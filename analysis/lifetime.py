@@ -11,7 +11,9 @@ at once if the parent has already gone by the time it asks.
   and the process id). For any program: the package's own children, the notebook's kernel.
 * :func:`pool_initializer` does the same in each worker of a ``ProcessPoolExecutor``.
 * :func:`run_in_own_group` runs a command that starts programs of its own (mike starts the site
-  generator) in a process group that is ended whole if this process stops waiting for it.
+  generator) in a process group that is ended whole if this process stops waiting for it, or
+  ends: the launcher then keeps the group (it stays as the group's first process, and ends the
+  whole group when this process ends, even by SIGKILL, which no clean-up here can catch).
 * :func:`exit_on_sigterm` lets SIGTERM end a command as an error would, so that it ends what it
   started and undoes what it half did.
 
@@ -47,6 +49,7 @@ __all__ = [
 
 _LINUX = sys.platform.startswith("linux")
 _PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+_PR_SET_CHILD_SUBREAPER = 36
 GRACE = 5.0  # seconds a process group has to end after SIGTERM, before SIGKILL
 
 
@@ -70,12 +73,15 @@ def ending_with_this_process(command: Sequence[str]) -> list[str]:
     adds a few milliseconds whatever environment the program is given; the program runs with
     that environment as it would have without the launcher.
     """
-    from pathlib import Path
-
     if not _LINUX:
         return list(command)
-    launcher = str(Path(__file__).resolve())
-    return [sys.executable, "-I", "-S", launcher, str(os.getpid()), *command]
+    return [sys.executable, "-I", "-S", str(_launcher()), str(os.getpid()), *command]
+
+
+def _launcher() -> Path:
+    from pathlib import Path
+
+    return Path(__file__).resolve()
 
 
 def _start_worker(parent: int, initializer: Callable[[], object] | None) -> None:
@@ -101,8 +107,9 @@ def run_in_own_group(
     itself are in that group too; outside it, Ctrl-C reaches them only through this process."""
     import subprocess
 
+    keeper = [sys.executable, "-I", "-S", str(_launcher()), "--group", str(os.getpid())]
     with subprocess.Popen(
-        list(command),
+        [*keeper, *command] if _LINUX else list(command),
         cwd=cwd,
         env=env,
         stdout=subprocess.PIPE,
@@ -141,6 +148,44 @@ def exit_on_sigterm() -> None:
     signal.signal(signal.SIGTERM, _exit)
 
 
-if __name__ == "__main__":  # the launcher: PARENT PROGRAM [ARG...]
+def _keep_group(parent: int, command: list[str]) -> int:
+    """Run ``command`` as a child of this process, the first of its process group, and end the
+    whole group when ``parent`` ends or this process is sent SIGTERM: SIGTERM to every process
+    in it, then wait until every process below this one has ended (each is re-parented here:
+    this process is their "child subreaper"), SIGKILL to the group after :data:`GRACE`
+    seconds. Returns the child's exit status, as a shell gives it."""
+    stopping = []
+
+    def end_group(signum: int, frame: FrameType | None) -> None:
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)  # the group's signal reaches this too
+        signal.signal(signal.SIGALRM, lambda *_: os.killpg(0, signal.SIGKILL))
+        signal.alarm(int(GRACE))
+        stopping.append(signum)
+        os.killpg(0, signal.SIGTERM)
+
+    signal.signal(signal.SIGTERM, end_group)
+    end_with_parent(parent)
+    if _LINUX:
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+    child = os.fork()
+    if child == 0:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        try:
+            os.execvp(command[0], command)
+        finally:
+            os._exit(127)  # not found, as a shell says it
+    _, status = os.waitpid(child, 0)
+    while stopping:  # what the child started, re-parented here, until none is left
+        try:
+            os.waitpid(-1, 0)
+        except ChildProcessError:
+            break
+    code = os.waitstatus_to_exitcode(status)
+    return code if code >= 0 else 128 - code
+
+
+if __name__ == "__main__":  # the launcher: PARENT PROGRAM [ARG...], or --group PARENT PROGRAM…
+    if sys.argv[1] == "--group":
+        sys.exit(_keep_group(int(sys.argv[2]), sys.argv[3:]))
     end_with_parent(int(sys.argv[1]))
     os.execvp(sys.argv[2], sys.argv[2:])

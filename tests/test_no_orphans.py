@@ -498,6 +498,30 @@ def test_the_bundles_of_a_diff_end_when_it_is_killed(reaper: Reaper, tmp_path: P
     _assert_ended(reaper, children, "SIGKILL of `python -m analysis diff`")
 
 
+def test_a_process_group_run_by_publish_ends_when_publish_is_killed(
+    reaper: Reaper, tmp_path: Path
+) -> None:
+    # publish runs the strict build and mike (which runs git and the site generator) in a
+    # process group of their own. SIGKILL gives publish no chance to end that group; a program
+    # in it that writes nothing meanwhile (git waiting on the network, say) would run on.
+    code = (
+        "import os, sys\n"
+        "from pathlib import Path\n"
+        "from analysis.lifetime import run_in_own_group\n"
+        "run_in_own_group(['sh', '-c', 'sleep 61 & sleep 62'], cwd=Path('.'), env=dict(os.environ))\n"
+    )
+    process = reaper.start(_python("-c", code), cwd=PROJECT)
+    reaper.wait_until(_sleeping_twice, process)
+    below = _kill(reaper, lambda p: p.pid == process.pid)
+    assert sum(p.runs("sleep", "61") or p.runs("sleep", "62") for p in below) == 2, below
+    _assert_ended(reaper, below, "SIGKILL of the process that ran the group")
+
+
+def _sleeping_twice(procs: list[Proc]) -> bool:
+    """Both programs of the group have started."""
+    return sum(p.runs("sleep", "61") or p.runs("sleep", "62") for p in procs if p.alive) == 2
+
+
 def test_the_kernel_ends_when_the_notebook_command_is_killed(
     reaper: Reaper, tmp_path: Path
 ) -> None:
