@@ -66,7 +66,12 @@ def test_every_page_of_the_nav_was_built(site: dict[str, str]) -> None:
 
 
 def test_no_placeholder_is_left(site: dict[str, str]) -> None:
-    for name, text in site.items():
+    citation = load_figures(STUDY).citation
+    texts = [] if citation is None else [citation.title, citation.journal, *citation.authors]
+    for name, page in site.items():
+        text = page
+        for typed in texts:  # the paper's own text may hold braces; it is not a placeholder
+            text = text.replace(typed, "")
         left = re.search(r"\{\{\s*(value|table|chart)\s+[^}]*\}\}", text)
         assert left is None, f"{name}: {left and left.group(0)} was not filled"
 
