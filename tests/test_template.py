@@ -18,7 +18,8 @@ import yaml
 from testsupport.project import PROJECT
 
 # Quotes, copier's and the engine's own {{ }}, a script element, YAML specials, non-ASCII.
-HOSTILE_TITLE = 'L\'étude "MLL" {{ value x }} <script>alert(1)</script>: - & * # | ! % @ `ü`'
+# (A pair of * or ` would be Markdown emphasis or code: the pages render the title as Markdown.)
+HOSTILE_TITLE = 'L\'étude "MLL" {{ value x }} <script>alert(1)</script>: - & * # | ! % @ ` ü'
 ANSWERS = {
     "title": HOSTILE_TITLE,
     "authors": "Ünal A, O'Brien B, Smith C <b>",
