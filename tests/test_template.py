@@ -106,6 +106,7 @@ def test_the_generated_sites_make_test_passes_from_a_fresh_clone(generated: Gene
     assert (generated.clone / ".tools" / "bin" / "uv").is_file(), "make installed no uv"
     where = subprocess.run(
         [str(generated.clone / ".venv" / "bin" / "python"), "-c", "import analysis as a; print(a.__file__)"],
+        cwd=generated.clone.parent,  # not this checkout, whose analysis/ `-c` would import
         capture_output=True, text=True, check=True,
     )  # fmt: skip
     assert Path(where.stdout.strip()).is_relative_to(generated.clone), "runs its own engine"
@@ -121,7 +122,9 @@ def test_the_answers_come_out_unchanged_through_yaml(generated: Generated) -> No
     assert "pmid" not in study["citation"]
     assert "PMID: not found in the sources checked here." in study["citation"]["not_verified"]
     config = yaml.load((generated.clone / "mkdocs.yml").read_text("utf-8"), Loader=yaml.BaseLoader)
-    assert config["site_name"] == html.escape(HOSTILE_TITLE), "the theme writes it as HTML"
+    # HTML-escaped in the file: the theme writes site_name into the HTML as it is.
+    assert html.unescape(config["site_name"]) == HOSTILE_TITLE
+    assert not set("<>\"'") & set(config["site_name"]), config["site_name"]
     answers = yaml.safe_load((generated.clone / ".copier-answers.yml").read_text("utf-8"))
     assert answers["title"] == HOSTILE_TITLE
 
