@@ -164,3 +164,34 @@ def test_copier_refuses_a_malformed_doi_or_pmid_with_a_message(
     assert message in said, said[-2000:]
     assert f'got "{bad}"' in said
     assert not (tmp_path / "made" / "study.yaml").exists()
+
+
+def test_the_engine_escapes_the_papers_text_and_places_pages_and_pmid(tmp_path: Path) -> None:
+    """What the template's pages place from the citation: the page range, the PMID or that it
+    was not found, and text from the file escaped (values are pasted into Markdown, which
+    passes HTML through)."""
+    from analysis.figures.site import build_figure_artifacts
+
+    study = tmp_path / "study.yaml"
+    citation = {
+        "title": "A <script>x</script> & b",
+        "authors": ["Ünal A"],
+        "journal": "J",
+        "year": 2015,
+        "volume": "29",
+        "issue": "2",
+        "first_page": "290",
+        "last_page": "297",
+        "doi": "10.1038/leu.2014.172",
+    }
+    figure = {"name": "cohort", "kind": "count", "value": 3, "source": "Three <i>x</i>."}
+    body = {"model": "reported-figures", "citation": citation, "figures": [figure]}
+    study.write_text(yaml.safe_dump(body, allow_unicode=True), encoding="utf-8")
+    values = build_figure_artifacts(study).values
+    assert values["fig.citation.title"] == "A &lt;script&gt;x&lt;/script&gt; &amp; b"
+    assert values["fig.citation.where"] == "29(2):290–297"
+    assert values["fig.citation.pmid"] == "not found in the sources checked here"
+    study.write_text(
+        yaml.safe_dump({**body, "citation": {**citation, "pmid": "12345678"}}), encoding="utf-8"
+    )
+    assert build_figure_artifacts(study).values["fig.citation.pmid"] == "12345678"
