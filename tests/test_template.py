@@ -195,3 +195,17 @@ def test_the_engine_escapes_the_papers_text_and_places_pages_and_pmid(tmp_path: 
         yaml.safe_dump({**body, "citation": {**citation, "pmid": "12345678"}}), encoding="utf-8"
     )
     assert build_figure_artifacts(study).values["fig.citation.pmid"] == "12345678"
+
+
+def test_the_templates_engine_needs_what_this_projects_engine_needs() -> None:
+    """template/pyproject.toml installs the copied engine: the same runtime dependencies and
+    site plugins as this project's (a new one here must be added there, then
+    `.tools/bin/uv lock --directory template`)."""
+    import tomllib
+
+    ours = tomllib.loads((PROJECT / "pyproject.toml").read_text("utf-8"))["project"]
+    theirs = tomllib.loads((PROJECT / "template" / "pyproject.toml").read_text("utf-8"))["project"]
+    assert theirs["dependencies"] == ours["dependencies"]
+    plugins = theirs["entry-points"]["mkdocs.plugins"]
+    assert plugins.items() <= ours["entry-points"]["mkdocs.plugins"].items()
+    assert (PROJECT / "template" / "analysis").resolve() == PROJECT / "analysis"
