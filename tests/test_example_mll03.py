@@ -44,6 +44,7 @@ def test_every_page_of_the_nav_was_built(example_site: dict[str, str]) -> None:
         "checks/index.html",
         "allowed/index.html",
         "appraisal/index.html",
+        "notes/index.html",
     ):
         assert page in example_site
 

@@ -171,6 +171,8 @@ class Citation(Model):
     volume: Sentence | None = None
     issue: Sentence | None = None
     first_page: Sentence | None = None
+    last_page: Sentence | None = None
+    pmid: Annotated[StrictStr, Field(pattern=r"^[1-9][0-9]{0,8}$")] | None = None
     doi: Annotated[StrictStr, Field(pattern=r"^10\.[0-9]{4,9}/[-._;()/:A-Za-z0-9]+$")] | None = None
     not_verified: list[Sentence] = Field(default_factory=list)
 

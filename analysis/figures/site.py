@@ -4,6 +4,7 @@ A study file says it is one with ``model: reported-figures`` at its top level.""
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from pathlib import Path
 
@@ -59,7 +60,9 @@ def build_figure_artifacts(
     return Artifacts(
         tables=tables,
         charts=charts,
-        values=FIGURES.values(study),
+        # Values are pasted into a page's Markdown, which passes HTML through: text from the
+        # study file (a title, a label) is escaped so that it shows as typed, never as markup.
+        values={k: html.escape(v, quote=False) for k, v in FIGURES.values(study).items()},
         data_files={
             "study.yaml": DataFile(
                 path, "the study's reported figures, each with its source sentence"

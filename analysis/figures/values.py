@@ -99,9 +99,12 @@ def figures_values(study: FigureStudy) -> dict[str, str]:
         values["fig.citation.journal"] = c.journal
         values["fig.citation.year"] = str(c.year)
         where = ";".join(x for x in (c.volume, f"({c.issue})" if c.issue else None) if x)
-        values["fig.citation.where"] = where.replace(";(", "(") + (
-            f":{c.first_page}" if c.first_page else ""
+        values["fig.citation.where"] = (
+            where.replace(";(", "(")
+            + (f":{c.first_page}" if c.first_page else "")
+            + (f"–{c.last_page}" if c.first_page and c.last_page else "")
         )
+        values["fig.citation.pmid"] = c.pmid or "not found in the sources checked here"
         if c.doi is not None:
             values["fig.citation.doi"] = c.doi
         values["fig.citation.not_verified"] = " ".join(c.not_verified) or "nothing listed"
