@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DataProblem
+from ..study.schema import MedianFigure, SurvivalFigure
 from .cohorts import FIRST_EVENT_CODES, SALVAGE_CODES, TRANSPLANT_CODES, Ensemble
 from .vocabulary import FIRST_EVENTS, SALVAGE, TRANSPLANT
 
@@ -98,11 +99,13 @@ def study_bounds(study: Study, *, landmark: float = LANDMARK_MONTHS) -> Bounds:
     start, end = dt.date(first, 1, 1), dt.date(last, 12, 31)
     middle = start + (end - start) / 2
     fr, fu, os5 = (study.figure(i) for i in ("first_remission", "follow_up", "os_5y"))
-    follow = fu.value * (MONTHS_PER_YEAR if fu.unit == "years" else 1.0)  # type: ignore[union-attr]
-    months = _months(start, middle) + float(fr.value) + follow  # type: ignore[union-attr]
-    latest = _months(start, study.citation.date)
-    cutoff = min(months, latest)
-    horizon = float(os5.time) * (MONTHS_PER_YEAR if os5.unit == "years" else 1.0)  # type: ignore[union-attr]
+    assert isinstance(fr, MedianFigure)  # each id's kind is fixed by the study file's schema
+    assert isinstance(fu, MedianFigure)
+    assert isinstance(os5, SurvivalFigure)
+    follow = fu.value * (MONTHS_PER_YEAR if fu.unit == "years" else 1.0)
+    months = _months(start, middle) + float(fr.value) + follow
+    cutoff = min(months, _months(start, study.citation.date))  # never after publication
+    horizon = float(os5.time) * (MONTHS_PER_YEAR if os5.unit == "years" else 1.0)
     return Bounds(
         landmark=landmark,
         horizon=horizon,
