@@ -72,8 +72,15 @@ LAYERS = {
         "analysis.lifetime",
     },
     # The plugins: no domain but the readers' notes (the analysis bundle brings everything else,
-    # the paper's reference included, so the site generator parses no data file of the study).
-    MKDOCS_SIDE: {"analysis.errors", "analysis.wire", "analysis.publish", "analysis.notes"},
+    # the paper's reference included, so the site generator parses no data file of the study);
+    # the lifetime leaf, for serve's signal handling.
+    MKDOCS_SIDE: {
+        "analysis.errors",
+        "analysis.lifetime",
+        "analysis.wire",
+        "analysis.publish",
+        "analysis.notes",
+    },
 }
 
 
