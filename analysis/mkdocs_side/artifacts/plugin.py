@@ -86,7 +86,7 @@ class ArtifactsPlugin(BasePlugin[ArtifactsConfig]):  # type: ignore[no-untyped-c
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         self._serving = command == "serve"
         if self._serving:
-            # SIGTERM (an editor or CI stopping serve) ends it as Ctrl-C does: the site
+            # SIGTERM (an editor or CI stopping serve) ends it as an error would: the site
             # generator's own clean-up runs, so its temporary site folder is removed.
             exit_on_sigterm()
 
