@@ -6,6 +6,8 @@ A leaf module: it imports nothing from :mod:`analysis`, so any domain may import
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,9 +16,28 @@ from typing import Generic, TypeVar
 import altair as alt
 import pandas as pd
 
-__all__ = ["Artifacts", "ChartArtifact", "DataFile", "Domain", "Table"]
+__all__ = ["Artifacts", "ChartArtifact", "DataFile", "Domain", "Table", "literal_text"]
 
 T = TypeVar("T")
+
+# Python-Markdown's own backslash escapes (``Markdown.ESCAPED_CHARS`` without the tables
+# extension's ``|``, which is written as an entity so that it holds whatever the extensions).
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!])")
+_WHITESPACE = re.compile("[ \t\n\r\f\v\x85\u2028\u2029]+")  # not a no-break space
+
+
+def literal_text(text: str) -> str:
+    """``text`` as a value that shows exactly as typed when pasted into a page's Markdown.
+
+    Values are Markdown (a domain may build a list or a citation in italics), so text that
+    comes from a data file as it was typed (a source sentence, a title, a label) is passed
+    through here: HTML special characters become entities; Markdown's (emphasis, code, links,
+    ``{: attributes}``, a ``--8<--`` include, a heading or list marker) are backslash-escaped;
+    ``|`` becomes an entity, so a value in a table row never splits the row; runs of white
+    space, line breaks included, become one space, so a value never starts a new block.
+    """
+    text = html.escape(_WHITESPACE.sub(" ", text), quote=False)
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text).replace("|", "&#124;")
 
 
 @dataclass(frozen=True)

@@ -6,14 +6,17 @@ from __future__ import annotations
 
 import html
 import re
+import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
+import yaml
 
 from analysis.figures.checks import check_figures
 from analysis.figures.load import load_figures
 from analysis.figures.values import check_key, figure_text
-from testsupport.project import PROJECT
+from testsupport.project import PROJECT, run_mkdocs_build
 
 STUDY = PROJECT / "examples" / "mll03" / "study.yaml"
 
@@ -86,3 +89,37 @@ def test_pages_hold_no_typed_number() -> None:
         text = re.sub(r"\{\{.*?\}\}", "", page.read_text(encoding="utf-8"))
         typed = re.findall(r"\d+", text.replace("MLL03", ""))
         assert not typed, (page.name, typed)
+
+
+# Markdown and HTML a figure's text might hold, each of which the page would otherwise turn
+# into markup: emphasis, code, a link to a script, raw HTML, an attribute list, a table cell
+# break, an include of a file, a heading marker, an entity.
+HOSTILE_LABEL = (
+    '# *bold* __strong__ `code` [x](javascript:alert(1)) <b>b</b> {: onclick="alert(1)" } '
+    'a | b --8<-- "mkdocs.yml" &amp; ![i](x.png)'
+)
+
+
+def test_a_figures_text_shows_as_typed_never_as_markup(tmp_path: Path) -> None:
+    """A label and a title from the study file, full of Markdown and HTML, built strictly the
+    way ``make example`` builds: the page shows the text exactly as typed and holds none of
+    the markup it spells (values are pasted into Markdown, which would otherwise read it)."""
+    site = tmp_path / "examples" / "mll03"
+    shutil.copytree(PROJECT / "examples" / "mll03", site, ignore=shutil.ignore_patterns("site"))
+    study = yaml.safe_load(STUDY.read_text(encoding="utf-8"))
+    for figure in study["figures"]:
+        if figure["name"] == "efs_4y":
+            figure["label"] = HOSTILE_LABEL
+    study["citation"]["title"] = "A *title* with _marks_"
+    (site / "study.yaml").write_text(yaml.safe_dump(study, allow_unicode=True), "utf-8")
+    done = run_mkdocs_build(tmp_path / "out", project=site)
+    assert done.returncode == 0, done.stderr[-3000:]
+    results = (tmp_path / "out" / "results" / "index.html").read_text(encoding="utf-8")
+    item = re.search(r"<li>([^\n]*?) at 4 years", results)
+    assert item is not None
+    shown = re.sub(r"<[^>]+>", "", item.group(1))
+    assert html.unescape(shown).strip() == HOSTILE_LABEL
+    assert re.findall(r"<[^>]*>", item.group(1)) == []  # no element, no attribute: text only
+    assert "site_name" not in results  # mkdocs.yml was not included
+    home = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+    assert "<em>A *title* with _marks_</em>" in home

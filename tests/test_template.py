@@ -170,6 +170,8 @@ def test_the_engine_escapes_the_papers_text_and_places_pages_and_pmid(tmp_path: 
     """What the template's pages place from the citation: the page range, the PMID or that it
     was not found, and text from the file escaped (values are pasted into Markdown, which
     passes HTML through)."""
+    import markdown
+
     from analysis.figures.site import build_figure_artifacts
 
     study = tmp_path / "study.yaml"
@@ -188,8 +190,12 @@ def test_the_engine_escapes_the_papers_text_and_places_pages_and_pmid(tmp_path: 
     body = {"model": "reported-figures", "citation": citation, "figures": [figure]}
     study.write_text(yaml.safe_dump(body, allow_unicode=True), encoding="utf-8")
     values = build_figure_artifacts(study).values
-    assert values["fig.citation.title"] == "A &lt;script&gt;x&lt;/script&gt; &amp; b"
-    assert values["fig.citation.where"] == "29(2):290–297"
+
+    def shown(name: str) -> str:  # the value as a page's Markdown renders it
+        return markdown.markdown(values[name]).removeprefix("<p>").removesuffix("</p>")
+
+    assert shown("fig.citation.title") == "A &lt;script&gt;x&lt;/script&gt; &amp; b"
+    assert shown("fig.citation.where") == "29(2):290–297"
     assert values["fig.citation.pmid"] == "not found in the sources checked here"
     study.write_text(
         yaml.safe_dump({**body, "citation": {**citation, "pmid": "12345678"}}), encoding="utf-8"

@@ -4,11 +4,10 @@ A study file says it is one with ``model: reported-figures`` at its top level.""
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable
 from pathlib import Path
 
-from ..artifact import Artifacts, ChartArtifact, DataFile
+from ..artifact import Artifacts, ChartArtifact, DataFile, literal_text
 from ..datafile import FAST_SAFE_LOADER
 from .load import load_figures
 
@@ -60,9 +59,9 @@ def build_figure_artifacts(
     return Artifacts(
         tables=tables,
         charts=charts,
-        # Values are pasted into a page's Markdown, which passes HTML through: text from the
-        # study file (a title, a label) is escaped so that it shows as typed, never as markup.
-        values={k: html.escape(v, quote=False) for k, v in FIGURES.values(study).items()},
+        # Every value of this model is text from the study file or built from its numbers:
+        # pasted into a page's Markdown, it shows as typed, never as markup.
+        values={k: literal_text(v) for k, v in FIGURES.values(study).items()},
         data_files={
             "study.yaml": DataFile(
                 path, "the study's reported figures, each with its source sentence"
