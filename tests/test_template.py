@@ -6,6 +6,7 @@ or PMID, with a message."""
 from __future__ import annotations
 
 import html
+import json
 import os
 import subprocess
 import sys
@@ -76,6 +77,7 @@ class Generated:
     clone: Path
     test: subprocess.CompletedProcess[str]
     site: Path
+    env: dict[str, str]
 
 
 @pytest.fixture(scope="module")
@@ -91,7 +93,7 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Generated:
     sh(root, ["git", "clone", "-q", str(root / "made"), str(clone)], env)
     test = sh(clone, ["make", "test"], env)
     sh(clone, ["make", "build"], env)
-    return Generated(clone, test, clone / "site")
+    return Generated(clone, test, clone / "site", env)
 
 
 @pytest.mark.clone
@@ -110,6 +112,31 @@ def test_the_generated_sites_make_test_passes_from_a_fresh_clone(generated: Gene
         capture_output=True, text=True, check=True,
     )  # fmt: skip
     assert Path(where.stdout.strip()).is_relative_to(generated.clone), "runs its own engine"
+
+
+@pytest.mark.clone
+@pytest.mark.slow
+def test_the_generated_site_publishes_its_edition_with_make_publish(
+    generated: Generated, tmp_path: Path
+) -> None:
+    """The README's publish command, run in the generated clone as its editors run it, puts the
+    edition typed in CITATION.cff and its alias on the gh-pages branch of its origin."""
+    remote = tmp_path / "pages.git"
+    sh(tmp_path, ["git", "init", "-q", "--bare", str(remote)], generated.env)
+    clone = generated.clone
+    sh(clone, ["git", "remote", "set-url", "origin", str(remote)], generated.env)
+    edition = yaml.safe_load((clone / "CITATION.cff").read_text("utf-8"))["version"]
+    sh(clone, ["make", "publish", f"VERSION={edition}", "ALIAS=latest"], generated.env)
+
+    def show(path: str) -> str:
+        return sh(remote, ["git", "show", f"gh-pages:{path}"], generated.env).stdout
+
+    versions = json.loads(show("versions.json"))
+    assert [(v["version"], v["aliases"]) for v in versions] == [(edition, ["latest"])]
+    page = show(f"{edition}/index.html")
+    assert HOSTILE_TITLE in html.unescape(page)
+    assert "<script>alert(1)" not in page
+    assert show("404.html")  # the root 404 page of the latest edition
 
 
 @pytest.mark.clone
