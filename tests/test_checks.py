@@ -5,10 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
 
 from analysis.study.checks import run_checks
 from analysis.study.flow import patient_flow
 from analysis.study.load import load_study
+from analysis.study.schema import Study
 from testsupport.project import STUDY_FILE
 
 
@@ -151,3 +153,61 @@ def test_with_fewer_unknown_status_transplants_than_missing_patients_only_one_re
     path.write_text(text)
     c = {c.id: c for c in run_checks(load_study(path))}["salvage_denominator"]
     assert "cannot be exactly the 2 missing" in c.explanation
+
+
+# The checks that are instances of a generic kind, with the kind and the figure it is run on.
+INSTANCES = {
+    "relapsed_or_refractory_sum": ("parts against their whole", "cohort"),
+    "hsct_parts_sum": ("parts against their whole", "hsct"),
+    "salvage_percent_matches_count": ("percentage against k/n", "salvage_remission"),
+    "salvage_denominator": ("denominator is its count", "salvage_remission"),
+    "os_se_floor": ("SE against its no-censoring floor", "os_5y"),
+}
+# Edits of the shipped figures, each of which turns one instance's verdict around.
+TURNS = {
+    "relapsed_or_refractory_sum": ("value: 80\n", "value: 38\n"),  # 34 + 5 > 38
+    "hsct_parts_sum": ("value: 23\n", "value: 24\n"),  # 9 + 12 + 2 is not 24
+    "salvage_percent_matches_count": ("percent: 40.5", "percent: 41.5"),
+    "salvage_denominator": (
+        "denominator: 37\n    percent: 40.5",
+        "denominator: 39\n    percent: 38.5",
+    ),
+    "os_se_floor": ("se: 6.9", "se: 7.0"),
+}
+
+
+@pytest.mark.parametrize("check_id", sorted(INSTANCES))
+def test_this_studys_checks_take_their_verdict_from_the_generic_kinds(check_id: str) -> None:
+    """On the shipped figures and on an edit that turns the verdict: the check's status is the
+    generic kind's outcome on the study seen as generic reported figures, so the two cannot
+    drift apart."""
+    from analysis.figures.checks import check_figures
+    from analysis.study.as_figures import as_figure_study
+
+    kind, figure = INSTANCES[check_id]
+    old, new = TURNS[check_id]
+    text = STUDY_FILE.read_text(encoding="utf-8")
+    assert text.count(old) == 1, old
+    statuses = []
+    for edited in (text, text.replace(old, new)):
+        # schema only: the loader itself refuses some of these edits before any check runs
+        study = Study.model_validate(yaml.safe_load(edited))
+        generic = {
+            (r.check, r.figures[0]): r.outcome
+            for r in check_figures(as_figure_study(study, patient_flow(study)))
+        }
+        status = {c.id: c.status for c in run_checks(study)}[check_id]
+        assert status == ("ok" if generic[(kind, figure)] == "pass" else "warn")
+        statuses.append(status)
+    assert statuses[0] != statuses[1], "the edit did not turn the verdict"
+
+
+def test_a_study_without_the_relations_a_check_needs_is_refused_by_name(tmp_path: Path) -> None:
+    from analysis.errors import StudyDataError
+
+    path = tmp_path / "study.yaml"
+    text = STUDY_FILE.read_text(encoding="utf-8").replace("    of: cohort\n", "")
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(StudyDataError) as raised:
+        run_checks(load_study(path))
+    assert "entry cohort, field 'of / sum_of'" in str(raised.value)

@@ -70,6 +70,19 @@ def test_parts_against_their_whole(a: int, b: int, expected: str) -> None:
     assert result.figures == ("cohort", "a", "b")
 
 
+@pytest.mark.parametrize(("a", "b", "expected"), [(30, 32, "pass"), (30, 31, "fail")])
+def test_parts_that_make_all_of_their_whole_must_sum_to_it(a: int, b: int, expected: str) -> None:
+    # 30 + 31 stays within 62, which is enough for parts, not for parts said to be all of it
+    results = run(
+        {**COHORT, "parts_complete": True},
+        {"name": "a", "kind": "count", "value": a, "part_of": "cohort"},
+        {"name": "b", "kind": "count", "value": b, "part_of": "cohort"},
+    )
+    result = outcome(results, "parts against their whole")
+    assert result.outcome == expected
+    assert "every part" in result.detail
+
+
 def survival(estimate: float, lower: float, upper: float, **more: Any) -> dict[str, Any]:
     return {
         "name": "s",

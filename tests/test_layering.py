@@ -38,7 +38,7 @@ SHARED = {
 BUILDS_ON = {
     "stats": set(),
     "notes": set(),
-    "study": {"stats"},
+    "study": {"stats", "figures"},
     "context": {"study", "stats"},
     "patient_level": {"study", "stats"},
     "appraisal": {"study"},

@@ -168,6 +168,15 @@ def _part_checks(study: FigureStudy, counts: dict[str, Count]) -> Iterator[Check
         whole = counts[whole_name]
         total = sum(k for _, k in members)
         used = (whole.name, *(name for name, _ in members))
+        if whole.parts_complete:
+            yield CheckResult(
+                "parts against their whole",
+                used,
+                "pass" if total == whole.value else "fail",
+                f"parts sum to {total}; the whole '{whole.name}' is {whole.value}, and the "
+                "source lists every part of it",
+            )
+            continue
         yield CheckResult(
             "parts against their whole",
             used,

@@ -76,11 +76,14 @@ class _Figure(Model):
 
 
 class Count(_Figure):
-    """A number of people or events; ``part_of`` names the count it is a part of."""
+    """A number of people or events; ``part_of`` names the count it is a part of.
+    ``parts_complete`` says that the counts naming this one in their ``part_of`` make all of
+    it (the source lists every part), so they must sum to it, not only stay within it."""
 
     kind: Literal["count"]
     value: CountValue
     part_of: Name | None = None
+    parts_complete: bool = False
 
 
 class Proportion(_Figure):
