@@ -15,7 +15,8 @@ at once if the parent has already gone by the time it asks.
   ends: the launcher then keeps the group (it stays as the group's first process, and ends the
   whole group when this process ends, even by SIGKILL, which no clean-up here can catch).
 * :func:`exit_on_sigterm` lets SIGTERM end a command as an error would, so that it ends what it
-  started and undoes what it half did.
+  started and undoes what it half did; :func:`interrupt_once` keeps one Ctrl-C, delivered twice,
+  from cutting that clean-up short.
 
 The kernel signals a child when the *thread* that started it ends, not only the process: every
 child here is started from its parent's main thread (the site generator builds there, under
@@ -43,6 +44,7 @@ __all__ = [
     "end_with_parent",
     "ending_with_this_process",
     "exit_on_sigterm",
+    "interrupt_once",
     "pool_initializer",
     "run_in_own_group",
 ]
@@ -50,6 +52,7 @@ __all__ = [
 _LINUX = sys.platform.startswith("linux")
 _PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 _PR_SET_CHILD_SUBREAPER = 36
+REPEAT = 1.0  # seconds within which a second SIGINT is the same Ctrl-C, passed on (interrupt_once)
 GRACE = 5.0  # seconds a process group has to end after SIGTERM, before SIGKILL
 
 
@@ -146,6 +149,29 @@ def exit_on_sigterm() -> None:
     """Let SIGTERM end this process as an error would: ``finally`` blocks and ``with`` exits
     run (from the main thread), and it exits with status 143, as if killed by the signal."""
     signal.signal(signal.SIGTERM, _exit)
+
+
+def interrupt_once(repeat: float = REPEAT) -> None:
+    """Let SIGINT interrupt this process once per Ctrl-C: a second SIGINT within ``repeat``
+    seconds of the first is ignored, so the clean-up the first one started runs to its end.
+
+    Ctrl-C in a terminal sends SIGINT to every process of the foreground group, and a wrapper
+    that also passes it on to its child (``uv run`` does) makes the child see it twice: the
+    second interrupt lands in the clean-up (``serve`` removing its temporary site folder) and
+    cuts it short. A SIGINT after ``repeat`` seconds (a writer pressing Ctrl-C again because the
+    clean-up hangs) interrupts as usual. Call it from the main thread."""
+    import time
+
+    first: list[float] = []
+
+    def interrupt(signum: int, frame: FrameType | None) -> None:
+        now = time.monotonic()
+        if first and now - first[-1] < repeat:
+            return  # the same Ctrl-C, passed on
+        first.append(now)
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, interrupt)
 
 
 def _keep_group(parent: int, command: list[str]) -> int:

@@ -443,9 +443,8 @@ def test_a_signalled_make_serve_waiting_for_an_edit_leaves_no_process(
     assert list(tmp.glob("properdocs_*")), "serve builds into a temporary folder"
     SIGNALS[how](process)
     _assert_nothing_left(reaper, f"{how} of `make serve`")
-    if how == "SIGTERM to the command":  # Ctrl-C: make passes on a second SIGINT (not fixed)
-        left = list(tmp.glob("properdocs_*"))
-        assert not left, f"{how} left serve's temporary site folder:\n{reaper.output(process)}"
+    left = list(tmp.glob("properdocs_*"))
+    assert not left, f"{how} left serve's temporary site folder:\n{reaper.output(process)}"
 
 
 # Parents killed outright --------------------------------------------------------------------
@@ -551,3 +550,49 @@ def test_a_program_whose_parent_ends_as_it_starts_ends_too(reaper: Reaper, tmp_p
     process = reaper.start(_python("-c", code), cwd=PROJECT)
     process.wait(timeout=60)
     _assert_nothing_left(reaper, "the parent's exit")
+
+
+# One Ctrl-C, delivered twice ------------------------------------------------------------------
+
+_CLEAN_UP_AFTER_CTRL_C = """\
+import os, signal, sys, time
+from analysis.lifetime import interrupt_once
+interrupt_once(repeat=float(sys.argv[1]))
+print("ready", flush=True)
+try:
+    time.sleep(30)
+except KeyboardInterrupt:
+    print("interrupted", flush=True)
+    try:
+        os.kill(os.getpid(), signal.SIGINT)  # the same Ctrl-C again, as `uv run` passes it on
+        time.sleep(0.2)
+        print("cleaned up", flush=True)
+        time.sleep(float(sys.argv[2]))
+        os.kill(os.getpid(), signal.SIGINT)  # a later Ctrl-C: the writer means it
+        time.sleep(5)
+        print("not interrupted again", flush=True)
+    except KeyboardInterrupt:
+        print("interrupted again", flush=True)
+"""
+
+
+@pytest.mark.parametrize(
+    ("later", "expected"),
+    [(0.0, "cleaned up\nnot interrupted again"), (1.5, "cleaned up\ninterrupted again")],
+)
+def test_a_second_sigint_interrupts_the_clean_up_only_once_the_first_is_past(
+    later: float, expected: str
+) -> None:
+    # make serve: Ctrl-C reaches the site generator from the terminal and again through
+    # `uv run`; the second used to cut its clean-up short (its temporary folder was left).
+    process = subprocess.Popen(
+        [sys.executable, "-c", _CLEAN_UP_AFTER_CTRL_C, "1.0", str(later)],
+        cwd=PROJECT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None
+    assert process.stdout.readline() == "ready\n"
+    process.send_signal(signal.SIGINT)
+    out, _ = process.communicate(timeout=30)
+    assert out.strip() == f"interrupted\n{expected}"

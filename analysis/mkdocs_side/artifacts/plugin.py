@@ -26,7 +26,7 @@ from mkdocs.utils import get_relative_url
 from mkdocs.utils.templates import TemplateContext
 
 from ...errors import AnalysisError
-from ...lifetime import exit_on_sigterm
+from ...lifetime import exit_on_sigterm, interrupt_once
 from ...publish.citation import social_tags
 from ...publish.edition import published_address
 from ...wire.bundle import Bundle
@@ -86,9 +86,11 @@ class ArtifactsPlugin(BasePlugin[ArtifactsConfig]):  # type: ignore[no-untyped-c
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         self._serving = command == "serve"
         if self._serving:
-            # SIGTERM (an editor or CI stopping serve) ends it as an error would: the site
-            # generator's own clean-up runs, so its temporary site folder is removed.
+            # SIGTERM (an editor or CI stopping serve) ends it as an error would, and Ctrl-C,
+            # which reaches it twice through `uv run`, interrupts it once: either way the site
+            # generator's own clean-up runs to its end, so its temporary site folder is removed.
             exit_on_sigterm()
+            interrupt_once()
 
     def on_shutdown(self) -> None:
         if self._serve is not None:
