@@ -116,6 +116,32 @@ def test_the_generated_sites_make_test_passes_from_a_fresh_clone(generated: Gene
 
 @pytest.mark.clone
 @pytest.mark.slow
+def test_the_generated_sites_typed_number_rule_allows_names_with_digits(
+    generated: Generated,
+) -> None:
+    """Its test of typed numbers, run as its editors run it: a trial's or a marker's name with
+    digits (MLL96, CD19, Interfant-99) may stand on a page; a number of its own may not, and the
+    message names every page and number."""
+    page = generated.clone / "docs" / "typed.md"
+    run = [str(generated.clone / ".venv" / "bin" / "pytest"), "-q", "-k", "typed_number"]
+    try:
+        page.write_text("MLL96, MLL98, CD19 and Interfant-99 came first.\n", encoding="utf-8")
+        names = subprocess.run(
+            run, cwd=generated.clone, env=generated.env, capture_output=True, text=True, check=False
+        )
+        assert names.returncode == 0, names.stdout[-2000:]
+        page.write_text("Interfant-99 gave a 5-year survival of 47.2%.\n", encoding="utf-8")
+        numbers = subprocess.run(
+            run, cwd=generated.clone, env=generated.env, capture_output=True, text=True, check=False
+        )
+        assert numbers.returncode == 1, numbers.stdout[-2000:]
+        assert "docs/typed.md: 5, 47.2" in numbers.stdout, numbers.stdout[-2000:]
+    finally:
+        page.unlink(missing_ok=True)
+
+
+@pytest.mark.clone
+@pytest.mark.slow
 def test_the_generated_site_publishes_its_edition_with_make_publish(
     generated: Generated, tmp_path: Path
 ) -> None:
