@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ast
-import platform
 import shutil
 import subprocess
 import sys
@@ -20,7 +19,7 @@ from analysis.wire.bundle import Bundle
 from analysis.wire.digest import VERSIONED, fingerprint
 from analysis.wire.launch import PRELOAD, Child
 from testsupport.found import some
-from testsupport.project import PROJECT, STUDY_FILE
+from testsupport.project import PROJECT, STUDY_FILE, reading_its_input
 
 
 def test_fingerprint_changes_when_a_data_file_changes(tmp_path: Path) -> None:
@@ -156,19 +155,6 @@ def test_a_child_started_ahead_is_refused_a_module_of_the_package() -> None:
         Child.waiting(preload=("json", "analysis.registry"))
 
 
-# read(2)'s number, which /proc/PID/syscall gives first while a process is blocked in it.
-_READ_SYSCALL = {"x86_64": "0", "aarch64": "63"}
-
-
-def _reading_its_input(pid: int) -> bool:
-    """Whether ``pid`` is blocked reading its standard input (read(2) on descriptor 0): a
-    waiting child does so only after noting the modules it loaded."""
-    machine = platform.machine()
-    assert machine in _READ_SYSCALL, f"read(2)'s syscall number on {machine} is not known here"
-    fields = Path(f"/proc/{pid}/syscall").read_text().split()
-    return fields[:2] == [_READ_SYSCALL[machine], "0x0"]
-
-
 @pytest.mark.slow  # imports the libraries, then runs a command
 def test_a_child_started_ahead_imports_no_module_of_the_package_and_runs_it_as_edited(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -189,7 +175,7 @@ def test_a_child_started_ahead_imports_no_module_of_the_package_and_runs_it_as_e
     waiting = Child.waiting(preload=(*PRELOAD, "marker"))
     try:
         deadline = time.monotonic() + 120
-        while not (tmp_path / "loaded").exists() or not _reading_its_input(
+        while not (tmp_path / "loaded").exists() or not reading_its_input(
             int((tmp_path / "child").read_text())
         ):
             assert time.monotonic() < deadline, "the waiting child never read its input"
