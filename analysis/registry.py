@@ -9,8 +9,6 @@ says it is built from. No domain imports this module.
 from __future__ import annotations
 
 from collections.abc import Callable
-from concurrent.futures import Future
-from concurrent.futures.process import BrokenProcessPool
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -24,9 +22,7 @@ from .context.load import COMPARATORS_FILE, load_comparators
 from .context.schema import Comparators
 from .figures.site import build_figure_artifacts, is_figure_study
 from .patient_level import PATIENT_LEVEL
-from .patient_level.reconstruct import Reconstruction, reconstruct
 from .patient_level.results import DEFAULT_COHORTS, PatientAnalysis, analyse
-from .patient_level.scenarios import SCENARIOS, Scenario
 from .study import STUDY
 from .study.citation import citation_record
 from .study.load import STUDY_FILE, load_study
@@ -78,7 +74,6 @@ class Inputs:
         self.comparators_file = Path(comparators_file)
         self.appraisal_file = Path(appraisal_file)
         self.cohorts = cohorts
-        self._drawing: dict[str, Future[Reconstruction]] = {}  # by scenario, in another process
 
     @cached_property
     def study(self) -> Study:
@@ -92,32 +87,9 @@ class Inputs:
     def comparators(self) -> Comparators:
         return load_comparators(self.comparators_file, study=self.study)
 
-    def start_patient_analysis(self, submit: Callable[..., Future[Reconstruction]]) -> None:
-        """Draw the scenarios' cohorts with ``submit(function, *args, **kwargs)`` (in another
-        process) from now on, while this one goes on with the rest; :attr:`patient_analysis`
-        waits for them. The study is read and validated here first, so its problems are
-        reported as without a worker."""
-        if self.patients_file is None:  # real data: nothing to draw
-            self._drawing = {
-                scenario.key: submit(
-                    reconstruct,
-                    self.study,
-                    cohorts=self.cohorts,
-                    assumptions=scenario.assumptions,
-                )
-                for scenario in SCENARIOS
-            }
-
-    def _drawn(self, scenario: Scenario) -> Reconstruction:
-        try:
-            return self._drawing[scenario.key].result()
-        except BrokenProcessPool:  # the worker died (not the drawing): draw them here
-            return reconstruct(self.study, cohorts=self.cohorts, assumptions=scenario.assumptions)
-
     @cached_property
     def patient_analysis(self) -> PatientAnalysis:
-        made = self._drawn if self._drawing else None
-        return analyse(self.study, patients=self.patients_file, cohorts=self.cohorts, made=made)
+        return analyse(self.study, patients=self.patients_file, cohorts=self.cohorts)
 
     def built_from(self, domain: Domain[Any]) -> Any:
         """What ``domain``'s builders are built from (read once: a cached property here)."""

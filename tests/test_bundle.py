@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import ast
-import os
-import platform
 import shutil
-import signal
 import subprocess
 import sys
 import time
@@ -20,9 +17,9 @@ from analysis.mkdocs_side.artifacts.jobs import start_bundle
 from analysis.wire import digest
 from analysis.wire.bundle import Bundle
 from analysis.wire.digest import VERSIONED, fingerprint
-from analysis.wire.launch import Child
+from analysis.wire.launch import PRELOAD, Child
 from testsupport.found import some
-from testsupport.project import PROJECT, STUDY_FILE
+from testsupport.project import PROJECT, STUDY_FILE, reading_its_input
 
 
 def test_fingerprint_changes_when_a_data_file_changes(tmp_path: Path) -> None:
@@ -152,103 +149,43 @@ def test_a_child_started_ahead_and_never_used_ends_by_itself_without_running_any
         waiting.run("check")
 
 
-def test_a_child_started_ahead_is_not_used_once_the_code_it_loaded_ahead_changed(
+def test_a_child_started_ahead_is_refused_a_module_of_the_package() -> None:
+    # What it imported ahead could be edited before its command comes: libraries only.
+    with pytest.raises(ValueError, match=r"\['analysis.registry'\] names the package's own"):
+        Child.waiting(preload=("json", "analysis.registry"))
+
+
+@pytest.mark.slow  # imports the libraries, then runs a command
+def test_a_child_started_ahead_imports_no_module_of_the_package_and_runs_it_as_edited(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # It loads the drawing helper's module ahead; an edit to it must reach the next bundle.
+    # Under serve it waits with its libraries imported; a module of the package edited while it
+    # waits must run as edited, since none was imported before the command came.
     shutil.copytree(
         PROJECT / "analysis", tmp_path / "analysis", ignore=shutil.ignore_patterns("__pycache__")
     )
-    monkeypatch.setattr("analysis.wire.launch._PROJECT", tmp_path)  # where it runs
-    waiting = Child.waiting(preload=("analysis.render.draw",))
-    try:
-        assert waiting.usable
-        draw = tmp_path / "analysis" / "render" / "draw.py"
-        draw.write_text(draw.read_text() + "\n# edited while serve was waiting\n")
-        assert not waiting.usable
-    finally:
-        waiting.stop()
-
-
-# read(2)'s number, which /proc/PID/syscall gives first while a process is blocked in it.
-_READ_SYSCALL = {"x86_64": "0", "aarch64": "63"}
-
-
-def _reading_its_input(pid: int) -> bool:
-    """Whether ``pid`` is blocked reading its standard input (read(2) on descriptor 0): a
-    waiting child does so only after noting the modules it loaded."""
-    machine = platform.machine()
-    assert machine in _READ_SYSCALL, f"read(2)'s syscall number on {machine} is not known here"
-    fields = Path(f"/proc/{pid}/syscall").read_text().split()
-    return fields[:2] == [_READ_SYSCALL[machine], "0x0"]
-
-
-def _running(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"  # an exited child not yet reaped is not running
-
-
-@pytest.mark.slow  # computes whole bundles in child processes
-@pytest.mark.parametrize("edited", ["while it waits", "during its imports"])
-def test_a_child_started_ahead_runs_the_edited_code_of_any_module_it_loaded_ahead(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, edited: str
-) -> None:
-    # Under serve it loads the registry (so every domain) ahead; a module it was not told to
-    # load, edited after it was loaded and before the command comes, must run as edited.
-    shutil.copytree(
-        PROJECT / "analysis", tmp_path / "analysis", ignore=shutil.ignore_patterns("__pycache__")
-    )
-    # Loaded last: notes the processes started ahead, says every module before it is loaded,
-    # then waits until told to go on.
+    # Imported last: notes which of the package's modules the libraries before it brought in.
     (tmp_path / "marker.py").write_text(
-        "import multiprocessing, os, time\nfrom pathlib import Path\n"
-        "def loaded():\n"
-        "    pids = ' '.join(str(p.pid) for p in multiprocessing.active_children())\n"
-        "    Path('helpers').write_text(pids)\n"
-        "    Path('child').write_text(str(os.getpid()))\n"
-        "    Path('loaded').write_text('')\n"
-        "    while not Path('go').exists():\n"
-        "        time.sleep(0.05)\n"
+        "import os, sys\nfrom pathlib import Path\n"
+        "ours = [n for n in sys.modules if n.split('.')[0] == 'analysis']\n"
+        "Path('child').write_text(str(os.getpid()))\n"
+        "Path('loaded').write_text(' '.join(ours))\n"
     )
-    checks = tmp_path / "analysis" / "study" / "checks.py"
     monkeypatch.setattr("analysis.wire.launch._PROJECT", tmp_path)  # where it runs
-    # As under serve, with the worker and the drawing helper started ahead.
-    ahead = (
-        "analysis.child_side.worker:start_worker_ahead",
-        "analysis.render.draw:start_helper_ahead",
-    )
-    waiting = Child.waiting(preload=(*ahead, "analysis.registry", "marker:loaded"))
-    helpers: list[int] = []
+    waiting = Child.waiting(preload=(*PRELOAD, "marker"))
     try:
-        while not (tmp_path / "loaded").exists():
+        deadline = time.monotonic() + 120
+        while not (tmp_path / "loaded").exists() or not reading_its_input(
+            int((tmp_path / "child").read_text())
+        ):
+            assert time.monotonic() < deadline, "the waiting child never read its input"
             time.sleep(0.05)
-        if edited == "during its imports":  # before it has taken note of what it loaded
-            checks.write_text(checks.read_text() + "\nprint('the edited checks module')\n")
-        (tmp_path / "go").write_text("")
-        if edited == "while it waits":  # once it has taken note, and waits for its command
-            child = int((tmp_path / "child").read_text())
-            deadline = time.monotonic() + 60
-            while not _reading_its_input(child):
-                assert time.monotonic() < deadline, "the waiting child never read its input"
-                time.sleep(0.02)
-            checks.write_text(checks.read_text() + "\nprint('the edited checks module')\n")
-        assert waiting.usable  # none of the modules it was told to load changed
-        waiting.run("check")
-        # The processes it started ahead end with it: alive, they would hold its output open
-        # and the command would never be seen to end.
-        helpers = [int(pid) for pid in (tmp_path / "helpers").read_text().split()]
-        assert len(helpers) >= 2
-        deadline = time.monotonic() + 60
-        while any(_running(pid) for pid in helpers) and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert not any(_running(pid) for pid in helpers), "helpers outlived the command"
-        out = waiting.wait()
+        assert (tmp_path / "loaded").read_text() == ""  # no module of the package
+        checks = tmp_path / "analysis" / "study" / "checks.py"
+        checks.write_text(checks.read_text() + "\nprint('the edited checks module')\n")
+        assert waiting.usable
+        out = waiting.run("check").wait()
     finally:
-        for pid in filter(_running, helpers):  # so that a failure here cannot hang the tests
-            os.kill(pid, signal.SIGKILL)
         waiting.stop()
     assert out.startswith("the edited checks module\n")
     assert "valid" in out

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import time
 from concurrent.futures import Future
@@ -84,29 +83,6 @@ def test_drawings_that_can_wait_start_only_once_what_holds_them_is_done() -> Non
         released = time.monotonic_ns()
         handed_over.set_result(None)
         assert picture.result() > max(urgent.result(), released)
-
-
-def drawn_by() -> int:
-    """A stand-in drawing: the process that drew it."""
-    time.sleep(0.05)
-    return os.getpid()
-
-
-def test_where_the_engine_runs_the_last_queued_drawings_are_drawn_here_meanwhile(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    # serve: the child's engine is started ahead; at the end it draws alongside the helper.
-    with Drawer() as helper:
-        busy = helper.submit(finished_at, 0.5)  # the helper is on this one
-        queued = [helper.submit(drawn_by) for _ in range(3)]
-        monkeypatch.setattr(draw, "engine_started", lambda: False)
-        helper.draw_queued_here()  # this process's engine has not started: leaves them
-        assert not any(f.done() for f in queued)
-        monkeypatch.setattr(draw, "engine_started", lambda: True)
-        helper.draw_queued_here()
-        assert all(f.done() for f in queued)  # without waiting for the helper
-        assert not busy.done()
-        assert [f.result() for f in queued] == [os.getpid()] * 3
 
 
 @pytest.mark.parametrize("helper", [False, True])

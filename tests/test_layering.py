@@ -608,8 +608,8 @@ def test_the_registry_names_no_builder_and_holds_no_lambda() -> None:
 
 
 def test_a_domain_module_imported_alone_loads_no_chart_library() -> None:
-    """The domain objects are made on first use: the cohort worker imports the reconstruction
-    alone, and a domain's schema is read without its builders."""
+    """The domain objects are made on first use: the reconstruction is imported alone, and a
+    domain's schema is read without its builders."""
     code = (
         "import sys\n"
         "import analysis.patient_level.reconstruct, analysis.study.schema\n"

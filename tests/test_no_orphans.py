@@ -29,7 +29,8 @@ from pathlib import Path
 
 import pytest
 
-from testsupport.project import PROJECT, copy_site_sources, free_port
+from analysis.wire.launch import PRELOAD
+from testsupport.project import PROJECT, copy_site_sources, free_port, reading_its_input
 
 pytestmark = pytest.mark.slow  # Linux: /proc, prctl
 
@@ -114,7 +115,7 @@ def _kernel(p: Proc) -> bool:
 
 
 def _waiting_child(p: Proc) -> bool:  # serve's child started ahead of its command
-    return "analysis.child_side.worker:start_worker_ahead" in p.argv
+    return "-c" in p.argv and p.runs(*PRELOAD)
 
 
 def _site_generator(p: Proc) -> bool:  # `properdocs build …`, not `uv run properdocs build …`
@@ -148,9 +149,12 @@ def _kernel_running(procs: list[Proc]) -> bool:
 
 
 def _serve_waiting(procs: list[Proc]) -> bool:
-    """After its first build, serve's child waits for the next edit with its two helpers
-    started (the cohort worker and the drawing helper)."""
-    return any(len(_children(procs, w, _pool_process)) == 2 for w in procs if _waiting_child(w))
+    """After its first build, serve's child waits for the next edit, its libraries imported."""
+    return any(_waiting_child(w) and w.alive and reading_its_input(w.pid) for w in procs)
+
+
+def _serve_itself(p: Proc) -> bool:  # make, `uv run properdocs serve …` and the site generator
+    return p.runs("make", "-o") or ("serve" in p.argv and any("properdocs" in a for a in p.argv))
 
 
 class Reaper:
@@ -433,7 +437,7 @@ def test_a_signalled_make_build_leaves_no_process(
 def test_a_signalled_make_serve_waiting_for_an_edit_leaves_no_process(
     how: str, reaper: Reaper, make_project: Path, tmp_path: Path
 ) -> None:
-    # After its first build, serve waits with the next bundle's child and its helpers started.
+    # After its first build, serve waits with the next bundle's child started.
     address = f"SERVE_ADDR=127.0.0.1:{free_port()}"
     tmp = tmp_path / "tmp"  # where the site generator makes its temporary site folder
     tmp.mkdir()
@@ -473,15 +477,20 @@ def test_the_drawing_helper_ends_when_its_bundle_is_killed(reaper: Reaper, tmp_p
     _assert_ended(reaper, helpers, "SIGKILL of `python -m analysis bundle`")
 
 
-def test_the_helpers_of_serves_waiting_child_end_when_it_is_killed(
+def test_an_idle_make_serve_holds_one_extra_process_which_ends_with_it(
     reaper: Reaper, make_project: Path
 ) -> None:
+    # Idle (first build done, nobody editing): the next bundle's child waits, and nothing else
+    # serve started is left running: no helper, worker or notebook kernel kept resident.
     address = f"SERVE_ADDR=127.0.0.1:{free_port()}"
     process = reaper.start(_make("serve", address), cwd=make_project, env=_NO_GIT_DATES)
     reaper.wait_until(_serve_waiting, process)
-    helpers = _kill(reaper, _waiting_child)
-    assert sum(map(_pool_process, helpers)) == 2  # the cohort worker and the drawing helper
-    _assert_ended(reaper, helpers, "SIGKILL of serve's waiting child")
+    time.sleep(3)  # idle: whatever the first build started has had time to end
+    extra = [p for p in reaper.started() if not _serve_itself(p)]
+    assert len(extra) <= 1, "an idle serve holds:\n" + "\n".join(map(str, extra))
+    assert all(map(_waiting_child, extra)), extra
+    SIGNALS["SIGTERM to the command"](process)
+    _assert_nothing_left(reaper, "SIGTERM of an idle `make serve`")
 
 
 def test_a_builds_children_end_when_the_site_generator_is_killed(

@@ -19,6 +19,8 @@ class FakeJob:
 
     def __init__(self, entry: Path, error: AnalysisError | None = None) -> None:
         self.entry = entry
+        self.key = entry.name
+        self.stopped = False
         self.done = False
         self.release = threading.Event()
         self.error = error

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import platform
 import shutil
 import socket
 import subprocess
@@ -87,3 +88,19 @@ def engine_serving(project: Path, *, log: Path | None = None, **env: str) -> Ite
         finally:
             server.terminate()
             server.wait(timeout=60)
+
+
+# read(2)'s number, which /proc/PID/syscall gives first while a process is blocked in it.
+_READ_SYSCALL = {"x86_64": "0", "aarch64": "63"}
+
+
+def reading_its_input(pid: int) -> bool:
+    """Whether ``pid`` is blocked reading its standard input (read(2) on descriptor 0): a
+    waiting child does so only once its imports are done (False once it has gone)."""
+    machine = platform.machine()
+    assert machine in _READ_SYSCALL, f"read(2)'s syscall number on {machine} is not known here"
+    try:
+        fields = Path(f"/proc/{pid}/syscall").read_text().split()
+    except OSError:
+        return False
+    return fields[:2] == [_READ_SYSCALL[machine], "0x0"]

@@ -7,7 +7,6 @@ import os
 import shutil
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future
-from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -35,9 +34,8 @@ def bundle_command(
     from ..registry import Inputs, build_artifacts, build_figure_artifacts, is_figure_study
     from ..render.blocks import ChartDrawings, render_bundle
     from ..render.draw import Drawer
-    from .worker import call, worker_started_ahead
 
-    with Drawer() as drawer, ExitStack() as stack:
+    with Drawer() as drawer:
         handed_over: Future[None] = Future()
         if pictures_last:
             drawer.hold_later(handed_over)
@@ -45,16 +43,6 @@ def bundle_command(
         inputs = Inputs(
             patients_file=patients, **{name: v for name, v in given.items() if v is not None}
         )
-        worker = worker_started_ahead()  # serve: the cohorts are drawn there meanwhile
-        if worker is not None:
-            stack.callback(worker.shutdown, cancel_futures=True)
-
-            def in_worker(
-                function: Callable[..., Any], /, *args: Any, **kwargs: Any
-            ) -> Future[Any]:
-                return worker.submit(call, function, *args, **kwargs)
-
-            inputs.start_patient_analysis(in_worker)
         drawings = ChartDrawings(drawer)
         if study is not None and is_figure_study(study):  # a study file of the generic model
             artifacts = build_figure_artifacts(study, on_chart=drawings.add)

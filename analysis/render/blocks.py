@@ -315,10 +315,6 @@ class ChartDrawings:
         png = self._drawer.submit(draw.png, specs["wide"], version, now=False)
         self._drawn[chart.name] = (specs["wide"], layouts, png)
 
-    def draw_queued_here(self) -> None:
-        """Draw what is still queued alongside the helper (see :meth:`Drawer.draw_queued_here`)."""
-        self._drawer.draw_queued_here()
-
     def files(self, chart: ChartArtifact) -> ChartFiles:
         """The chart's validated spec, labelled SVGs, Vega JSON, and how to get its PNG."""
         if chart.name not in self._drawn:
@@ -343,7 +339,6 @@ def render_bundle(
     after handing the bundle over: they take longest to draw.
     """
     drawings = drawings or ChartDrawings()
-    drawings.draw_queued_here()  # every chart is built: the drawings left are all there is
     blocks: dict[str, str] = {}
     files: dict[str, str] = {}
     pictures: list[Picture] = []

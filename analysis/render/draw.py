@@ -4,10 +4,8 @@ vl-convert holds Python's GIL while it draws, so a thread cannot overlap drawing
 work. A :class:`Drawer` draws in one helper process instead (started with the first drawing;
 starting it earlier, during the heavy imports, measured no faster on two cores): it draws each
 chart as soon as its spec is ready, while the main process goes on computing.
-``Drawer(helper=False)`` draws in the calling process (same results; used by tests).
-Under ``serve`` the helper is started ahead, before the edit (:func:`start_helper_ahead`), and
-this process's own engine too, so that it draws the last charts alongside the helper
-(:meth:`Drawer.draw_queued_here`).
+``Drawer(helper=False)`` draws in the calling process (same results; used by tests). No helper
+is started ahead of its bundle, under ``serve`` either: it lives as long as its :class:`Drawer`.
 """
 
 from __future__ import annotations
@@ -25,10 +23,7 @@ from ..lifetime import pool_initializer
 
 __all__ = [
     "Drawer",
-    "engine_started",
     "png",
-    "start_engine",
-    "start_helper_ahead",
     "svg",
     "vega",
     "vega_and_svg",
@@ -69,21 +64,12 @@ def png(spec: dict[str, Any], vl_version: str) -> bytes:
     return vlc.vegalite_to_png(printable, vl_version=vl_version, scale=2)
 
 
-_ENGINE_STARTED = threading.Event()  # vl-convert's engine runs in this process
-
-
-def start_engine() -> None:
+def _start_engine() -> None:
     """Start vl-convert's engine in this process now: its first drawing takes ~0.4 s more."""
     import vl_convert as vlc
 
     newest = vlc.get_vegalite_versions()[-1]
     vlc.vegalite_to_svg({"mark": "point"}, vl_version=newest)
-    _ENGINE_STARTED.set()
-
-
-def engine_started() -> bool:
-    """Whether vl-convert's engine runs in this process (:func:`start_engine`)."""
-    return _ENGINE_STARTED.is_set()
 
 
 def _helper_pool() -> ProcessPoolExecutor:
@@ -92,20 +78,8 @@ def _helper_pool() -> ProcessPoolExecutor:
     return ProcessPoolExecutor(
         max_workers=1,
         mp_context=multiprocessing.get_context("spawn"),
-        initializer=pool_initializer(start_engine),
+        initializer=pool_initializer(_start_engine),
     )
-
-
-_AHEAD: list[ProcessPoolExecutor] = []  # a helper started ahead, for the next Drawer
-
-
-def start_helper_ahead() -> None:
-    """Start the next :class:`Drawer`'s helper now and wait until its engine is warm: a
-    process started ahead of its command (``serve``) then draws its first chart at once."""
-    if not _AHEAD:
-        pool = _helper_pool()
-        pool.submit(int).result()  # the worker is up and its initializer has run
-        _AHEAD.append(pool)
 
 
 class Drawer:
@@ -122,7 +96,7 @@ class Drawer:
         self._held_until: Future[Any] | None = None
         self._lock = threading.Lock()
         if helper:
-            self._pool = _AHEAD.pop() if _AHEAD else _helper_pool()
+            self._pool = _helper_pool()
 
     def submit(self, draw: Callable[..., T], *args: Any, now: bool = True) -> Future[T]:
         """Ask for a drawing; the result (or the drawing's error) comes from ``.result()``."""
@@ -137,23 +111,6 @@ class Drawer:
             self._queues[0 if now else 1].append((draw, args, result))
         self._next()
         return result
-
-    def draw_queued_here(self) -> None:
-        """Draw the queued drawings asked for ``now`` in this process, newest first, while the
-        helper goes on from the oldest: for a caller about to wait for all of them. Only where
-        this process's engine has started (:func:`start_engine`: under ``serve``), since
-        starting it takes longer than the few drawings left at the end."""
-        if self._pool is None or not engine_started():
-            return
-        while True:
-            with self._lock:
-                if not self._queues[0]:
-                    return
-                draw, args, result = self._queues[0].pop()
-            try:
-                result.set_result(draw(*args))
-            except Exception as exc:  # noqa: BLE001 (handed to the caller, as the helper would)
-                result.set_exception(exc)
 
     def hold_later(self, until: Future[Any]) -> None:
         """Start no drawing that can wait (``now=False``) before ``until`` is done."""

@@ -3,10 +3,11 @@ work that overlaps the site generator's own, and failures reported as the child'
 The site generator's jobs (bundle, notebook, Vega runtime) and the number diff (each tree's own
 package, :class:`Child` with ``project=``) all start their children here.
 
-Under ``serve`` a child can be started *before* it is needed (:meth:`Child.waiting`): it imports
-the heavy third-party libraries and the package's own modules while the writer is still typing,
-then waits for its command. If any file of the package it loaded has changed by then, it runs
-the command in a fresh interpreter instead, so edited code is still the code that runs.
+Under ``serve`` one child can be started *before* it is needed (:meth:`Child.waiting`): it
+imports the heavy third-party libraries while the writer is still typing, then waits for its
+command. It imports none of the package's own modules ahead (:data:`PRELOAD` names third-party
+libraries only), so the code that runs the command is read when the command comes: stale project
+code is impossible by construction, and nothing needs checking.
 
 Every child, and every helper a child starts, ends with the process that started it, however
 that one ends (:mod:`analysis.lifetime`).
@@ -23,18 +24,15 @@ from pathlib import Path
 
 from ..errors import AnalysisError
 from ..lifetime import ending_with_this_process
-from .digest import digest
 
 __all__ = ["PRELOAD", "Child"]
 
 _PROJECT = Path(__file__).resolve().parent.parent.parent
-# What `python -m analysis bundle` spends its first seconds on: importing libraries and the
-# package's own modules, and starting the worker that draws the cohorts and the helper that
-# draws the charts ("module:function" imports, then calls). A waiting child whose named modules have since changed is not used
-# (Child.usable); one in which any other module of the package it loaded has changed runs the
-# command in a fresh interpreter instead (_WAIT_THEN_RUN): edited code is always what runs.
+_PACKAGE = "analysis"
+# What `python -m analysis bundle` spends its first seconds on: importing these libraries.
+# Third-party only: a module of the package imported ahead could be edited before the command
+# comes (Child.waiting refuses one).
 PRELOAD = (
-    "analysis.child_side.worker:start_worker_ahead",  # first: it imports its libraries meanwhile
     "numpy",
     "pandas",
     "scipy.stats",
@@ -46,49 +44,17 @@ PRELOAD = (
     "vl_convert",
     "markdown",
     "nh3",
-    "analysis.render.draw:start_helper_ahead",
-    "analysis.render.draw:start_engine",
-    "analysis.registry",
-    "analysis.render.blocks",
 )
 # Imports the modules named in argv, then runs `python -m analysis ARGS` with the JSON list of
 # ARGS read from one line of stdin (no line: the parent is gone or no longer needs it; exit).
-# If a file of the package it loaded has changed meanwhile, it runs a fresh
-# `python -m analysis ARGS` instead (on its own output) and exits with its status.
 _WAIT_THEN_RUN = """\
-import importlib, json, os, runpy, sys, time
-from pathlib import Path
-from analysis.wire.digest import digest
-started = time.time()
+import importlib, json, runpy, sys
 for name in sys.argv[1:]:
-    module, _, function = name.partition(":")
-    loaded = importlib.import_module(module)
-    if function:
-        getattr(loaded, function)()
-def digest_of(path):  # None for a file gone, or changed since the imports began
-    try:
-        if os.stat(path).st_mtime >= started:
-            return None
-        return digest(files=[Path(path)])
-    except OSError:
-        return None
-ours = {
-    m.__file__: digest_of(m.__file__)
-    for n, m in list(sys.modules.items())
-    if (n == "analysis" or n.startswith("analysis.")) and getattr(m, "__file__", None)
-}
+    importlib.import_module(name)
 line = sys.stdin.readline()
 if not line.strip():
     sys.exit(0)
-args = json.loads(line)
-if any(known is None or digest_of(path) != known for path, known in ours.items()):
-    # Not os.exec*: the helper processes it started ahead would outlive it, holding its output
-    # open. Exiting normally ends them; the fresh command ends with it too.
-    import subprocess
-    from analysis.lifetime import ending_with_this_process
-    command = [sys.executable, "-m", "analysis", *args]
-    sys.exit(subprocess.call(ending_with_this_process(command)))
-sys.argv = ["python -m analysis", *args]
+sys.argv = ["python -m analysis", *json.loads(line)]
 runpy.run_module("analysis", run_name="__main__", alter_sys=True)
 """
 
@@ -125,13 +91,18 @@ class Child:
             cwd=project if project is not None else _PROJECT,
         )
         self._waiting = _preload is not None
-        self._ahead = _digests(_our_files(_preload or ()))
         self._out: list[str] = []
         self._finished: str | AnalysisError | None = None
 
     @classmethod
     def waiting(cls, preload: tuple[str, ...] = PRELOAD) -> Child:
-        """A child that imports ``preload`` now and runs the command given to :meth:`run`."""
+        """A child that imports ``preload`` now and runs the command given to :meth:`run`.
+
+        ``preload`` names libraries, never a module of this package (:data:`PRELOAD`)."""
+        ours = [n for n in preload if n.split(".")[0] == _PACKAGE]
+        if ours:
+            msg = f"Child.waiting: preload {ours} names the package's own modules; expected libraries only"
+            raise ValueError(msg)
         return cls(_preload=preload)
 
     def run(self, *args: str) -> Child:
@@ -147,13 +118,8 @@ class Child:
 
     @property
     def usable(self) -> bool:
-        """Whether a :meth:`waiting` child is still there to be given a command, with the
-        package's code it loaded ahead unchanged since."""
-        return (
-            self._waiting
-            and self._process.poll() is None
-            and _digests([Path(p) for p in self._ahead]) == self._ahead
-        )
+        """Whether a :meth:`waiting` child is still there to be given a command."""
+        return self._waiting and self._process.poll() is None
 
     def terminate(self) -> None:
         """Ask the child to end; whoever waits for it (:meth:`wait`) sees it fail."""
@@ -209,21 +175,3 @@ class Child:
         if isinstance(self._finished, AnalysisError):
             raise self._finished
         return self._finished
-
-
-def _our_files(preload: tuple[str, ...]) -> list[Path]:
-    """The files of the ``analysis`` package that importing ``preload`` loads: the modules
-    named and their packages' ``__init__.py``."""
-    paths: set[Path] = set()
-    for name in preload:
-        parts = name.partition(":")[0].split(".")
-        if parts[0] != "analysis":
-            continue
-        for depth in range(1, len(parts) + 1):
-            base = _PROJECT.joinpath(*parts[:depth])
-            paths.add(base / "__init__.py" if base.is_dir() else base.with_suffix(".py"))
-    return sorted(paths)
-
-
-def _digests(paths: list[Path]) -> dict[str, str]:
-    return {str(p): digest(files=[p]) for p in paths}

@@ -20,4 +20,8 @@ class ArtifactsConfig(base.Config):  # type: ignore[no-untyped-call]  # mkdocs's
     preview_chart = c.Type(str, default="patient_flow")
     """The chart whose build-time PNG previews a shared link to a page without a chart."""
     serve_signal_dir = c.Type(str, default=".cache/serve")
-    """Under ``serve``: the folder whose files say the pictures are drawn (a rebuild follows)."""
+    """Under ``serve``: the folder whose file says the work left after the pages is done (a
+    rebuild follows; :mod:`analysis.mkdocs_side.signals`)."""
+    serve_ahead = c.Type(bool, default=True)
+    """Under ``serve``: start the next bundle's child ahead of the edit, its libraries imported
+    (one process, waiting; ``benchmarks/serve_latency.py --no-ahead`` measures what it buys)."""

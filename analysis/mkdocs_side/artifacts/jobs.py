@@ -44,6 +44,8 @@ class BundleJob:
         self.key = key
         self._child: Child | None = None
         self._bundle: Bundle | None = None
+        self._written: Path | None = None  # the child's bundle.json, before the entry is in place
+        self.stopped = False  # by stop(): superseded
         if (self.entry / BUNDLE_JSON).exists():
             try:
                 self._bundle = Bundle.from_json((self.entry / BUNDLE_JSON).read_text("utf-8"))
@@ -84,7 +86,7 @@ class BundleJob:
             out = self._child.wait()  # raises with the child's message if it failed
             msg = f"the analysis child process ended without a bundle; it printed: {out[-2000:]}"
             raise AnalysisError(msg)
-        written = Path(line.removeprefix(f"{READY} ").strip())
+        self._written = written = Path(line.removeprefix(f"{READY} ").strip())
         try:
             text = written.read_text(encoding="utf-8")
         except FileNotFoundError:  # the child has finished meanwhile and moved it into place
@@ -100,8 +102,19 @@ class BundleJob:
         """Wait until the entry is complete, pictures included (at once for a cache hit)."""
         self.result()
         if self._child is not None:
-            self._child.wait()
+            try:
+                self._child.wait()
+            except AnalysisError:
+                if self.stopped and self._written is not None:  # its half-written entry
+                    shutil.rmtree(self._written.parent, ignore_errors=True)
+                raise
             self._child = None
+
+    def stop(self) -> None:
+        """Stop the child computing this entry (superseded): :meth:`finish` then fails."""
+        self.stopped = True
+        if self._child is not None:
+            self._child.terminate()
 
 
 def start_bundle(

@@ -109,7 +109,9 @@ class ArtifactsPlugin(BasePlugin[ArtifactsConfig]):  # type: ignore[no-untyped-c
         }
         self._runtime_job = RuntimeJob()
         if self._serving and self._serve is None:
-            self._serve = ServeSession(project / self.config.serve_signal_dir)
+            self._serve = ServeSession(
+                project / self.config.serve_signal_dir, ahead=self.config.serve_ahead
+            )
         serve = self._serve
         cache, study, patients = (
             project / self.config.cache_dir,
@@ -128,6 +130,8 @@ class ArtifactsPlugin(BasePlugin[ArtifactsConfig]):  # type: ignore[no-untyped-c
             if serve
             else start_bundle(cache, study_file=study, patients_file=patients)
         )
+        if serve is not None:
+            serve.started(self._job)
         self._bundle = None
         log.info(
             "analysis bundle %s: %s",
@@ -232,7 +236,7 @@ class ArtifactsPlugin(BasePlugin[ArtifactsConfig]):  # type: ignore[no-untyped-c
     ) -> LiveReloadServer | None:
         if self.config.enabled:
             server.watch(str(PACKAGE_DIR))
-            if self._serve is not None:  # pictures drawn after the pages bring a rebuild
+            if self._serve is not None:  # work done after the pages brings a rebuild
                 self._serve.signal_dir.mkdir(parents=True, exist_ok=True)
                 server.watch(str(self._serve.signal_dir))
             if self.config.study:

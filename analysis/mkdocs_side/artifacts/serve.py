@@ -5,13 +5,13 @@ too: :mod:`analysis.mkdocs_side.notebooks.serve`). Under ``serve`` only, and onl
 build has shown them:
 
 * the bundle's child is started *before* the edit (:meth:`Child.waiting`): its libraries are
-  imported by the time the edit comes;
+  imported by the time the edit comes. It is the one process an idle ``serve`` holds;
 * the pictures of a new bundle are drawn after the pages are written; meanwhile the pages link
-  to the last complete bundle's pictures (same names).
+  to the last complete bundle's pictures (same names). A bundle still drawing when the next
+  edit comes is superseded: its child is stopped (:meth:`ServeSession.started`).
 
-When they are drawn a file is written into the signal folder ``serve`` watches
-(:mod:`analysis.mkdocs_side.signals`): that brings the rebuild that shows them. A ``build``
-never does any of this.
+When they are drawn, serve is told (:mod:`analysis.mkdocs_side.signals`): once the notebook
+following the same edit is done too, one rebuild shows both. A ``build`` never does any of this.
 
 Every rebuild also starts with a new template environment, which would compile the theme's
 templates again (about a quarter of a second here); :attr:`ServeSession.templates` keeps their
@@ -30,7 +30,7 @@ import jinja2
 from ...errors import AnalysisError
 from ...wire.bundle import FILES_DIR
 from ...wire.launch import Child
-from ..signals import signal
+from ..signals import follow_ups
 from .jobs import BundleJob
 
 __all__ = ["ServeSession", "TemplateCache"]
@@ -57,8 +57,10 @@ class TemplateCache(jinja2.BytecodeCache):
 class ServeSession:
     """State kept across the rebuilds of one ``serve`` (the plugin lives as long)."""
 
-    def __init__(self, signal_dir: Path) -> None:
+    def __init__(self, signal_dir: Path, *, ahead: bool = True) -> None:
         self.signal_dir = signal_dir
+        self._follow_ups = follow_ups(signal_dir)
+        self._ahead = ahead  # start the next bundle's child before the edit
         self.templates = TemplateCache()  # for each rebuild's template environment
         self._warm: Child | None = None
         self._last_entry: Path | None = None  # the last bundle entry with all its pictures
@@ -84,6 +86,16 @@ class ServeSession:
         """The bundle whose pictures are still being drawn (to reuse if its inputs come back)."""
         return self._drawing if self._drawing is not None and not self._drawn.is_set() else None
 
+    def started(self, job: BundleJob) -> None:
+        """``job`` is this build's bundle: one still drawing for older inputs is superseded, so
+        its child is stopped rather than left drawing pictures nobody will see."""
+        running = self.running_bundle()
+        if running is not None and running is not job:
+            log.info(
+                "analysis: bundle %s superseded by %s; its child is stopped", running.key, job.key
+            )
+            running.stop()
+
     # Pictures -----------------------------------------------------------------------------
 
     def pictures_entry(self, job: BundleJob) -> Path | None:
@@ -103,20 +115,26 @@ class ServeSession:
             return job.entry
         self._drawing, self._drawn = job, threading.Event()
         self._draw_errors = {}  # errors of superseded drawings are logged, never raised
-        threading.Thread(target=self._finish, args=(job, self._drawn), daemon=True).start()
+        token = self._follow_ups.expect("pictures")
+        threading.Thread(target=self._finish, args=(job, self._drawn, token), daemon=True).start()
         return self._last_entry
 
-    def _finish(self, job: BundleJob, drawn: threading.Event) -> None:
+    def _finish(self, job: BundleJob, drawn: threading.Event, token: object) -> None:
+        shown = False
         try:
             job.finish()
         except AnalysisError as exc:
-            if job is self._drawing:
-                self._draw_errors[id(job)] = exc
-            log.error("analysis failed while drawing the pictures:\n%s", exc)
+            if job.stopped:
+                log.info("analysis: superseded bundle %s stopped", job.key)
+            else:
+                if job is self._drawing:
+                    self._draw_errors[id(job)] = exc
+                log.error("analysis failed while drawing the pictures:\n%s", exc)
         else:
-            signal(self.signal_dir, "pictures")
+            shown = True
         finally:
             drawn.set()
+            self._follow_ups.done(token, shown=shown)
 
     @staticmethod
     def stand_in(entry: Path, site_path: str) -> Path:
@@ -127,7 +145,7 @@ class ServeSession:
 
     def after_build(self) -> None:
         """Get the next bundle's child ready: it imports its libraries while the writer edits."""
-        if self._warm is None:
+        if self._ahead and self._warm is None:
             self._warm = Child.waiting()
 
     def close(self) -> None:

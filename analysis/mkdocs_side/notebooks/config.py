@@ -16,4 +16,5 @@ class NotebooksConfig(base.Config):  # type: ignore[no-untyped-call]  # mkdocs's
     cache_dir = c.Type(str, default=".cache/notebooks")
     """Where executed copies are kept, by the key of their inputs (relative to mkdocs.yml)."""
     serve_signal_dir = c.Type(str, default=".cache/serve")
-    """Under ``serve``: the folder whose files say a notebook ran again (a rebuild follows)."""
+    """Under ``serve``: the folder whose file says the work left after the pages is done (a
+    rebuild follows; the same folder as ``study-analysis``'s)."""
