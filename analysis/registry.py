@@ -27,11 +27,13 @@ from .patient_level import PATIENT_LEVEL
 from .patient_level.reconstruct import Reconstruction, reconstruct
 from .patient_level.results import DEFAULT_COHORTS, PatientAnalysis, analyse
 from .patient_level.scenarios import SCENARIOS, Scenario
+from .patient_level.step import reconstructed
 from .study import STUDY
 from .study.citation import citation_record
 from .study.load import STUDY_FILE, load_study
 from .study.results import StudyResults
 from .study.schema import Study
+from .wire.steps import Steps
 
 __all__ = [
     "DOMAINS",
@@ -62,6 +64,9 @@ class Inputs:
     cohorts
         How many cohorts the reconstruction draws (ignored with ``patients_file``); fewer are
         quicker and less precise, for tests and trial runs (the site uses the default).
+    steps
+        The step cache the scenarios' reconstructions are taken from and filed in (``None``:
+        drawn every time).
     """
 
     def __init__(
@@ -72,12 +77,14 @@ class Inputs:
         comparators_file: Path | str = COMPARATORS_FILE,
         appraisal_file: Path | str = APPRAISAL_FILE,
         cohorts: int = DEFAULT_COHORTS,
+        steps: Steps | None = None,
     ) -> None:
         self.study_file = Path(study_file)
         self.patients_file = Path(patients_file) if patients_file is not None else None
         self.comparators_file = Path(comparators_file)
         self.appraisal_file = Path(appraisal_file)
         self.cohorts = cohorts
+        self.steps = steps
         self._drawing: dict[str, Future[Reconstruction]] = {}  # by scenario, in another process
 
     @cached_property
@@ -114,9 +121,17 @@ class Inputs:
         except BrokenProcessPool:  # the worker died (not the drawing): draw them here
             return reconstruct(self.study, cohorts=self.cohorts, assumptions=scenario.assumptions)
 
+    def _reconstructed(self, scenario: Scenario) -> Reconstruction:
+        assert self.steps is not None
+        return reconstructed(
+            self.steps, self.study, cohorts=self.cohorts, assumptions=scenario.assumptions
+        )
+
     @cached_property
     def patient_analysis(self) -> PatientAnalysis:
         made = self._drawn if self._drawing else None
+        if made is None and self.steps is not None:
+            made = self._reconstructed
         return analyse(self.study, patients=self.patients_file, cohorts=self.cohorts, made=made)
 
     def built_from(self, domain: Domain[Any]) -> Any:

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ..wire.bundle import BUNDLE_JSON, FILES_DIR, READY, Bundle
+from ..wire.steps import STEPS_DIR, Steps
 
 __all__ = ["bundle_command", "write_entry"]
 
@@ -24,6 +25,8 @@ def bundle_command(
     patients: Path | None = None,
     cohorts: int | None = None,
     pictures_last: bool = False,
+    steps_dir: Path | None = None,
+    steps_off: frozenset[str] = frozenset(),
 ) -> int:
     """Compute and render every artifact into the cache entry ``out``.
 
@@ -31,6 +34,11 @@ def bundle_command(
     computes the rest; the bundle is handed over before the PNGs are drawn (:func:`write_entry`).
     The PNGs fill the helper's idle moments, unless they are not waited for (``pictures_last``):
     then none delays the drawing of a chart built after it.
+
+    Each chart's drawings and each scenario's reconstruction are taken from the step cache in
+    ``steps_dir`` (default: ``steps/`` beside ``out``) when their inputs and code are unchanged,
+    and filed there otherwise (not those named in ``steps_off``); what was reused and made is
+    printed as one line at the end.
     """
     from ..registry import Inputs, build_artifacts, build_figure_artifacts, is_figure_study
     from ..render.blocks import ChartDrawings, render_bundle
@@ -41,9 +49,12 @@ def bundle_command(
         handed_over: Future[None] = Future()
         if pictures_last:
             drawer.hold_later(handed_over)
+        steps = Steps(steps_dir or out.parent / STEPS_DIR, off=steps_off)
         given: dict[str, Any] = {"study_file": study, "cohorts": cohorts}
         inputs = Inputs(
-            patients_file=patients, **{name: v for name, v in given.items() if v is not None}
+            patients_file=patients,
+            steps=steps,
+            **{name: v for name, v in given.items() if v is not None},
         )
         worker = worker_started_ahead()  # serve: the cohorts are drawn there meanwhile
         if worker is not None:
@@ -55,7 +66,7 @@ def bundle_command(
                 return worker.submit(call, function, *args, **kwargs)
 
             inputs.start_patient_analysis(in_worker)
-        drawings = ChartDrawings(drawer)
+        drawings = ChartDrawings(drawer, steps=steps)
         if study is not None and is_figure_study(study):  # a study file of the generic model
             artifacts = build_figure_artifacts(study, on_chart=drawings.add)
         else:
@@ -63,6 +74,7 @@ def bundle_command(
         bundle, pictures = render_bundle(artifacts, fingerprint=fingerprint, drawings=drawings)
         handed_over.set_result(None)
         write_entry(out, bundle, pictures)
+    print(steps.summary(), flush=True)
     return 0
 
 
