@@ -70,7 +70,7 @@ def test_a_prose_edit_redraws_no_chart_and_reconstructs_nothing_a_number_edit_do
 ) -> None:
     cache = tmp_path / "cache"
     first = _bundle(cache / "bundle-a")
-    assert first["drawing"]["made"] == 14 and first["drawing"]["reused"] == 0
+    assert first["drawing"] == {"made": 14, "reused": 0, "corrupt": 0}
     assert first["reconstruction"]["made"] == len(SCENARIOS)
 
     prose = _edited(tmp_path, PROSE_BEFORE, PROSE_AFTER, "prose.yaml")
