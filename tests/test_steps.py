@@ -8,14 +8,19 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 import pytest
 
+from analysis.mkdocs_side.artifacts.jobs import BundleJob
 from analysis.patient_level.reconstruct import reconstruct
 from analysis.patient_level.scenarios import SCENARIOS
 from analysis.patient_level.step import reconstructed, reconstruction_key
 from analysis.study.load import load_study
+from analysis.wire.bundle import BUNDLE_JSON, Bundle
+from analysis.wire.digest import fingerprint
+from analysis.wire.launch import Child
 from analysis.wire.steps import Steps
 from testsupport.project import PROJECT, STUDY_FILE
 
@@ -182,3 +187,48 @@ def test_a_step_turned_off_is_neither_read_nor_filed(tmp_path: Path) -> None:
     off.put("drawing", "j", "new")
     assert not off.path("drawing", "j").exists()
     assert re.search(r"drawing made=1 reused=0", off.summary())
+
+
+@pytest.mark.slow  # bundles in subprocesses
+def test_a_child_records_the_key_only_if_the_files_it_read_are_those_of_the_key(
+    tmp_path: Path,
+) -> None:
+    # An edit after the site generator made the key, before the child read the files: the
+    # entry must not be taken for that key's by a later build.
+    study = tmp_path / "study.yaml"
+    shutil.copy(STUDY_FILE, study)
+    key = f"{fingerprint(extra=(study,))}-cohorts{COHORTS}"
+    recorded = {}
+    for name, given in (("stale", "0" * 20 + f"-cohorts{COHORTS}"), ("current", key)):
+        out = tmp_path / "cache" / f"bundle-{name}"
+        args = ["--out", str(out), "--study", str(study), "--cohorts", str(COHORTS)]
+        subprocess.run(
+            [sys.executable, "-m", "analysis", "bundle", *args, "--fingerprint", given],
+            cwd=PROJECT,
+            capture_output=True,
+            check=True,
+            timeout=300,
+        )
+        recorded[name] = Bundle.from_json((out / BUNDLE_JSON).read_text("utf-8")).fingerprint
+    assert recorded == {"stale": "", "current": key}
+
+
+def test_an_entry_that_does_not_record_its_own_key_is_computed_again(tmp_path: Path) -> None:
+    entry = tmp_path / "bundle-k"
+    entry.mkdir()
+    (entry / BUNDLE_JSON).write_text(Bundle(fingerprint="").to_json(), encoding="utf-8")
+    started: list[tuple[str, ...]] = []
+
+    def spawn(*args: str) -> Child:
+        started.append(args)
+        return cast("Child", object())
+
+    job = BundleJob(tmp_path, "k", spawn=spawn)
+    assert not job.cached
+    assert started
+    assert started[0][:3] == ("bundle", "--out", str(entry))
+    (tmp_path / "bundle-j").mkdir()
+    (tmp_path / "bundle-j" / BUNDLE_JSON).write_text(
+        Bundle(fingerprint="j").to_json(), encoding="utf-8"
+    )
+    assert BundleJob(tmp_path, "j", spawn=spawn).cached

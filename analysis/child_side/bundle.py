@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ..wire.bundle import BUNDLE_JSON, FILES_DIR, READY, Bundle
+from ..wire.digest import fingerprint as digest_fingerprint
 from ..wire.steps import STEPS_DIR, Steps
 
 __all__ = ["bundle_command", "write_entry"]
@@ -40,6 +41,8 @@ def bundle_command(
     and filed there otherwise (not those named in ``steps_off``); what was reused and made is
     printed as one line at the end.
     """
+    read_from = tuple(p for p in (study, patients) if p is not None)
+    key_before = _key(read_from, cohorts) if fingerprint else ""
     from ..registry import Inputs, build_artifacts, build_figure_artifacts, is_figure_study
     from ..render.blocks import ChartDrawings, render_bundle
     from ..render.draw import Drawer
@@ -71,11 +74,23 @@ def bundle_command(
             artifacts = build_figure_artifacts(study, on_chart=drawings.add)
         else:
             artifacts = build_artifacts(inputs, on_chart=drawings.add)
-        bundle, pictures = render_bundle(artifacts, fingerprint=fingerprint, drawings=drawings)
+        # The key this entry is known by is re-made from the files as they are now: recorded
+        # only if they are those the key was made from and did not change while they were read
+        # (an edit meanwhile: the entry serves this build, and no later one takes it as a hit).
+        same = fingerprint and _key(read_from, cohorts) == key_before == fingerprint
+        recorded = fingerprint if same else ""
+        bundle, pictures = render_bundle(artifacts, fingerprint=recorded, drawings=drawings)
         handed_over.set_result(None)
         write_entry(out, bundle, pictures)
     print(steps.summary(), flush=True)
     return 0
+
+
+def _key(read_from: tuple[Path, ...], cohorts: int | None) -> str:
+    """The bundle's key as its makers make it (:func:`~analysis.wire.digest.fingerprint`; the
+    number diff's bundles of fewer cohorts say how many)."""
+    key = digest_fingerprint(extra=read_from)
+    return key if cohorts is None else f"{key}-cohorts{cohorts}"
 
 
 def write_entry(
