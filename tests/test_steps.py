@@ -232,3 +232,37 @@ def test_an_entry_that_does_not_record_its_own_key_is_computed_again(tmp_path: P
         Bundle(fingerprint="j").to_json(), encoding="utf-8"
     )
     assert BundleJob(tmp_path, "j", spawn=spawn).cached
+
+
+def test_builds_writing_the_same_entries_at_once_never_show_a_reader_half_an_entry(
+    tmp_path: Path,
+) -> None:
+    writer = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from analysis.wire.steps import Steps\n"
+        "steps = Steps(Path(sys.argv[1]), max_entries=3)\n"
+        "for n in range(60):\n"
+        "    steps.put('s', str(n % 5), bytes([n % 5]) * 400_000)\n"
+    )
+    writers = [
+        subprocess.Popen([sys.executable, "-c", writer, str(tmp_path)], cwd=PROJECT)
+        for _ in range(2)
+    ]
+    reader = Steps(tmp_path, max_entries=3)
+    seen = 0
+    try:
+        while any(w.poll() is None for w in writers):
+            for n in range(5):
+                found = reader.get("s", str(n))
+                if found is not None:
+                    assert found == bytes([n]) * 400_000
+                    seen += 1
+    finally:
+        for w in writers:
+            w.wait(timeout=60)
+    assert [w.returncode for w in writers] == [0, 0]
+    assert reader.counts["s", "corrupt"] == 0
+    assert seen > 0
+    assert not list(tmp_path.glob(".*.tmp"))  # no temporary file left behind
+    assert len(list(tmp_path.glob("*.step"))) <= 3

@@ -11,6 +11,7 @@ the entries used longest ago are removed. Standard library only.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import pickle
@@ -67,12 +68,20 @@ class Steps:
         try:
             if head + b"\n" != _MAGIC or hashlib.sha256(payload).hexdigest().encode() != digest:
                 raise ValueError(path)
-            value = pickle.loads(payload)
-            os.utime(path)  # used now: evicted last
-        except (ValueError, pickle.UnpicklingError, EOFError, OSError, AttributeError):
+            value = pickle.loads(payload)  # our own entry, its digest checked
+        except (
+            ValueError,
+            pickle.UnpicklingError,
+            EOFError,
+            AttributeError,
+            ImportError,
+            TypeError,
+        ):
             self._count(step, "corrupt")
             path.unlink(missing_ok=True)
             return None
+        with contextlib.suppress(OSError):  # evicted meanwhile by another build: still read
+            os.utime(path)  # used now: evicted last
         self._count(step, "reused")
         return value
 
