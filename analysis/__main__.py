@@ -39,6 +39,8 @@ def _bundle(args: argparse.Namespace) -> int:
         patients=args.patients,
         cohorts=args.cohorts,
         pictures_last=args.pictures_last,
+        steps_dir=args.steps,
+        steps_off=frozenset(args.no_step),
     )
 
 
@@ -142,6 +144,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _bundle_parser(sub: Commands) -> None:
+    from .wire.steps import STEP_NAMES
+
     bundle = sub.add_parser("bundle", help="compute and render every artifact to a JSON bundle")
     bundle.add_argument("--out", type=Path, required=True, help="the cache entry folder to write")
     bundle.add_argument("--study", type=Path, default=None, help="study YAML file")
@@ -159,6 +163,19 @@ def _bundle_parser(sub: Commands) -> None:
         "--pictures-last",
         action="store_true",
         help="draw the PNGs only once the bundle is handed over (serve: pages never wait for them)",
+    )
+    bundle.add_argument(
+        "--steps",
+        type=Path,
+        default=None,
+        help="the step cache folder (default: steps/ beside --out)",
+    )
+    bundle.add_argument(
+        "--no-step",
+        action="append",
+        default=[],
+        choices=STEP_NAMES,
+        help="compute this step without the step cache (repeatable; to measure what it buys)",
     )
     bundle.set_defaults(run=_bundle)
 

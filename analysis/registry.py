@@ -22,12 +22,16 @@ from .context.load import COMPARATORS_FILE, load_comparators
 from .context.schema import Comparators
 from .figures.site import build_figure_artifacts, is_figure_study
 from .patient_level import PATIENT_LEVEL
+from .patient_level.reconstruct import Reconstruction
 from .patient_level.results import DEFAULT_COHORTS, PatientAnalysis, analyse
+from .patient_level.scenarios import Scenario
+from .patient_level.step import reconstructed
 from .study import STUDY
 from .study.citation import citation_record
 from .study.load import STUDY_FILE, load_study
 from .study.results import StudyResults
 from .study.schema import Study
+from .wire.steps import Steps
 
 __all__ = [
     "DOMAINS",
@@ -58,6 +62,9 @@ class Inputs:
     cohorts
         How many cohorts the reconstruction draws (ignored with ``patients_file``); fewer are
         quicker and less precise, for tests and trial runs (the site uses the default).
+    steps
+        The step cache the scenarios' reconstructions are taken from and filed in (``None``:
+        drawn every time).
     """
 
     def __init__(
@@ -68,12 +75,14 @@ class Inputs:
         comparators_file: Path | str = COMPARATORS_FILE,
         appraisal_file: Path | str = APPRAISAL_FILE,
         cohorts: int = DEFAULT_COHORTS,
+        steps: Steps | None = None,
     ) -> None:
         self.study_file = Path(study_file)
         self.patients_file = Path(patients_file) if patients_file is not None else None
         self.comparators_file = Path(comparators_file)
         self.appraisal_file = Path(appraisal_file)
         self.cohorts = cohorts
+        self.steps = steps
 
     @cached_property
     def study(self) -> Study:
@@ -87,9 +96,16 @@ class Inputs:
     def comparators(self) -> Comparators:
         return load_comparators(self.comparators_file, study=self.study)
 
+    def _reconstructed(self, scenario: Scenario) -> Reconstruction:
+        assert self.steps is not None
+        return reconstructed(
+            self.steps, self.study, cohorts=self.cohorts, assumptions=scenario.assumptions
+        )
+
     @cached_property
     def patient_analysis(self) -> PatientAnalysis:
-        return analyse(self.study, patients=self.patients_file, cohorts=self.cohorts)
+        made = self._reconstructed if self.steps is not None else None
+        return analyse(self.study, patients=self.patients_file, cohorts=self.cohorts, made=made)
 
     def built_from(self, domain: Domain[Any]) -> Any:
         """What ``domain``'s builders are built from (read once: a cached property here)."""

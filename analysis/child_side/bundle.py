@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from ..wire.bundle import BUNDLE_JSON, FILES_DIR, READY, Bundle
+from ..wire.digest import fingerprint as digest_fingerprint
+from ..wire.steps import STEPS_DIR, Steps
 
 __all__ = ["bundle_command", "write_entry"]
 
@@ -23,6 +25,8 @@ def bundle_command(
     patients: Path | None = None,
     cohorts: int | None = None,
     pictures_last: bool = False,
+    steps_dir: Path | None = None,
+    steps_off: frozenset[str] = frozenset(),
 ) -> int:
     """Compute and render every artifact into the cache entry ``out``.
 
@@ -30,7 +34,14 @@ def bundle_command(
     computes the rest; the bundle is handed over before the PNGs are drawn (:func:`write_entry`).
     The PNGs fill the helper's idle moments, unless they are not waited for (``pictures_last``):
     then none delays the drawing of a chart built after it.
+
+    Each chart's drawings and each scenario's reconstruction are taken from the step cache in
+    ``steps_dir`` (default: ``steps/`` beside ``out``) when their inputs and code are unchanged,
+    and filed there otherwise (not those named in ``steps_off``); what was reused and made is
+    printed as one line at the end.
     """
+    read_from = tuple(p for p in (study, patients) if p is not None)
+    key_before = _key(read_from, cohorts) if fingerprint else ""
     from ..registry import Inputs, build_artifacts, build_figure_artifacts, is_figure_study
     from ..render.blocks import ChartDrawings, render_bundle
     from ..render.draw import Drawer
@@ -39,19 +50,35 @@ def bundle_command(
         handed_over: Future[None] = Future()
         if pictures_last:
             drawer.hold_later(handed_over)
+        steps = Steps(steps_dir or out.parent / STEPS_DIR, off=steps_off)
         given: dict[str, Any] = {"study_file": study, "cohorts": cohorts}
         inputs = Inputs(
-            patients_file=patients, **{name: v for name, v in given.items() if v is not None}
+            patients_file=patients,
+            steps=steps,
+            **{name: v for name, v in given.items() if v is not None},
         )
-        drawings = ChartDrawings(drawer)
+        drawings = ChartDrawings(drawer, steps=steps)
         if study is not None and is_figure_study(study):  # a study file of the generic model
             artifacts = build_figure_artifacts(study, on_chart=drawings.add)
         else:
             artifacts = build_artifacts(inputs, on_chart=drawings.add)
-        bundle, pictures = render_bundle(artifacts, fingerprint=fingerprint, drawings=drawings)
+        # The key this entry is known by is re-made from the files as they are now: recorded
+        # only if they are those the key was made from and did not change while they were read
+        # (an edit meanwhile: the entry serves this build, and no later one takes it as a hit).
+        same = fingerprint and _key(read_from, cohorts) == key_before == fingerprint
+        recorded = fingerprint if same else ""
+        bundle, pictures = render_bundle(artifacts, fingerprint=recorded, drawings=drawings)
         handed_over.set_result(None)
         write_entry(out, bundle, pictures)
+    print(steps.summary(), flush=True)
     return 0
+
+
+def _key(read_from: tuple[Path, ...], cohorts: int | None) -> str:
+    """The bundle's key as its makers make it (:func:`~analysis.wire.digest.fingerprint`; the
+    number diff's bundles of fewer cohorts say how many)."""
+    key = digest_fingerprint(extra=read_from)
+    return key if cohorts is None else f"{key}-cohorts{cohorts}"
 
 
 def write_entry(

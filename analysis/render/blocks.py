@@ -10,13 +10,16 @@ import re
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
+from typing import Any, TypeVar
 
 import pandas as pd
 
 from ..artifact import Artifacts, ChartArtifact, Table
 from ..errors import ChartError
 from ..wire.bundle import ROOT_TOKEN, Bundle
+from ..wire.digest import step_key
+from ..wire.steps import Steps
 from . import draw
 from .draw import Drawer
 
@@ -24,12 +27,15 @@ __all__ = [
     "ChartDrawings",
     "ChartFiles",
     "chart_html",
+    "drawing_key",
     "inline_svg",
     "render_bundle",
     "svg_for",
     "table_html",
     "vegalite_version",
 ]
+
+T = TypeVar("T")
 
 
 @functools.cache
@@ -294,26 +300,54 @@ class ChartDrawings:
     when nothing else is waiting.
     """
 
-    def __init__(self, drawer: Drawer | None = None) -> None:
+    def __init__(self, drawer: Drawer | None = None, *, steps: Steps | None = None) -> None:
         self._drawer = drawer or Drawer(helper=False)
+        self._steps = steps
         self._drawn: dict[
             str, tuple[dict[str, Any], dict[str, Future[tuple[str, str]]], Future[bytes]]
         ] = {}
+        self._keys: dict[str, tuple[dict[str, str], str]] = {}  # what to file, by chart
 
     def add(self, chart: ChartArtifact) -> None:
+        """Ask for the chart's drawings, or take them from the step cache (``steps``).
+
+        A drawing's key is the digest of its spec, the Vega-Lite version and the drawing code
+        (:func:`drawing_key`). Only a spec that passed validation is ever filed, so a spec found
+        in the cache is the same validated spec and is not validated again.
+        """
         import altair as alt
 
         _check_finite(chart)
         version = vegalite_version()
         layouts: dict[str, Future[tuple[str, str]]] = {}
         specs: dict[str, dict[str, Any]] = {}
+        keys: dict[str, str] = {}
+        missed: dict[str, str] = {}  # drawn now, to be filed once drawn
         with alt.data_transformers.disable_max_rows():
             for layout, drawing in _layouts(chart).items():
+                cached = None
+                if self._steps is not None:
+                    spec = drawing.to_dict(validate=False)
+                    keys[layout] = key = drawing_key(spec, version)
+                    cached = self._steps.get("drawing", key)
+                if cached is not None:
+                    specs[layout] = spec
+                    layouts[layout] = _done(cached)
+                    continue
                 # validated once; every file of the layout is made from it
                 specs[layout] = spec = _spec(chart, drawing)
                 layouts[layout] = self._drawer.submit(draw.vega_and_svg, spec, version)
-        png = self._drawer.submit(draw.png, specs["wide"], version, now=False)
+                if layout in keys:
+                    missed[layout] = keys[layout]
+        png_cached = self._steps.get("png", keys["wide"]) if self._steps is not None else None
+        png = (
+            _done(png_cached)
+            if png_cached is not None
+            else self._drawer.submit(draw.png, specs["wide"], version, now=False)
+        )
         self._drawn[chart.name] = (specs["wide"], layouts, png)
+        if self._steps is not None:
+            self._keys[chart.name] = (missed, keys["wide"] if png_cached is None else "")
 
     def files(self, chart: ChartArtifact) -> ChartFiles:
         """The chart's validated spec, labelled SVGs, Vega JSON, and how to get its PNG."""
@@ -321,12 +355,43 @@ class ChartDrawings:
             self.add(chart)
         spec, layouts, png = self._drawn[chart.name]
         drawn = {name: drawing.result() for name, drawing in layouts.items()}
+        to_file, png_key = self._keys.get(chart.name, ({}, ""))
+        if self._steps is not None:
+            for layout, key in to_file.items():
+                self._steps.put("drawing", key, drawn[layout])
         return ChartFiles(
             spec,
             {name: _labelled(chart, svg, name) for name, (_, svg) in drawn.items()},
             {name: vega for name, (vega, _) in drawn.items()},
-            png.result,
+            _filed(png, self._steps, png_key) if png_key else png.result,
         )
+
+
+def drawing_key(spec: dict[str, Any], vl_version: str) -> str:
+    """The step key of a chart's drawings: its spec, the Vega-Lite version it is drawn as, the
+    versions of Altair (which validated it) and vl-convert, and the drawing code."""
+    return step_key(
+        f"drawing {vl_version}",
+        spec,
+        libraries=("altair", "vl-convert-python"),
+        code=(Path(draw.__file__).resolve(),),
+    )
+
+
+def _done(value: T) -> Future[T]:
+    done: Future[T] = Future()
+    done.set_result(value)
+    return done
+
+
+def _filed(png: Future[bytes], steps: Steps | None, key: str) -> Callable[[], bytes]:
+    def get() -> bytes:
+        picture = png.result()
+        if steps is not None:
+            steps.put("png", key, picture)
+        return picture
+
+    return get
 
 
 def render_bundle(

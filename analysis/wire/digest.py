@@ -1,7 +1,8 @@
 """The one digest of the project: what some output was made from, as one hexadecimal string.
 
 Every key that says "made from this code, these data and these libraries" is made here: the
-analysis bundle's (:func:`fingerprint`), the executed notebook's, the Vega runtime's, the
+analysis bundle's (:func:`fingerprint`), each cached step's (:func:`step_key`: a chart's
+drawing, a scenario's reconstruction), the executed notebook's, the Vega runtime's, the
 waiting child's check that the code it loaded is unchanged, and the number diff's check that
 two trees hold the same code and data. Standard library only.
 """
@@ -9,6 +10,7 @@ two trees hold the same code and data. Standard library only.
 from __future__ import annotations
 
 import hashlib
+import json
 import sys
 from collections.abc import Iterable
 from importlib import metadata
@@ -23,6 +25,7 @@ __all__ = [
     "digest",
     "fingerprint",
     "package_files",
+    "step_key",
     "versions",
 ]
 
@@ -97,3 +100,20 @@ def fingerprint(*, package_dir: Path = PACKAGE_DIR, extra: tuple[Path, ...] = ()
     header = f"format {BUNDLE_FORMAT}; python {sys.version_info[:3]}"
     files = [*package_files(package_dir), *extra]
     return digest(header, libraries=VERSIONED, files=files)[:KEY_LENGTH]
+
+
+def step_key(
+    step: str,
+    data: object,
+    *,
+    libraries: Iterable[str] = (),
+    code: Iterable[Path] = (),
+) -> str:
+    """One cached step's key: the step's name, ``data`` (what the step reads, as JSON: dicts,
+    lists, strings and numbers), the libraries' versions and the code's files (paths taken
+    relative to the package's parent, so the key names the code, not the checkout)."""
+    text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    header = f"step {step}; python {sys.version_info[:3]}"
+    return digest(header, text, libraries=libraries, files=code, relative_to=PACKAGE_DIR.parent)[
+        :KEY_LENGTH
+    ]

@@ -9,6 +9,7 @@ are written.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
 from collections.abc import Callable
@@ -47,10 +48,12 @@ class BundleJob:
         self._written: Path | None = None  # the child's bundle.json, before the entry is in place
         self.stopped = False  # by stop(): superseded
         if (self.entry / BUNDLE_JSON).exists():
-            try:
+            with contextlib.suppress(ValueError, TypeError, json.JSONDecodeError):
                 self._bundle = Bundle.from_json((self.entry / BUNDLE_JSON).read_text("utf-8"))
-            except (ValueError, TypeError, json.JSONDecodeError):
-                shutil.rmtree(self.entry, ignore_errors=True)  # unreadable entry: compute again
+            # The child records the key only if the files it read were those of the key.
+            if self._bundle is None or self._bundle.fingerprint != key:
+                self._bundle = None
+                shutil.rmtree(self.entry, ignore_errors=True)  # unreadable or stale: compute again
         self._hit = self._bundle is not None
         if self._bundle is None:
             cache_dir.mkdir(parents=True, exist_ok=True)

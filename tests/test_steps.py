@@ -1,0 +1,268 @@
+"""The step cache: an edit recomputes only what it touches; entries are checked, atomic, evicted."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import cast
+
+import numpy as np
+import pytest
+
+from analysis.mkdocs_side.artifacts.jobs import BundleJob
+from analysis.patient_level.reconstruct import reconstruct
+from analysis.patient_level.scenarios import SCENARIOS
+from analysis.patient_level.step import reconstructed, reconstruction_key
+from analysis.study.load import load_study
+from analysis.wire.bundle import BUNDLE_JSON, Bundle
+from analysis.wire.digest import fingerprint
+from analysis.wire.launch import Child
+from analysis.wire.steps import Steps
+from testsupport.project import PROJECT, STUDY_FILE
+
+COHORTS = 20  # few cohorts: the same steps, quicker
+PROSE_BEFORE = "source: The median duration of first remission was 5 months"
+PROSE_AFTER = "source: The median length of first remission was 5 months"
+NUMBER_BEFORE = "numerator: 15\n    denominator: 37\n    percent: 40.5\n"
+NUMBER_AFTER = "numerator: 16\n    denominator: 37\n    percent: 43.2\n"
+
+
+def _edited(tmp_path: Path, before: str, after: str, name: str) -> Path:
+    text = STUDY_FILE.read_text(encoding="utf-8")
+    assert text.count(before) == 1, f"{STUDY_FILE}: the text to edit is not there once: {before!r}"
+    edited = tmp_path / name
+    edited.write_text(text.replace(before, after), encoding="utf-8")
+    return edited
+
+
+def _counts(out: str) -> dict[str, dict[str, int]]:
+    """What the bundle's child printed it reused and made, by step."""
+    line = next(line for line in out.splitlines() if line.startswith("steps: "))
+    found: dict[str, dict[str, int]] = {}
+    for part in line.removeprefix("steps: ").split("; "):
+        step, *pairs = part.split()
+        found[step] = {k: int(v) for k, v in (p.split("=") for p in pairs)}
+    return found
+
+
+def _bundle(
+    out: Path, *, study: Path = STUDY_FILE, cwd: Path = PROJECT, pythonpath: Path | None = None
+) -> dict[str, dict[str, int]]:
+    env = dict(os.environ)
+    if pythonpath is not None:
+        env["PYTHONPATH"] = str(pythonpath)
+    args = ["bundle", "--out", str(out), "--study", str(study), "--cohorts", str(COHORTS)]
+    done = subprocess.run(
+        [sys.executable, "-m", "analysis", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    return _counts(done.stdout)
+
+
+@pytest.mark.slow  # bundles in subprocesses
+def test_a_prose_edit_redraws_no_chart_and_reconstructs_nothing_a_number_edit_does(
+    tmp_path: Path,
+) -> None:
+    cache = tmp_path / "cache"
+    first = _bundle(cache / "bundle-a")
+    assert first["drawing"] == {"made": 14, "reused": 0, "corrupt": 0}
+    assert first["reconstruction"]["made"] == len(SCENARIOS)
+
+    prose = _edited(tmp_path, PROSE_BEFORE, PROSE_AFTER, "prose.yaml")
+    second = _bundle(cache / "bundle-b", study=prose)
+    assert second["drawing"] == {"made": 0, "reused": 14, "corrupt": 0}
+    assert second["png"] == {"made": 0, "reused": 7, "corrupt": 0}
+    assert second["reconstruction"] == {"made": 0, "reused": len(SCENARIOS), "corrupt": 0}
+    # The reused steps give the same files as the first bundle's (the prose is not in them).
+    for path in (cache / "bundle-a" / "files").rglob("*"):
+        if path.is_file():
+            assert (
+                path.read_bytes()
+                == (cache / "bundle-b" / path.relative_to(cache / "bundle-a")).read_bytes()
+            )
+
+    number = _edited(tmp_path, NUMBER_BEFORE, NUMBER_AFTER, "number.yaml")
+    third = _bundle(cache / "bundle-c", study=number)
+    assert third["reconstruction"]["made"] == len(SCENARIOS)
+    assert third["drawing"]["made"] > 0  # the charts that show the remissions
+
+
+@pytest.mark.slow  # bundles in subprocesses
+def test_an_edit_of_the_drawing_code_redraws_every_chart_and_reconstructs_nothing(
+    tmp_path: Path,
+) -> None:
+    tree = tmp_path / "tree"
+    shutil.copytree(
+        PROJECT / "analysis", tree / "analysis", ignore=shutil.ignore_patterns("__pycache__")
+    )
+    cache = tmp_path / "cache"
+    _bundle(cache / "bundle-a", cwd=tree, pythonpath=tree)
+    draw = tree / "analysis" / "render" / "draw.py"
+    draw.write_text(draw.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    after = _bundle(cache / "bundle-b", cwd=tree, pythonpath=tree)
+    assert after["drawing"] == {"made": 14, "reused": 0, "corrupt": 0}
+    assert after["png"]["made"] == 7
+    assert after["reconstruction"] == {"made": 0, "reused": len(SCENARIOS), "corrupt": 0}
+
+
+def test_the_reconstruction_reads_no_sentence_of_the_study_but_every_number(
+    tmp_path: Path,
+) -> None:
+    study = load_study(STUDY_FILE)
+    prose = load_study(_edited(tmp_path, PROSE_BEFORE, PROSE_AFTER, "prose.yaml"))
+    number = load_study(_edited(tmp_path, NUMBER_BEFORE, NUMBER_AFTER, "number.yaml"))
+    a = SCENARIOS[0].assumptions
+    key = reconstruction_key(study, cohorts=COHORTS, assumptions=a)
+    assert reconstruction_key(prose, cohorts=COHORTS, assumptions=a) == key
+    assert reconstruction_key(number, cohorts=COHORTS, assumptions=a) != key
+    assert reconstruction_key(study, cohorts=COHORTS + 1, assumptions=a) != key
+    assert reconstruction_key(study, cohorts=COHORTS, assumptions=SCENARIOS[1].assumptions) != key
+
+    steps = Steps(tmp_path / "steps")
+    first = reconstructed(steps, study, cohorts=COHORTS, assumptions=a)
+    hit = reconstructed(steps, prose, cohorts=COHORTS, assumptions=a)
+    assert steps.counts["reconstruction", "reused"] == 1
+    # The hit is what the edited study gives when drawn afresh: the sentence is not read.
+    fresh = reconstruct(prose, cohorts=COHORTS, assumptions=a)
+    for field in ("months", "death", "salvage"):
+        assert np.array_equal(getattr(hit.ensemble, field), getattr(fresh.ensemble, field))
+    miss = reconstructed(steps, number, cohorts=COHORTS, assumptions=a)
+    assert steps.counts["reconstruction", "made"] == 2
+    assert not np.array_equal(miss.ensemble.salvage, first.ensemble.salvage)
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        pytest.param(lambda raw: b"garbage", id="garbage"),
+        pytest.param(lambda raw: raw[: len(raw) // 2], id="truncated"),
+        pytest.param(lambda raw: raw[:-1] + bytes([raw[-1] ^ 1]), id="one-bit"),
+    ],
+)
+def test_a_damaged_entry_is_removed_and_computed_again_never_trusted(
+    tmp_path: Path, damage: object
+) -> None:
+    steps = Steps(tmp_path)
+    steps.put("drawing", "k", ("vega", "svg"))
+    path = steps.path("drawing", "k")
+    assert callable(damage)
+    path.write_bytes(damage(path.read_bytes()))
+    assert steps.get("drawing", "k") is None
+    assert steps.counts["drawing", "corrupt"] == 1
+    assert not path.exists()
+
+
+def test_entries_past_the_count_cap_go_oldest_used_first(tmp_path: Path) -> None:
+    steps = Steps(tmp_path, max_entries=3)
+    for number, name in enumerate("abc"):
+        steps.put("s", name, name)
+        os.utime(steps.path("s", name), ns=(10**18 + number, 10**18 + number))
+    assert steps.get("s", "a") == "a"  # used now: the newest
+    steps.put("s", "d", "d")
+    assert sorted(p.name for p in tmp_path.glob("*.step")) == ["s-a.step", "s-c.step", "s-d.step"]
+
+
+def test_entries_past_the_size_cap_are_evicted(tmp_path: Path) -> None:
+    steps = Steps(tmp_path, max_bytes=25_000)
+    for number in range(4):
+        steps.put("s", str(number), b"x" * 10_000)
+        os.utime(steps.path("s", str(number)), ns=(10**18 + number, 10**18 + number))
+    assert sorted(p.name for p in tmp_path.glob("*.step")) == ["s-2.step", "s-3.step"]
+
+
+def test_a_step_turned_off_is_neither_read_nor_filed(tmp_path: Path) -> None:
+    Steps(tmp_path).put("drawing", "k", "old")
+    off = Steps(tmp_path, off=frozenset({"drawing"}))
+    assert off.get("drawing", "k") is None
+    off.put("drawing", "j", "new")
+    assert not off.path("drawing", "j").exists()
+    assert re.search(r"drawing made=1 reused=0", off.summary())
+
+
+@pytest.mark.slow  # bundles in subprocesses
+def test_a_child_records_the_key_only_if_the_files_it_read_are_those_of_the_key(
+    tmp_path: Path,
+) -> None:
+    # An edit after the site generator made the key, before the child read the files: the
+    # entry must not be taken for that key's by a later build.
+    study = tmp_path / "study.yaml"
+    shutil.copy(STUDY_FILE, study)
+    key = f"{fingerprint(extra=(study,))}-cohorts{COHORTS}"
+    recorded = {}
+    for name, given in (("stale", "0" * 20 + f"-cohorts{COHORTS}"), ("current", key)):
+        out = tmp_path / "cache" / f"bundle-{name}"
+        args = ["--out", str(out), "--study", str(study), "--cohorts", str(COHORTS)]
+        subprocess.run(
+            [sys.executable, "-m", "analysis", "bundle", *args, "--fingerprint", given],
+            cwd=PROJECT,
+            capture_output=True,
+            check=True,
+            timeout=300,
+        )
+        recorded[name] = Bundle.from_json((out / BUNDLE_JSON).read_text("utf-8")).fingerprint
+    assert recorded == {"stale": "", "current": key}
+
+
+def test_an_entry_that_does_not_record_its_own_key_is_computed_again(tmp_path: Path) -> None:
+    entry = tmp_path / "bundle-k"
+    entry.mkdir()
+    (entry / BUNDLE_JSON).write_text(Bundle(fingerprint="").to_json(), encoding="utf-8")
+    started: list[tuple[str, ...]] = []
+
+    def spawn(*args: str) -> Child:
+        started.append(args)
+        return cast("Child", object())
+
+    job = BundleJob(tmp_path, "k", spawn=spawn)
+    assert not job.cached
+    assert started
+    assert started[0][:3] == ("bundle", "--out", str(entry))
+    (tmp_path / "bundle-j").mkdir()
+    (tmp_path / "bundle-j" / BUNDLE_JSON).write_text(
+        Bundle(fingerprint="j").to_json(), encoding="utf-8"
+    )
+    assert BundleJob(tmp_path, "j", spawn=spawn).cached
+
+
+def test_builds_writing_the_same_entries_at_once_never_show_a_reader_half_an_entry(
+    tmp_path: Path,
+) -> None:
+    writer = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from analysis.wire.steps import Steps\n"
+        "steps = Steps(Path(sys.argv[1]), max_entries=3)\n"
+        "for n in range(60):\n"
+        "    steps.put('s', str(n % 5), bytes([n % 5]) * 400_000)\n"
+    )
+    writers = [
+        subprocess.Popen([sys.executable, "-c", writer, str(tmp_path)], cwd=PROJECT)
+        for _ in range(2)
+    ]
+    reader = Steps(tmp_path, max_entries=3)
+    seen = 0
+    try:
+        while any(w.poll() is None for w in writers):
+            for n in range(5):
+                found = reader.get("s", str(n))
+                if found is not None:
+                    assert found == bytes([n]) * 400_000
+                    seen += 1
+    finally:
+        for w in writers:
+            w.wait(timeout=60)
+    assert [w.returncode for w in writers] == [0, 0]
+    assert reader.counts["s", "corrupt"] == 0
+    assert seen > 0
+    assert not list(tmp_path.glob(".*.tmp"))  # no temporary file left behind
+    assert len(list(tmp_path.glob("*.step"))) <= 3
