@@ -567,8 +567,8 @@ _CLEAN_UP_AFTER_CTRL_C = """\
 import os, signal, sys, time
 from analysis.lifetime import interrupt_once
 interrupt_once(repeat=float(sys.argv[1]))
-print("ready", flush=True)
 try:
+    print("ready", flush=True)  # inside the try: the test's Ctrl-C may follow at once
     time.sleep(30)
 except KeyboardInterrupt:
     print("interrupted", flush=True)
