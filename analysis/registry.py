@@ -25,13 +25,11 @@ from .patient_level import PATIENT_LEVEL
 from .patient_level.reconstruct import Reconstruction
 from .patient_level.results import DEFAULT_COHORTS, PatientAnalysis, analyse
 from .patient_level.scenarios import Scenario
-from .patient_level.step import reconstructed
 from .study import STUDY
 from .study.citation import citation_record
 from .study.load import STUDY_FILE, load_study
 from .study.results import StudyResults
 from .study.schema import Study
-from .wire.steps import Steps
 
 __all__ = [
     "DOMAINS",
@@ -62,9 +60,10 @@ class Inputs:
     cohorts
         How many cohorts the reconstruction draws (ignored with ``patients_file``); fewer are
         quicker and less precise, for tests and trial runs (the site uses the default).
-    steps
-        The step cache the scenarios' reconstructions are taken from and filed in (``None``:
-        drawn every time).
+    reconstruct_with
+        How each scenario's cohorts are drawn: called as ``reconstruct_with(study,
+        cohorts=…, assumptions=…)`` (the bundle child takes them from its step cache this way);
+        ``None``: :func:`~analysis.patient_level.reconstruct.reconstruct`, every time.
     """
 
     def __init__(
@@ -75,14 +74,14 @@ class Inputs:
         comparators_file: Path | str = COMPARATORS_FILE,
         appraisal_file: Path | str = APPRAISAL_FILE,
         cohorts: int = DEFAULT_COHORTS,
-        steps: Steps | None = None,
+        reconstruct_with: Callable[..., Reconstruction] | None = None,
     ) -> None:
         self.study_file = Path(study_file)
         self.patients_file = Path(patients_file) if patients_file is not None else None
         self.comparators_file = Path(comparators_file)
         self.appraisal_file = Path(appraisal_file)
         self.cohorts = cohorts
-        self.steps = steps
+        self.reconstruct_with = reconstruct_with
 
     @cached_property
     def study(self) -> Study:
@@ -97,14 +96,14 @@ class Inputs:
         return load_comparators(self.comparators_file, study=self.study)
 
     def _reconstructed(self, scenario: Scenario) -> Reconstruction:
-        assert self.steps is not None
-        return reconstructed(
-            self.steps, self.study, cohorts=self.cohorts, assumptions=scenario.assumptions
+        assert self.reconstruct_with is not None
+        return self.reconstruct_with(
+            self.study, cohorts=self.cohorts, assumptions=scenario.assumptions
         )
 
     @cached_property
     def patient_analysis(self) -> PatientAnalysis:
-        made = self._reconstructed if self.steps is not None else None
+        made = self._reconstructed if self.reconstruct_with is not None else None
         return analyse(self.study, patients=self.patients_file, cohorts=self.cohorts, made=made)
 
     def built_from(self, domain: Domain[Any]) -> Any:

@@ -10,7 +10,7 @@ contributor or CI pays), with the median of several runs reported:
 * cold, notebook not executed: the same with the notebook left as it is, as in the bare build,
   so that the analysis, tables and charts alone are measured. Target: ≤ 4× bare.
 * warm: a rebuild with unchanged inputs, which must reuse the cached analysis and notebook
-  instead of recomputing them. Target: ≤ 1.25× bare (issue 21: ≤ 1.1×).
+  instead of recomputing them. Target: ≤ 1.1× bare.
 * prose edit: after the cold build without the notebook, a rebuild once a source sentence of
   the study file (a copy, named by ``study:`` in the copy's mkdocs.yml) has changed; every
   chart drawing and reconstruction comes from the step cache. Target: ≤ 1.5× bare.

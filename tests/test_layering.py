@@ -64,8 +64,12 @@ LAYERS = {
     "analysis.review": {"analysis.errors", "analysis.wire"},
     "analysis.publish": {"analysis.errors", "analysis.lifetime"},
     "analysis.registry": {*(f"analysis.{d}" for d in DOMAINS), *LEAVES},
+    # The bundle child files each scenario's reconstruction in the step cache: it keys it by
+    # what the reconstruction reads (the study's numbers) and hands it to the registry.
     "analysis.child_side": {
         "analysis.registry",
+        "analysis.patient_level",
+        "analysis.study",
         "analysis.render",
         "analysis.wire",
         "analysis.errors",

@@ -13,10 +13,10 @@ from typing import cast
 import numpy as np
 import pytest
 
+from analysis.child_side.reconstruction_step import reconstructed, reconstruction_key
 from analysis.mkdocs_side.artifacts.jobs import BundleJob
 from analysis.patient_level.reconstruct import reconstruct
 from analysis.patient_level.scenarios import SCENARIOS
-from analysis.patient_level.step import reconstructed, reconstruction_key
 from analysis.study.load import load_study
 from analysis.wire.bundle import BUNDLE_JSON, Bundle
 from analysis.wire.digest import fingerprint

@@ -7,12 +7,14 @@ import os
 import shutil
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from ..wire.bundle import BUNDLE_JSON, FILES_DIR, READY, Bundle
 from ..wire.digest import fingerprint as digest_fingerprint
 from ..wire.steps import STEPS_DIR, Steps
+from .reconstruction_step import reconstructed
 
 __all__ = ["bundle_command", "write_entry"]
 
@@ -54,7 +56,7 @@ def bundle_command(
         given: dict[str, Any] = {"study_file": study, "cohorts": cohorts}
         inputs = Inputs(
             patients_file=patients,
-            steps=steps,
+            reconstruct_with=partial(reconstructed, steps),
             **{name: v for name, v in given.items() if v is not None},
         )
         drawings = ChartDrawings(drawer, steps=steps)

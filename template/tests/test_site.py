@@ -92,7 +92,7 @@ def test_every_check_the_figures_allow_ran_and_is_shown(site: dict[str, str]) ->
 
 # A run of digits that is a number of its own: not the end of a name such as MLL96, CD19 or
 # Interfant-99 (digits right after a letter, or a letter and a hyphen).
-TYPED_NUMBER = re.compile(r"(?<![A-Za-z])(?<![A-Za-z]-)\d+(?:[.,]\d+)*")
+TYPED_NUMBER = re.compile(r"(?<![A-Za-z\d])(?<![A-Za-z]-)\d+(?:[.,]\d+)*")
 
 
 def test_pages_hold_no_typed_number() -> None:

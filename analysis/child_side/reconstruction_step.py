@@ -7,11 +7,11 @@ import dataclasses
 from pathlib import Path
 from typing import Any
 
+from ..patient_level.reconstruct import DEFAULT_SEED, Reconstruction, reconstruct
+from ..patient_level.scenarios import Assumptions
 from ..study.schema import Study
 from ..wire.digest import PACKAGE_DIR, package_files, step_key
 from ..wire.steps import Steps
-from .reconstruct import DEFAULT_SEED, Reconstruction, reconstruct
-from .scenarios import Assumptions
 
 __all__ = ["PROSE", "reconstructed", "reconstruction_key"]
 
