@@ -142,6 +142,30 @@ def test_the_generated_sites_typed_number_rule_allows_names_with_digits(
 
 @pytest.mark.clone
 @pytest.mark.slow
+def test_the_generated_sites_test_fails_on_a_figure_no_sentence_places(
+    generated: Generated,
+) -> None:
+    """A figure listed only in the table of every figure is not placed: the site's test names
+    it (the table alone would show every figure, so the test could not fail)."""
+    results = generated.clone / "docs" / "results.md"
+    kept = results.read_text(encoding="utf-8")
+    run = [str(generated.clone / ".venv" / "bin" / "pytest"), "-q", "-k", "every_figure"]
+    try:
+        assert "{{ value fig.placeholder_hr }}" in kept
+        results.write_text(kept.replace("{{ value fig.placeholder_hr }}", "a ratio"), "utf-8")
+        unplaced = subprocess.run(
+            run, cwd=generated.clone, env=generated.env, capture_output=True, text=True, check=False
+        )
+        assert unplaced.returncode == 1, unplaced.stdout[-2000:]
+        assert "study.yaml: no page places placeholder_hr" in unplaced.stdout, unplaced.stdout[
+            -2000:
+        ]
+    finally:
+        results.write_text(kept, encoding="utf-8")
+
+
+@pytest.mark.clone
+@pytest.mark.slow
 def test_the_generated_site_publishes_its_edition_with_make_publish(
     generated: Generated, tmp_path: Path
 ) -> None:

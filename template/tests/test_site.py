@@ -1,6 +1,7 @@
 """This site, built as `make build` builds it (strict): every page of the nav was built, no
-placeholder of the engine is left unfilled, every figure of study.yaml is placed on a page,
-every check its figures allow ran and is shown, and no page types a number of its own."""
+placeholder of the engine is left unfilled, every figure of study.yaml is placed by name in a
+page's prose, every check its figures allow ran and is shown, and no page types a number of its
+own."""
 
 from __future__ import annotations
 
@@ -77,9 +78,31 @@ def test_no_placeholder_is_left(site: dict[str, str]) -> None:
 
 
 def test_every_figure_appears_on_a_page(site: dict[str, str]) -> None:
-    everything = " ".join(site.values())
+    """Each figure is placed by name in a page's prose (``{{ value fig.NAME }}``), and that page
+    shows it. The table of every figure (``fig_figures``) does not count: it lists them all, so
+    a figure no sentence mentions would pass unseen."""
+    docs = PROJECT / "docs"
+    pages = {
+        page.relative_to(docs).as_posix(): page.read_text(encoding="utf-8")
+        for page in sorted(docs.rglob("*.md"))
+        if page.relative_to(docs).parts[0] != "notes"
+    }
+    unplaced = []
     for figure in load_figures(STUDY).figures:
-        assert figure_text(figure) in everything, f"study.yaml: {figure.name} is on no page"
+        placed = re.compile(r"\{\{\s*value\s+fig\." + re.escape(figure.name) + r"\s*\}\}")
+        where = [name for name, text in pages.items() if placed.search(text)]
+        if not where:
+            unplaced.append(figure.name)
+        for name in where:
+            shown = site.get(built_path(name), "")
+            assert figure_text(figure) in shown, (
+                f"docs/{name}: {figure.name} is placed but not shown"
+            )
+    assert not unplaced, (
+        "study.yaml: no page places "
+        + ", ".join(unplaced)
+        + "; write {{ value fig.NAME }} in a sentence of a page in docs/"
+    )
 
 
 def test_every_check_the_figures_allow_ran_and_is_shown(site: dict[str, str]) -> None:
