@@ -26,7 +26,7 @@ __all__ = ["main"]
 def _check(args: argparse.Namespace) -> int:
     from .registry import check_command
 
-    return check_command(args.study)
+    return check_command(args.study, comparators_file=args.comparators)
 
 
 def _bundle(args: argparse.Namespace) -> int:
@@ -35,6 +35,7 @@ def _bundle(args: argparse.Namespace) -> int:
     return bundle_command(
         args.out,
         study=args.study,
+        comparators=args.comparators,
         fingerprint=args.fingerprint,
         patients=args.patients,
         cohorts=args.cohorts,
@@ -110,11 +111,15 @@ def _preview(args: argparse.Namespace) -> int:
 # The commands' arguments.
 
 
+_COMPARATORS_HELP = "comparators YAML file, checked against the study (default: the site's)"
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m analysis", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     check = sub.add_parser("check", help="validate the study data file and run the checks")
     check.add_argument("--study", type=Path, default=None, help="study YAML file")
+    check.add_argument("--comparators", type=Path, default=None, help=_COMPARATORS_HELP)
     check.set_defaults(run=_check)
     _bundle_parser(sub)
     runtime = sub.add_parser("runtime", help="make the self-hosted Vega runtime if missing")
@@ -149,6 +154,7 @@ def _bundle_parser(sub: Commands) -> None:
     bundle = sub.add_parser("bundle", help="compute and render every artifact to a JSON bundle")
     bundle.add_argument("--out", type=Path, required=True, help="the cache entry folder to write")
     bundle.add_argument("--study", type=Path, default=None, help="study YAML file")
+    bundle.add_argument("--comparators", type=Path, default=None, help=_COMPARATORS_HELP)
     bundle.add_argument("--fingerprint", default="", help="input fingerprint to record")
     bundle.add_argument(
         "--patients",

@@ -177,10 +177,13 @@ def build_artifacts(
     )
 
 
-def check_command(study_file: Path | None = None) -> int:
+def check_command(study_file: Path | None = None, *, comparators_file: Path | None = None) -> int:
     """``python -m analysis check``: validate the study (printing each consistency check) and
     the comparator file against it."""
-    inputs = Inputs() if study_file is None else Inputs(study_file=study_file)
+    inputs = Inputs(
+        study_file=study_file if study_file is not None else STUDY_FILE,
+        comparators_file=comparators_file if comparators_file is not None else COMPARATORS_FILE,
+    )
     for check in inputs.study_results.checks:
         print(f"{check.symbol} {check.title}: {check.computed}")
     print(f"{inputs.study_file}: valid")

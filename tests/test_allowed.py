@@ -11,7 +11,7 @@ import random
 import numpy as np
 import pytest
 
-from analysis.patient_level.allowed import allowed_range, loss_search
+from analysis.patient_level.allowed import MAX_NODES, allowed_range, loss_search
 from analysis.patient_level.results import PatientAnalysis, analyse
 from analysis.patient_level.scenarios import SCENARIOS
 from analysis.stats.survival import km_at
@@ -129,6 +129,21 @@ def test_a_looser_standard_error_would_leave_room_for_early_losses() -> None:
     found = loss_search(39, PUBLISHED_OS, (TRUNCATED_SE[0], 7.3))
     assert any(found.losses_before_a_death(m) for m in found.matches)
     assert not found.only_without_losses
+
+
+@pytest.mark.parametrize("variance", ["greenwood", "peto"])
+def test_a_search_stopped_at_its_budget_proves_nothing(variance: str) -> None:
+    # The shipped study's search finishes well inside the budget, and proves no early loss ...
+    full = loss_search(39, PUBLISHED_OS, TRUNCATED_SE, variance=variance)
+    assert full.complete
+    assert full.only_without_losses
+    assert full.nodes < MAX_NODES / 5
+    # ... but the same search stopped half-way is no proof, though all it found has no loss.
+    cut = loss_search(39, PUBLISHED_OS, TRUNCATED_SE, variance=variance, max_nodes=full.nodes // 2)
+    assert not cut.complete
+    assert cut.nodes == full.nodes // 2
+    assert all(cut.losses_before_a_death(m) == 0 for m in cut.matches)
+    assert not cut.only_without_losses
 
 
 def test_allowed_range_at_12_months_is_10_to_39_of_39(analysis: PatientAnalysis) -> None:

@@ -4,6 +4,7 @@ before any cohort is drawn, naming file, entry, field, what was found and what w
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -16,7 +17,7 @@ from analysis.patient_level.results import analyse
 from analysis.patient_level.scenarios import Scenario
 from analysis.study.load import load_study
 from testsupport.project import PROJECT
-from testsupport.scaled import write_scaled_study
+from testsupport.scaled import write_scaled_comparators, write_scaled_study
 
 # The shipped study with one transplant of unknown status more (and one transplant more, so the
 # data file stays coherent): the unknown-transplant reading needs as many of them as patients
@@ -74,3 +75,25 @@ def test_the_bundle_command_refuses_that_study_naming_the_field(tmp_path: Path) 
     assert "entry 'hsct_status_unknown', field 'value': found 3; expected 2" in run.stderr, (
         run.stderr
     )
+
+
+def test_the_x10_study_builds_its_bundle_with_bounds_and_no_fixed_counts(
+    x10_file: Path, tmp_path: Path
+) -> None:
+    """``python -m analysis bundle`` as the site's child runs it, on the ×10 study and its
+    comparator file: it builds; the loss search, too large to finish, says so and proves
+    nothing, so the allowed range is given as bounds without counts of patients alive."""
+    comparators = write_scaled_comparators(tmp_path / "comparators-x10-synthetic.yaml")
+    out = tmp_path / "bundle"
+    run = subprocess.run(
+        [sys.executable, "-m", "analysis", "bundle", "--study", str(x10_file),
+         "--comparators", str(comparators), "--cohorts", "40", "--out", str(out)],
+        cwd=PROJECT, capture_output=True, text=True, timeout=600, check=False,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr[-3000:]
+    values = json.loads((out / "bundle.json").read_text(encoding="utf-8"))["values"]
+    assert "(the search stopped unfinished)" in values["survival_search_result"]
+    assert values["survival_search_result"].startswith("at least ")
+    assert values["survival_loss_claim"].startswith("A loss to follow-up before a death")
+    assert values["survival_deaths_5y"] == values["survival_alive_5y"] == "—"
+    assert "cannot rise, which bounds it" in values["survival_curve_claim"]

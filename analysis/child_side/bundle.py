@@ -23,6 +23,7 @@ def bundle_command(
     out: Path,
     *,
     study: Path | None = None,
+    comparators: Path | None = None,
     fingerprint: str = "",
     patients: Path | None = None,
     cohorts: int | None = None,
@@ -42,7 +43,7 @@ def bundle_command(
     and filed there otherwise (not those named in ``steps_off``); what was reused and made is
     printed as one line at the end.
     """
-    read_from = tuple(p for p in (study, patients) if p is not None)
+    read_from = tuple(p for p in (study, comparators, patients) if p is not None)
     key_before = _key(read_from, cohorts) if fingerprint else ""
     from ..registry import Inputs, build_artifacts, build_figure_artifacts, is_figure_study
     from ..render.blocks import ChartDrawings, render_bundle
@@ -53,7 +54,11 @@ def bundle_command(
         if pictures_last:
             drawer.hold_later(handed_over)
         steps = Steps(steps_dir or out.parent / STEPS_DIR, off=steps_off)
-        given: dict[str, Any] = {"study_file": study, "cohorts": cohorts}
+        given: dict[str, Any] = {
+            "study_file": study,
+            "comparators_file": comparators,
+            "cohorts": cohorts,
+        }
         inputs = Inputs(
             patients_file=patients,
             reconstruct_with=partial(reconstructed, steps),

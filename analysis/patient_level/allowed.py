@@ -38,9 +38,18 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-__all__ = ["LossSearch", "allowed_range", "death_count_bounds", "loss_search"]
+__all__ = ["MAX_NODES", "LossSearch", "allowed_range", "death_count_bounds", "loss_search"]
 
 Variance = Literal["greenwood", "peto"]
+
+# Partial orders one search may visit (the shipped study's searches visit at most about 13,300).
+# Past it the search stops and says it is incomplete; it then proves nothing, so the curve is
+# not taken as fixed by the deaths (the bounds of a curve that cannot rise hold either way).
+MAX_NODES = 100_000
+
+
+class _Stopped(Exception):
+    """The search reached its budget of partial orders."""
 
 
 @dataclass(frozen=True)
@@ -66,14 +75,22 @@ class LossSearch:
     min_se_order: tuple[int, ...]
     nodes: int
     """Partial orders the search visited (the rest were ruled out by a bound)."""
+    complete: bool = True
+    """Whether every order was looked at; if not (the budget ``max_nodes`` was reached),
+    ``matches`` holds those found so far and ``min_se_with_loss`` the lowest found so far."""
 
     def losses_before_a_death(self, deaths: tuple[int, ...]) -> int:
         return self.patients - min(deaths) + 1 - len(deaths) if deaths else 0
 
     @property
     def only_without_losses(self) -> bool:
-        """Whether some order matches and every matching order has no loss before a death."""
-        return bool(self.matches) and all(self.losses_before_a_death(m) == 0 for m in self.matches)
+        """Whether the search was complete, some order matches and every matching order has no
+        loss before a death (an incomplete search proves nothing)."""
+        return (
+            self.complete
+            and bool(self.matches)
+            and all(self.losses_before_a_death(m) == 0 for m in self.matches)
+        )
 
 
 def loss_search(
@@ -82,6 +99,7 @@ def loss_search(
     se: tuple[float, float],
     *,
     variance: Variance = "greenwood",
+    max_nodes: int = MAX_NODES,
 ) -> LossSearch:
     """Search every order of deaths and losses to follow-up before the horizon, with any number
     of losses, for those whose Kaplan–Meier estimate lies in ``percent`` and whose standard
@@ -100,6 +118,10 @@ def loss_search(
     taking every number below the last death in turn gives at least ``(S/high − 1)/r`` more.
     For Peto's error it is the most patients that can still be at risk at the horizon.
     ``tests/test_allowed.py`` checks the search against brute force on small cohorts.
+
+    The number of matching orders grows exponentially with the patients when the published
+    error is near its floor (a large study's), so the search stops after ``max_nodes`` partial
+    orders and says so (``complete`` false); it is then no proof.
     """
     low, high = percent[0] / 100, percent[1] / 100
     se_low, se_high = se[0] / 100, se[1] / 100
@@ -130,6 +152,8 @@ def loss_search(
     def visit(r: int, s: float, g: float, gap: bool) -> None:
         nonlocal nodes, best_se, best_order
         nodes += 1
+        if nodes > max_nodes:
+            raise _Stopped
         if low <= s < high:
             # Later losses may leave 1 … r − 1 at risk at the horizon (Peto's error depends on it).
             lowest = error(s, g, r - 1)
@@ -153,7 +177,11 @@ def loss_search(
             visit(nxt, s2, g2, gap or nxt < r - 1)
             deaths.pop()
 
-    visit(patients + 1, 1.0, 0.0, False)
+    complete = True
+    try:
+        visit(patients + 1, 1.0, 0.0, False)
+    except _Stopped:
+        complete, nodes = False, max_nodes
     return LossSearch(
         patients=patients,
         variance=variance,
@@ -163,6 +191,7 @@ def loss_search(
         min_se_with_loss=100 * best_se,
         min_se_order=tuple(best_order),
         nodes=nodes,
+        complete=complete,
     )
 
 

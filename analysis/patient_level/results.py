@@ -338,13 +338,13 @@ def analyse(
     from lifelines.statistics import logrank_test
 
     scenarios: list[tuple[Scenario, Reconstruction]] = []
-    # Everything that can refuse the study runs before any sampling: the loss searches, and
-    # every scenario's fit to the construction (the first scenario's sampling would otherwise
-    # take its time before a later scenario refuses).
-    searches = loss_searches(study)
+    # Everything that can refuse the study runs before any sampling or search: every scenario's
+    # fit to the construction (the first scenario's sampling would otherwise take its time
+    # before a later scenario refuses). The loss searches refuse nothing; they come next.
     if patients is None:
         for scenario in SCENARIOS:
             check_targets(study, scenario.assumptions)
+    searches = loss_searches(study)
     if patients is not None:
         ens = ensemble_from_patients(load_patients(patients), label=data_label(patients))
         rec = None

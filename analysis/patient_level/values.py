@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .allowed import LossSearch
 from .cell import real
 from .labels import (
     BAND_TIMES,
@@ -17,8 +18,17 @@ from .scenarios import SCENARIOS, prior_text
 __all__ = ["survival_values"]
 
 
-def _orders(count: int) -> str:
+def _orders(count: int, *, complete: bool = True) -> str:
+    if not complete:  # the search stopped at its budget: what it found so far, and that it stopped
+        return f"at least {count:,} {'order' if count == 1 else 'orders'} (the search stopped unfinished)"
     return "no order" if count == 0 else "1 order" if count == 1 else f"{count:,} orders"
+
+
+def _min_se(search: LossSearch) -> str:
+    found = f"{search.min_se_with_loss:.2f}%"
+    return (
+        found if search.complete else f"{found} (the lowest before the search stopped unfinished)"
+    )
 
 
 def _search_values(a: PatientAnalysis) -> dict[str, str]:
@@ -28,20 +38,24 @@ def _search_values(a: PatientAnalysis) -> dict[str, str]:
         "survival_search_result": (
             "only orders without a loss before the last death"
             if g.only_without_losses
-            else f"{_orders(len(g.matches))}, "
-            f"{sum(g.losses_before_a_death(m) > 0 for m in g.matches)} of them with a loss "
+            else f"{_orders(len(g.matches), complete=g.complete)}, "
+            f"{'' if g.complete else 'at least '}"
+            f"{sum(g.losses_before_a_death(m) > 0 for m in g.matches):,} of them with a loss "
             "before a death"
         ),
         "survival_search_result_peto": (
             "only orders without a loss before the last death"
             if peto.only_without_losses
-            else f"{_orders(len(peto.matches))}"
+            else f"{_orders(len(peto.matches), complete=peto.complete)}"
         ),
-        "survival_min_se_with_loss": f"{g.min_se_with_loss:.2f}%",
-        "survival_min_se_with_loss_peto": f"{peto.min_se_with_loss:.2f}%",
-        "survival_search_rounded": _orders(len(a.searches["rounded"].matches)),
+        "survival_min_se_with_loss": _min_se(g),
+        "survival_min_se_with_loss_peto": _min_se(peto),
+        "survival_search_rounded": _orders(
+            len(a.searches["rounded"].matches), complete=a.searches["rounded"].complete
+        ),
         "survival_search_fewer": _orders(
-            len(a.searches["fewer_1"].matches) + len(a.searches["fewer_2"].matches)
+            len(a.searches["fewer_1"].matches) + len(a.searches["fewer_2"].matches),
+            complete=a.searches["fewer_1"].complete and a.searches["fewer_2"].complete,
         ),
         "survival_fewer_patients": (
             f"{a.searches['fewer_2'].patients} or {a.searches['fewer_1'].patients}"
@@ -150,8 +164,13 @@ def survival_values(a: PatientAnalysis) -> dict[str, str]:
         )
     else:
         values["survival_deaths_5y"] = "—"
+        g = a.searches["greenwood"]
+        shown = any(g.losses_before_a_death(m) > 0 for m in g.matches)
         values["survival_loss_claim"] = (
             "A loss to follow-up before a death in the first 5 years is possible."
+            if shown or g.complete
+            else "A loss to follow-up before a death in the first 5 years is not ruled out: "
+            "the search stopped unfinished."
         )
         values["survival_curve_claim"] = (
             "So the curve is not fixed by the deaths alone; it cannot rise, which bounds it "

@@ -1,0 +1,84 @@
+"""Scale benchmark: the bundle of the shipped study against that of the same study scaled ×10
+(synthetic: ``testsupport/scaled.py``), and how soon a study that must be refused is refused.
+
+Each is ``python -m analysis bundle`` in a process of its own with an empty step cache (what a
+first build pays), the median of several runs:
+
+* shipped: the shipped study and comparator files.
+* x10: 391 patients, every count about ×10, with its comparator file (``--comparators``).
+  Target: ≤ 12× shipped.
+* refused: the shipped study with one transplant of unknown status more than its scenarios
+  allow (``tests/test_scale.py``'s study): the command must fail, naming the field. Target:
+  ≤ 10 s (an absolute bound: a refusal must not wait for any search or sampling).
+
+Usage: ``python benchmarks/scale.py [--runs N]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(PROJECT))
+from testsupport.scaled import write_scaled_comparators, write_scaled_study
+
+REFUSED = {"hsct": {"value": 24}, "hsct_status_unknown": {"value": 3}}
+
+
+def _bundle(tmp: Path, *args: str, ok: bool = True) -> float:
+    out, steps = tmp / "bundle", tmp / "steps"
+    for folder in (out, steps):
+        shutil.rmtree(folder, ignore_errors=True)
+    command = [sys.executable, "-m", "analysis", "bundle", "--out", str(out)]
+    start = time.perf_counter()
+    done = subprocess.run(
+        [*command, "--steps", str(steps), *args],
+        cwd=PROJECT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    taken = time.perf_counter() - start
+    if (done.returncode == 0) != ok:
+        msg = f"bundle {args}: exit {done.returncode}, expected {'0' if ok else 'a refusal'}"
+        raise SystemExit(f"{msg}\n{done.stderr[-2000:]}")
+    return taken
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as name:
+        tmp = Path(name)
+        x10 = write_scaled_study(tmp / "study-x10-synthetic.yaml")
+        x10_comparators = write_scaled_comparators(tmp / "comparators-x10-synthetic.yaml")
+        refused = write_scaled_study(tmp / "refused.yaml", REFUSED)
+        cases = {
+            "shipped": ((), True),
+            "x10": (("--study", str(x10), "--comparators", str(x10_comparators)), True),
+            "refused": (("--study", str(refused)), False),
+        }
+        times: dict[str, list[float]] = {name: [] for name in cases}
+        for _ in range(args.runs):
+            for case, (given, ok) in cases.items():
+                times[case].append(_bundle(tmp, *given, ok=ok))
+    med = {case: statistics.median(taken) for case, taken in times.items()}
+    for case, taken in times.items():
+        runs = ", ".join(f"{t:.2f}" for t in taken)
+        print(f"{case:8s} median {med[case]:6.2f} s  (runs: {runs})")
+    print(f"x10 / shipped = {med['x10'] / med['shipped']:.2f}x  (target <= 12)")
+    print(f"refused in {med['refused']:.2f} s  (target <= 10 s)")
+    print(f"load average at the end: {os.getloadavg()[0]:.2f} (1 min)")
+
+
+if __name__ == "__main__":
+    main()
