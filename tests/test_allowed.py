@@ -146,6 +146,16 @@ def test_a_search_stopped_at_its_budget_proves_nothing(variance: str) -> None:
     assert not cut.only_without_losses
 
 
+def test_a_study_with_more_deaths_than_the_recursion_limit_is_searched() -> None:
+    # 1,500 patients, 1,116 deaths by the horizon: each order is deeper than Python's recursion
+    # limit (1,000 frames), so the search keeps its own stack; it stops at its budget.
+    found = loss_search(1500, PUBLISHED_OS, (1.1, 1.2), max_nodes=20_000)
+    assert not found.complete
+    assert found.nodes == 20_000
+    assert found.matches
+    assert max(len(m) for m in found.matches) > 1100
+
+
 def test_allowed_range_at_12_months_is_10_to_39_of_39(analysis: PatientAnalysis) -> None:
     row = analysis.allowed.set_index("months").loc[12.0]
     assert row["lowest"] == pytest.approx(10 / 39)

@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -149,7 +149,8 @@ def loss_search(
             return s * math.sqrt(g)
         return s * math.sqrt((1 - s) / at_risk) if at_risk >= 1 else math.inf
 
-    def visit(r: int, s: float, g: float, gap: bool) -> None:
+    def enter(r: int, s: float, g: float, gap: bool) -> list[Any]:
+        """Visit a partial order (its last death had ``r`` at risk); its frame, to go on from."""
         nonlocal nodes, best_se, best_order
         nodes += 1
         if nodes > max_nodes:
@@ -165,21 +166,29 @@ def loss_search(
                 matches.append(tuple(deaths))
             if gap and lowest < best_se:
                 best_se, best_order = lowest, tuple(deaths)
-        cap = max(se_high, best_se)
-        for nxt in range(r - 1, 1, -1):  # the next death, with ``nxt`` at risk
-            s2 = s * (1 - 1 / nxt)
-            if s2 < low:
-                break  # the estimate only falls, and falls further with fewer at risk
-            g2 = g + 1 / (nxt * (nxt - 1))
-            if bound(nxt, s2, g2) >= cap:
-                break  # the bound only rises as ``nxt`` falls
-            deaths.append(nxt)
-            visit(nxt, s2, g2, gap or nxt < r - 1)
-            deaths.pop()
+        # The frame: r, s, g, gap, the cap as on entry, and the next death to try (with ``nxt``
+        # at risk, from r − 1 down). A stack of frames rather than recursion: a large study's
+        # orders hold more deaths than Python's recursion limit allows.
+        return [r, s, g, gap, max(se_high, best_se), r - 1]
 
     complete = True
     try:
-        visit(patients + 1, 1.0, 0.0, False)
+        stack = [enter(patients + 1, 1.0, 0.0, False)]
+        while stack:
+            frame = stack[-1]
+            r, s, g, gap, cap, nxt = frame
+            s2 = s * (1 - 1 / nxt) if nxt > 1 else 0.0
+            # Done with this frame when no death is left to try, when the estimate falls below
+            # the window (it falls further with fewer at risk), or when the bound reaches the
+            # cap (it only rises as ``nxt`` falls).
+            if nxt <= 1 or s2 < low or bound(nxt, s2, g2 := g + 1 / (nxt * (nxt - 1))) >= cap:
+                stack.pop()
+                if stack:
+                    deaths.pop()
+                continue
+            frame[5] = nxt - 1
+            deaths.append(nxt)
+            stack.append(enter(nxt, s2, g2, gap or nxt < r - 1))
     except _Stopped:
         complete, nodes = False, max_nodes
     return LossSearch(
