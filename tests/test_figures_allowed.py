@@ -80,5 +80,13 @@ def test_domain_builds_every_table_and_value() -> None:
     values = figures_values(study)
     assert values["fig.age_hr"] == "1.969 (95% CI 0.903–4.291); P = 0.088"
     assert values["fig.infants"] == "62"
+    # What the abstract says of the analysis and of what a P applies to, placeable by name.
+    assert values["fig.age_hr.analysis"] == "multivariable"
+    assert values["fig.univariate_factors.analysis"] == "univariate"
+    assert values["fig.univariate_factors.applies_to"] == (
+        "younger age (<90 days at diagnosis); central nervous system disease; "
+        "poor response to initial prednisolone therapy"
+    )
+    assert "fig.univariate_factors.test" not in values  # the abstract names no test
     assert values["fig.citation.doi"] == "10.1038/leu.2014.172"
     assert "PMID" in values["fig.citation.not_verified"]

@@ -80,6 +80,13 @@ def figures_values(study: FigureStudy) -> dict[str, str]:
             values[f"fig.{figure.name}.label"] = figure.label
         if isinstance(figure, Survival):
             values[f"fig.{figure.name}.time"] = f"{_num(figure.time)} {figure.time_unit}"
+        if isinstance(figure, Ratio | PValue) and figure.analysis is not None:
+            values[f"fig.{figure.name}.analysis"] = figure.analysis
+        if isinstance(figure, PValue):
+            if figure.test is not None:
+                values[f"fig.{figure.name}.test"] = figure.test
+            if figure.applies_to:
+                values[f"fig.{figure.name}.applies_to"] = "; ".join(figure.applies_to)
     for check in check_figures(study):
         key = f"fig.check.{check.figures[0]}.{check_key(check.check)}"
         values[key] = check.outcome
