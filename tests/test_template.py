@@ -38,10 +38,12 @@ _LEAKY |= {"UV_CACHE_DIR", "MIKE_DOCS_VERSION", "SITE_URL"}
 
 
 def copier(dest: Path, answers: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    """``copier copy`` of this repository, every answer on the command line (no task runs, so
-    no --trust)."""
+    """``copier copy --vcs-ref HEAD`` of this repository, as CONTRIBUTING gives it (the commit
+    checked out, not the newest tag), every answer on the command line (no task runs, so no
+    --trust)."""
     data = [arg for key, value in answers.items() for arg in ("--data", f"{key}={value}")]
-    command = [str(Path(sys.executable).parent / "copier"), "copy", "--defaults", *data]
+    command = [str(Path(sys.executable).parent / "copier"), "copy", "--vcs-ref", "HEAD"]
+    command += ["--defaults", *data]
     return subprocess.run(
         [*command, str(PROJECT), str(dest)],
         capture_output=True,
