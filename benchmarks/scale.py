@@ -11,6 +11,10 @@ first build pays), the median of several runs:
   allow (``tests/test_scale.py``'s study): the command must fail, naming the field. Target:
   ≤ 10 s (an absolute bound: a refusal must not wait for any search or sampling).
 
+Then the reconstruction alone (the first scenario's cohorts, in this process, imports done),
+for each study: its cost should grow about linearly with the patients (×10 patients: about
+×10 time, or less).
+
 Usage: ``python benchmarks/scale.py [--runs N]``
 """
 
@@ -53,6 +57,24 @@ def _bundle(tmp: Path, *args: str, ok: bool = True) -> float:
     return taken
 
 
+def _reconstructions(x10: Path, runs: int) -> dict[str, list[float]]:
+    """Seconds to draw the first scenario's cohorts of each study (the site's number of them)."""
+    from analysis.patient_level.reconstruct import reconstruct
+    from analysis.patient_level.results import DEFAULT_COHORTS
+    from analysis.patient_level.scenarios import SCENARIOS
+    from analysis.study.load import STUDY_FILE, load_study
+
+    studies = {"shipped": load_study(STUDY_FILE), "x10": load_study(x10)}
+    reconstruct(studies["shipped"], cohorts=20)  # imports and first-call costs, not timed
+    times: dict[str, list[float]] = {name: [] for name in studies}
+    for _ in range(runs):
+        for name, study in studies.items():
+            start = time.perf_counter()
+            reconstruct(study, cohorts=DEFAULT_COHORTS, assumptions=SCENARIOS[0].assumptions)
+            times[name].append(time.perf_counter() - start)
+    return times
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, default=3)
@@ -71,12 +93,18 @@ def main() -> None:
         for _ in range(args.runs):
             for case, (given, ok) in cases.items():
                 times[case].append(_bundle(tmp, *given, ok=ok))
+        drawn = _reconstructions(x10, args.runs)
     med = {case: statistics.median(taken) for case, taken in times.items()}
     for case, taken in times.items():
         runs = ", ".join(f"{t:.2f}" for t in taken)
         print(f"{case:8s} median {med[case]:6.2f} s  (runs: {runs})")
     print(f"x10 / shipped = {med['x10'] / med['shipped']:.2f}x  (target <= 12)")
     print(f"refused in {med['refused']:.2f} s  (target <= 10 s)")
+    for case, taken in drawn.items():
+        runs = ", ".join(f"{t:.2f}" for t in taken)
+        print(f"reconstruction, {case:8s} median {statistics.median(taken):6.2f} s  (runs: {runs})")
+    ratio = statistics.median(drawn["x10"]) / statistics.median(drawn["shipped"])
+    print(f"reconstruction x10 / shipped = {ratio:.2f}x for 10x the patients (about linear: <= 10)")
     print(f"load average at the end: {os.getloadavg()[0]:.2f} (1 min)")
 
 
