@@ -199,6 +199,23 @@ def schema_problems(
     return problems
 
 
+def _syntax_problem(shown: str, exc: yaml.YAMLError) -> DataProblem:
+    """A YAML syntax error as a problem: where the parser stopped and, if it was inside
+    something begun earlier (an unclosed quote, say), where that began, which is the line to
+    look at and the line the problem names."""
+    mark, begun = getattr(exc, "problem_mark", None), getattr(exc, "context_mark", None)
+    found = str(getattr(exc, "problem", None) or exc).removeprefix("found ")
+    if mark is not None:
+        found += f" at line {mark.line + 1}"
+    context = getattr(exc, "context", None)
+    if context and begun is not None and (mark is None or begun.line != mark.line):
+        found += f", {context} begun at line {begun.line + 1}"
+    at = begun if context and begun is not None else mark
+    return DataProblem(
+        shown, "(file)", "(syntax)", found, "valid YAML", line=at.line + 1 if at else None
+    )
+
+
 def read_yaml(
     path: Path, *, error: type[StudyDataError] = StudyDataError, loader: type = FAST_SAFE_LOADER
 ) -> tuple[Any, Locator]:
@@ -213,14 +230,5 @@ def read_yaml(
     try:
         raw, lines = parse_yaml(text, loader)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        problem = DataProblem(
-            shown,
-            "(file)",
-            "(syntax)",
-            str(getattr(exc, "problem", exc)),
-            "valid YAML",
-            line=mark.line + 1 if mark else None,
-        )
-        raise error([problem]) from None
+        raise error([_syntax_problem(shown, exc)]) from None
     return raw, Locator(shown, raw, lines)

@@ -140,3 +140,17 @@ def test_unknown_field_and_bad_threshold(tmp_path: Path) -> None:
 
 def test_not_a_mapping(tmp_path: Path) -> None:
     assert any("a mapping" in p for p in problems(tmp_path, "- 1\n- 2\n"))
+
+
+def test_an_unclosed_quote_names_the_line_where_it_began(tmp_path: Path) -> None:
+    # The parser stops only at the end of the file; the line to fix is where the quote opened.
+    text = GOOD.replace('source: "P<0.05."', 'source: "P<0.05.')
+    (found,) = problems(tmp_path, text)
+    opened = text.splitlines().index('    source: "P<0.05.') + 1
+    end = len(text.splitlines()) + 1
+    assert f"study.yaml:{opened}: entry (file), field '(syntax)'" in found
+    assert (
+        f"end of stream at line {end}, while scanning a quoted scalar begun at line {opened}"
+        in found
+    )
+    assert "found found" not in found
