@@ -154,3 +154,96 @@ def test_an_unclosed_quote_names_the_line_where_it_began(tmp_path: Path) -> None
         in found
     )
     assert "found found" not in found
+
+
+SUMMED = GOOD.replace(
+    """  - name: relapsed
+    kind: count
+    value: 20
+    part_of: cohort
+    source: "Twenty relapsed."
+""",
+    """  - name: relapsed
+    kind: count
+    value: 20
+    part_of: cohort
+    source: "Twenty relapsed and three never reached remission."
+  - name: refractory
+    kind: count
+    value: 3
+    source: "Twenty relapsed and three never reached remission."
+  - name: relapsed_or_refractory
+    kind: count
+    sum_of: [relapsed, refractory]
+    source: "Twenty relapsed and three never reached remission."
+""",
+)
+
+
+def test_a_count_the_paper_does_not_print_is_the_sum_of_its_parts(tmp_path: Path) -> None:
+    from analysis.figures.checks import check_figures
+    from analysis.figures.tables import figures_table
+
+    study = load_figures(
+        write(tmp_path, SUMMED.replace("over: cohort", "over: relapsed_or_refractory"))
+    )
+    (derived,) = [f for f in study.figures if f.name == "relapsed_or_refractory"]
+    assert isinstance(derived, Count)
+    assert derived.value == 23
+    shown = (
+        figures_table(study).display.set_index("Name").loc["relapsed_or_refractory", "As printed"]
+    )
+    assert shown == "not printed: 20 + 3 = 23 (relapsed, refractory)"
+    (floor,) = [c for c in check_figures(study) if c.check == "SE against its no-censoring floor"]
+    assert "n = 23" in floor.detail
+    assert "not printed: the sum of relapsed, refractory" in floor.detail
+
+
+@pytest.mark.parametrize(
+    ("sum_of", "field", "found", "expected"),
+    [
+        ("[relapsed, nobody]", "sum_of", "'nobody'", "the name of a count of this file"),
+        ("[relapsed, efs]", "sum_of", "'efs'", "the name of a count of this file"),
+        ("[relapsed, relapsed_or_refractory]", "sum_of", "a cycle", "do not need this sum"),
+        ("[relapsed]", "sum_of", "", "at least 2 items"),
+        ("relapsed", "sum_of", "", "list"),
+    ],
+)
+def test_a_sum_of_what_is_not_a_count_or_of_itself_is_refused(
+    tmp_path: Path, sum_of: str, field: str, found: str, expected: str
+) -> None:
+    text = SUMMED.replace("sum_of: [relapsed, refractory]", f"sum_of: {sum_of}")
+    got = problems(tmp_path, text)
+    assert any(
+        "'relapsed_or_refractory'" in p and f"field '{field}'" in p and found in p and expected in p
+        for p in got
+    ), got
+
+
+def test_a_value_typed_beside_its_sum_is_refused(tmp_path: Path) -> None:
+    # A derived figure is computed, never typed: even the right total is refused.
+    text = SUMMED.replace(
+        "sum_of: [relapsed, refractory]", "sum_of: [relapsed, refractory]\n    value: 23"
+    )
+    (found,) = problems(tmp_path, text)
+    assert "'relapsed_or_refractory'" in found
+    assert "field 'value'" in found
+    assert "computed from its parts" in found
+
+
+def test_a_median_shows_its_unit(tmp_path: Path) -> None:
+    from analysis.figures.values import figures_values
+
+    text = (
+        GOOD
+        + """  - name: followup
+    kind: median
+    value: 5.5
+    range: {low: 0.5, high: 9.1}
+    unit: years
+    source: "The median follow-up was 5.5 years (range 0.5-9.1)."
+"""
+    )
+    assert figures_values(load_figures(write(tmp_path, text)))["fig.followup"] == (
+        "5.5 years (range 0.5–9.1)"
+    )

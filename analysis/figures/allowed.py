@@ -125,7 +125,9 @@ def se_allowances(study: FigureStudy) -> list[SeAllowance]:
         n, n_from = figure.n, "printed" if figure.n is not None else None
         if n is None and figure.over is not None:
             n = counts[figure.over].value
-            n_from = f"'{figure.over}'" + ("" if figure.over_stated else " (assumed: not stated)")
+            whole = counts[figure.over]
+            n_from = f"'{figure.over}'" + (" (not printed: a sum)" if whole.sum_of else "")
+            n_from += "" if figure.over_stated else " (assumed: not stated)"
         floor = 100 * km_se_without_censoring(s, n) if n is not None else None
         out.append(
             SeAllowance(figure.name, value, how, n, n_from, floor, s * (1 - s) / (value / 100) ** 2)

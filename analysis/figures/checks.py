@@ -153,7 +153,7 @@ def _proportion_checks(figure: Proportion, counts: dict[str, Count]) -> Iterator
         "percentage against k/n",
         used,
         "pass" if ok else "fail",
-        f"{figure.k}/{n} = {exact:.{dec + 2}f}%, printed {figure.percent}% ({dec} decimals)",
+        f"{figure.k}/{n} = {exact:.{dec + 2}f}%, printed {figure.percent}% ({dec} {'decimal' if dec == 1 else 'decimals'})",
     )
 
 
@@ -206,6 +206,8 @@ def _survival_checks(figure: Survival, counts: dict[str, Count]) -> Iterator[Che
     if n is None and figure.over is not None:
         n, used = counts[figure.over].value, (figure.name, figure.over)
         source = f"the count '{figure.over}' this estimate is over"
+        if counts[figure.over].sum_of:
+            source += f", not printed: the sum of {', '.join(counts[figure.over].sum_of or ())}"
         if not figure.over_stated:
             source += "; assumed: the source does not state the denominator"
     se = implied_se(figure)

@@ -96,6 +96,76 @@ def _relation_problems(study: FigureStudy, loc: Locator) -> list[DataProblem]:
     return problems
 
 
+def _sum_problems(raw: dict[str, Any], loc: Locator) -> list[DataProblem]:
+    """Give each count with ``sum_of`` its ``value``, the sum of the counts it names (in the
+    raw file, before the schema: a derived count is then a count like any other), and list
+    what stops that: a value typed beside ``sum_of``, a name that is not a count with a
+    value, or a sum that needs itself."""
+    figures = raw.get("figures")
+    if not isinstance(figures, list):
+        return []  # the schema says what is wrong
+    entries = {
+        f["name"]: (i, f)
+        for i, f in enumerate(figures)
+        if isinstance(f, dict) and isinstance(f.get("name"), str) and f.get("kind") == "count"
+    }
+    problems: list[DataProblem] = []
+    done: dict[str, int] = {}
+
+    def total(name: str, chain: tuple[str, ...]) -> int | None:
+        i, entry = entries[name]
+        if name in done:
+            return done[name]
+        parts = entry.get("sum_of")
+        if parts is None:
+            value = entry.get("value")
+            return value if isinstance(value, int) and not isinstance(value, bool) else None
+        if not isinstance(parts, list) or not all(isinstance(n, str) for n in parts):
+            return None  # the schema says what is wrong
+        if "value" in entry:
+            problems.append(
+                loc.problem(
+                    ("figures", i),
+                    "value",
+                    f"{entry['value']!r} beside sum_of",
+                    "no value: a count given by sum_of is computed from its parts",
+                )
+            )
+            return None
+        found = 0
+        for part in parts:
+            if part in chain or part == name:
+                problems.append(
+                    loc.problem(
+                        ("figures", i),
+                        "sum_of",
+                        "a cycle: " + " → ".join([*chain, name, part]),
+                        "counts that do not need this sum to be known",
+                    )
+                )
+                return None
+            if part not in entries:
+                problems.append(
+                    loc.problem(
+                        ("figures", i), "sum_of", repr(part), "the name of a count of this file"
+                    )
+                )
+                return None
+            value = total(part, (*chain, name))
+            if value is None:
+                return None
+            found += value
+        done[name] = found
+        return found
+
+    for name, (_, entry) in entries.items():
+        if "sum_of" in entry:
+            value = total(name, ())
+            if value is not None:
+                entry["value"] = value
+    return list({str(p): p for p in problems}.values())  # a sum met twice is named once
+
+
 _BRANCH = re.compile(r"\.(int|float|str|function-after\[[^]]*\])(?=\.|$)")
 
 
@@ -136,6 +206,9 @@ def load_figures(path: Path | str) -> FigureStudy:
             "a mapping with 'figures'",
         )
         raise FigureDataError([problem])
+    sums = _sum_problems(raw, loc)
+    if sums:
+        raise FigureDataError(sums)
     try:
         study = FigureStudy.model_validate(raw)
     except ValidationError as err:

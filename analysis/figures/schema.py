@@ -78,12 +78,18 @@ class _Figure(Model):
 class Count(_Figure):
     """A number of people or events; ``part_of`` names the count it is a part of.
     ``parts_complete`` says that the counts naming this one in their ``part_of`` make all of
-    it (the source lists every part), so they must sum to it, not only stay within it."""
+    it (the source lists every part), so they must sum to it, not only stay within it.
+
+    A count the paper does not print but whose parts it prints (34 relapses and 5 induction
+    failures, so 39 patients) is given by ``sum_of``, the names of those counts, instead of a
+    ``value``: the loader computes it (:func:`~.load.load_figures`), and pages say it was not
+    printed."""
 
     kind: Literal["count"]
     value: CountValue
     part_of: Name | None = None
     parts_complete: bool = False
+    sum_of: list[Name] | None = Field(default=None, min_length=2, max_length=100)
 
 
 class Proportion(_Figure):

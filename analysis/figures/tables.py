@@ -9,7 +9,7 @@ from ..artifact import Table
 from .allowed import se_allowances, time_bounds
 from .checks import check_figures
 from .schema import FigureStudy
-from .values import figure_text
+from .values import printed_text
 
 __all__ = ["TABLES", "allowed_se_table", "bounds_table", "checks_table", "figures_table"]
 
@@ -56,7 +56,7 @@ def figures_table(study: FigureStudy) -> Table:
             "Figure": f.label or f.name,
             "Name": f.name,
             "Kind": f.kind,
-            "As printed": figure_text(f),
+            "As printed": printed_text(f, study),
             "Source sentence": f.source,
         }
         for f in study.figures

@@ -9,7 +9,7 @@ from .allowed import NOT_RECONSTRUCTED, se_allowances, time_bounds
 from .checks import check_figures
 from .schema import Count, Figure, FigureStudy, Median, Proportion, PValue, Ratio, Survival
 
-__all__ = ["check_key", "figure_text", "figures_values"]
+__all__ = ["check_key", "figure_text", "figures_values", "printed_text"]
 
 
 def _num(value: float) -> str:
@@ -34,7 +34,7 @@ def figure_text(figure: Figure) -> str:
             parts.append(f"{_num(figure.percent)}%")
         return " ".join(parts[:1]) + (f" ({parts[1]})" if len(parts) > 1 else "")
     if isinstance(figure, Median):
-        text = _num(figure.value)
+        text = _num(figure.value) + (f" {figure.unit}" if figure.unit else "")
         if figure.range is not None:
             text += f" (range {_num(figure.range.low)}–{_num(figure.range.high)})"
         return text
@@ -53,6 +53,16 @@ def figure_text(figure: Figure) -> str:
         return text + (f"; {_p(figure.p)}" if figure.p is not None else "")
     assert isinstance(figure, PValue)
     return _p(figure.p)
+
+
+def printed_text(figure: Figure, study: FigureStudy) -> str:
+    """What the paper prints of a figure; for a count it does not print (``sum_of``), that it
+    was not printed and the sum it is."""
+    if isinstance(figure, Count) and figure.sum_of:
+        counts = {f.name: f for f in study.figures if isinstance(f, Count)}
+        parts = " + ".join(str(counts[name].value) for name in figure.sum_of)
+        return f"not printed: {parts} = {figure.value} ({', '.join(figure.sum_of)})"
+    return figure_text(figure)
 
 
 def check_key(check: str) -> str:
