@@ -94,3 +94,18 @@ def test_a_data_edit_shows_on_the_pages_first_and_the_rest_follows_in_one_rebuil
         assert _rebuilds(log) - before == 2, log.read_text(encoding="utf-8")[-3000:]
         executed = sorted((project / ".cache" / "notebooks").glob("*/notebooks/reproduce.ipynb"))
         assert len(executed) == 2  # before and after the edit
+
+
+def test_a_study_of_reported_figures_is_watched_and_served_edited(tmp_path: Path) -> None:
+    """The MLL03 example (a study file of the generic model, no code of its own), served as
+    its editors serve it: an edit of a figure shows on the page that places it."""
+    project = tmp_path / "mll03"
+    shutil.copytree(PROJECT / "examples" / "mll03", project, ignore=shutil.ignore_patterns("site"))
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text().replace("../../.cache/example-mll03", ".cache/analysis"))
+    study = project / "study.yaml"
+    with engine_serving(project) as url:
+        _wait_for(url, "a cohort of 62 infants", 90)
+        study.write_text(study.read_text().replace("    value: 62\n", "    value: 63\n", 1))
+        html = _wait_for(url, "a cohort of 63 infants", 90)
+        assert "a cohort of 62 infants" not in html
