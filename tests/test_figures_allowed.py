@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from analysis.figures import FIGURES
-from analysis.figures.allowed import bounds_at, se_allowances, time_bounds
+from analysis.figures.allowed import bounds_at, death_counts, se_allowances, time_bounds
 from analysis.figures.checks import check_figures
 from analysis.figures.load import load_figures
 from analysis.figures.schema import FigureStudy, Survival
@@ -76,7 +76,13 @@ def test_mll03_se_allowance_and_binomial_n() -> None:
 def test_domain_builds_every_table_and_value() -> None:
     study = load_figures(MLL03)
     names = [build(study).name for build in FIGURES.tables]
-    assert names == ["fig_figures", "fig_checks", "fig_bounds", "fig_allowed_se"]
+    assert names == [
+        "fig_figures",
+        "fig_checks",
+        "fig_bounds",
+        "fig_allowed_se",
+        "fig_death_counts",
+    ]
     values = figures_values(study)
     assert values["fig.age_hr"] == "1.969 (95% CI 0.903–4.291); P = 0.088"
     assert values["fig.infants"] == "62"
@@ -90,3 +96,74 @@ def test_domain_builds_every_table_and_value() -> None:
     assert "fig.univariate_factors.test" not in values  # the abstract names no test
     assert values["fig.citation.doi"] == "10.1038/leu.2014.172"
     assert "PMID" in values["fig.citation.not_verified"]
+
+
+def _os(n: int | None, **fields: Any) -> FigureStudy:
+    """One 5-year survival estimate of 25.6% over ``n`` patients (``None``: n not known)."""
+    figure: dict[str, Any] = {
+        "name": "os_5y",
+        "kind": "survival",
+        "estimate": 25.6,
+        "time": 5,
+        "time_unit": "years",
+        "source": "OS was 25.6% +/- 6.9%.",
+        **fields,
+    }
+    if n is not None:
+        figure["n"] = n
+    return FigureStudy.model_validate({"figures": [figure]})
+
+
+def test_a_printed_se_read_as_truncated_fixes_the_count_alive_and_as_rounded_allows_nothing() -> (
+    None
+):
+    # This repository's own study, in the generic model: the engine's search reaches what the
+    # reconstruction's pages say (10 of 39 alive at 5 years; the rounded reading: no order).
+    rounded, truncated = death_counts(_os(39, se=6.9))
+    assert rounded.reading == "printed SE, read as rounded"
+    assert rounded.se == pytest.approx((6.85, 6.95))
+    assert rounded.outcome == "no order"
+    assert truncated.reading == "printed SE, read as truncated"
+    assert truncated.outcome == "fixed"
+    assert truncated.alive == (10,)
+    assert "10 of 39 are alive" in truncated.finding
+
+
+def test_a_looser_se_leaves_the_count_alive_open() -> None:
+    # The search can say "not fixed": an SE of 7.3 leaves room for a loss before a death.
+    (_, truncated) = death_counts(_os(39, se=7.3))
+    assert truncated.outcome == "not fixed"
+    assert "a loss before a death" in truncated.finding
+
+
+def test_no_n_no_search_and_a_large_n_stops_unfinished() -> None:
+    assert death_counts(_os(None, se=6.9)) == []
+    big = death_counts(_os(1500, se=1.1))
+    assert {d.outcome for d in big} <= {"search unfinished", "no order"}
+    assert any(d.outcome == "search unfinished" for d in big)
+    assert all(not d.search.complete for d in big if d.outcome == "search unfinished")
+
+
+def test_mll03s_estimates_need_a_loss_before_a_death_over_62() -> None:
+    # 43.2% and 67.2% are not k/62 for any k, so over 62 patients from the time origin some
+    # patient was censored before a later death: every order that reads as printed has a loss.
+    found = {d.figure: d for d in death_counts(load_figures(MLL03))}
+    assert set(found) == {"efs_4y", "os_4y"}
+    for name, estimate in (("efs_4y", 43.2), ("os_4y", 67.2)):
+        d = found[name]
+        assert d.n == 62
+        assert "assumed: not stated" in d.n_from
+        assert d.reading == "SE implied by the CI under the log-log transform"
+        assert d.outcome == "not fixed"
+        assert d.search.complete
+        assert d.search.matches
+        assert d.alive == ()
+        assert all(abs(100 * k / 62 - estimate) >= 0.05 for k in range(63))
+        assert "someone was lost to follow-up before a later death" in d.finding
+
+
+def test_every_column_of_every_table_is_filled() -> None:
+    study = load_figures(MLL03)
+    for build in FIGURES.tables:
+        table = build(study)
+        assert not table.data.isna().any().any(), (table.name, table.data.isna().sum().to_dict())

@@ -247,3 +247,19 @@ def test_a_median_shows_its_unit(tmp_path: Path) -> None:
     assert figures_values(load_figures(write(tmp_path, text)))["fig.followup"] == (
         "5.5 years (range 0.5–9.1)"
     )
+
+
+def test_a_sum_and_its_parts_in_one_whole_are_refused_as_counted_twice(tmp_path: Path) -> None:
+    # 20 + 3 in 23, and all three part of the cohort: the whole would hold 46 where 23 are.
+    text = SUMMED.replace(
+        "    sum_of: [relapsed, refractory]\n",
+        "    sum_of: [relapsed, refractory]\n    part_of: cohort\n",
+    )
+    (found,) = problems(tmp_path, text)
+    assert "'relapsed'" in found
+    assert "field 'part_of'" in found
+    assert "counted twice in 'cohort'" in found
+    # Given to the sum alone, it loads.
+    load_figures(
+        write(tmp_path, text.replace("    value: 20\n    part_of: cohort\n", "    value: 20\n"))
+    )

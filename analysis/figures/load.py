@@ -70,6 +70,22 @@ def _relation_problems(study: FigureStudy, loc: Locator) -> list[DataProblem]:
                         f"the name of a count ({meaning})",
                     )
                 )
+    # a sum and one of its own parts both named parts of the same whole: counted twice in it
+    counts = {f.name: f for f in study.figures if isinstance(f, Count)}
+    for f in study.figures:
+        if not isinstance(f, Count) or not f.sum_of or f.part_of is None:
+            continue
+        for part in f.sum_of:
+            if part in counts and counts[part].part_of == f.part_of:
+                problems.append(
+                    loc.problem(
+                        ("figures", index[part]),
+                        "part_of",
+                        f"{f.part_of!r}, which the sum '{f.name}' of this count is a part of too",
+                        f"part_of on '{f.name}' alone: its parts are in it, and would be "
+                        f"counted twice in '{f.part_of}'",
+                    )
+                )
     # a chain of part_of that comes back to its start: no count can be a part of itself
     parent = {
         f.name: f.part_of

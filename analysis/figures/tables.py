@@ -6,12 +6,19 @@ from __future__ import annotations
 import pandas as pd
 
 from ..artifact import Table
-from .allowed import se_allowances, time_bounds
+from .allowed import death_counts, se_allowances, time_bounds
 from .checks import check_figures
 from .schema import FigureStudy
 from .values import printed_text
 
-__all__ = ["TABLES", "allowed_se_table", "bounds_table", "checks_table", "figures_table"]
+__all__ = [
+    "TABLES",
+    "allowed_se_table",
+    "bounds_table",
+    "checks_table",
+    "death_counts_table",
+    "figures_table",
+]
 
 _SOURCE = "Reported figures of the study file, each with the sentence it was read from"
 
@@ -37,6 +44,13 @@ _FIELDS = {
     "n": "the number at risk at the time origin, and where it comes from",
     "No-censoring floor (points)": "the SE with nobody censored, √(S(1−S)/n), percentage points",
     "Binomial-equivalent n": "the n of a binomial proportion with this SE, S(1−S)/SE²",
+    "Reading of the SE": "how the SE searched was read: printed and rounded, printed and "
+    "truncated, or implied by the CI under a transform",
+    "SEs searched (points)": "the standard errors an order must give to read as printed",
+    "Result": "fixed (the count alive is), not fixed, no order (none reads as printed), or "
+    "search unfinished",
+    "What the search found": "what the orders of deaths and losses that read as printed say of "
+    "the patients alive at the estimate's time",
 }
 
 
@@ -144,4 +158,33 @@ def allowed_se_table(study: FigureStudy) -> Table:
     )
 
 
-TABLES = (figures_table, checks_table, bounds_table, allowed_se_table)
+def death_counts_table(study: FigureStudy) -> Table:
+    rows: list[dict[str, object]] = [
+        {
+            "Figure": d.figure,
+            "n": f"{d.n} ({d.n_from})",
+            "Reading of the SE": d.reading,
+            "SEs searched (points)": f"{d.se[0]:.2f} to under {d.se[1]:.2f}",
+            "Result": d.outcome,
+            "What the search found": d.finding,
+        }
+        for d in death_counts(study)
+    ]
+    return _table(
+        "fig_death_counts",
+        "Whether each survival estimate and its SE fix how many patients are alive at its time",
+        "Computed from the reported figures: every order of deaths and losses to follow-up is "
+        "searched, each patient entering at the time origin (a reading)",
+        rows,
+        [
+            "Figure",
+            "n",
+            "Reading of the SE",
+            "SEs searched (points)",
+            "Result",
+            "What the search found",
+        ],
+    )
+
+
+TABLES = (figures_table, checks_table, bounds_table, allowed_se_table, death_counts_table)

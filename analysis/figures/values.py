@@ -5,7 +5,7 @@ Names come from the figures' own names, so pages of any study place them the sam
 from __future__ import annotations
 
 from ..datafile import decimals_of
-from .allowed import NOT_RECONSTRUCTED, se_allowances, time_bounds
+from .allowed import NOT_RECONSTRUCTED, death_counts, se_allowances, time_bounds
 from .checks import check_figures
 from .schema import Count, Figure, FigureStudy, Median, Proportion, PValue, Ratio, Survival
 
@@ -106,6 +106,13 @@ def figures_values(study: FigureStudy) -> dict[str, str]:
         values[f"fig.allowed.{a.figure}.binomial_n"] = f"{a.binomial_n:.0f}"
         if a.floor is not None:
             values[f"fig.allowed.{a.figure}.floor"] = f"{a.floor:.2f}"
+    found: dict[str, list[str]] = {}
+    for d in death_counts(study):
+        found.setdefault(d.figure, []).append(
+            d.finding if d.reading.startswith("SE implied") else f"{d.reading}: {d.finding}"
+        )
+    for name, findings in found.items():
+        values[f"fig.allowed.{name}.counts"] = "; ".join(findings)
     values["fig.allowed.not_reconstructed"] = NOT_RECONSTRUCTED
     values["fig.checks.total"] = str(len(check_figures(study)))
     values["fig.bounds.total"] = str(len(time_bounds(study)))
