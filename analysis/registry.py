@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .appraisal import APPRAISAL
 from .appraisal.load import APPRAISAL_FILE, load_appraisal
@@ -28,11 +28,13 @@ from .patient_level.scenarios import Scenario
 from .study import STUDY
 from .study.citation import citation_record
 from .study.load import STUDY_FILE, load_study
+from .study.prose import numbers_and_rules
 from .study.results import StudyResults
 from .study.schema import Study
 
 __all__ = [
     "DOMAINS",
+    "DomainOutputs",
     "Inputs",
     "build_artifacts",
     "build_figure_artifacts",
@@ -43,6 +45,24 @@ __all__ = [
 # Every domain, in the order the Data page's catalogue lists their tables and charts. The
 # appraisal is loaded last whatever its place here: its texts may cite any other domain's value.
 DOMAINS: tuple[Domain[Any], ...] = (STUDY, APPRAISAL, CONTEXT, PATIENT_LEVEL)
+# The domains whose tables, charts and values never show a sentence of the study file (its
+# prose: :data:`~analysis.study.prose.PROSE`): what they read leaves it out, so a prose edit
+# finds them in the step cache (a test edits every sentence and compares their outputs).
+PROSE_BLIND = frozenset({CONTEXT.name, PATIENT_LEVEL.name})
+
+
+class DomainOutputs(NamedTuple):
+    """What one domain gives the pages: its charts and tables (in its order) and its values."""
+
+    charts: list[ChartArtifact]
+    tables: list[Table]
+    values: dict[str, str]
+
+
+# How a domain's outputs are had: called with the domain's name, what it reads (JSON data,
+# :meth:`Inputs.reads`) and how to compute them (the bundle child takes them from its step
+# cache this way).
+DomainStep = Callable[[str, object, Callable[[], DomainOutputs]], DomainOutputs]
 
 
 class Inputs:
@@ -64,6 +84,8 @@ class Inputs:
         How each scenario's cohorts are drawn: called as ``reconstruct_with(study,
         cohorts=…, assumptions=…)`` (the bundle child takes them from its step cache this way);
         ``None``: :func:`~analysis.patient_level.reconstruct.reconstruct`, every time.
+    domain_step
+        How each domain's outputs are had (:data:`DomainStep`); ``None``: computed every time.
     """
 
     def __init__(
@@ -75,6 +97,7 @@ class Inputs:
         appraisal_file: Path | str = APPRAISAL_FILE,
         cohorts: int = DEFAULT_COHORTS,
         reconstruct_with: Callable[..., Reconstruction] | None = None,
+        domain_step: DomainStep | None = None,
     ) -> None:
         self.study_file = Path(study_file)
         self.patients_file = Path(patients_file) if patients_file is not None else None
@@ -82,6 +105,9 @@ class Inputs:
         self.appraisal_file = Path(appraisal_file)
         self.cohorts = cohorts
         self.reconstruct_with = reconstruct_with
+        self.domain_step = domain_step
+        self._outputs: dict[str, DomainOutputs] = {}
+        self.on_chart: Callable[[ChartArtifact], None] | None = None
 
     @cached_property
     def study(self) -> Study:
@@ -110,14 +136,59 @@ class Inputs:
         """What ``domain``'s builders are built from (read once: a cached property here)."""
         return getattr(self, domain.built_from)
 
+    def reads(self, domain: Domain[Any]) -> object:
+        """What ``domain``'s outputs are made from, as JSON data: the data files it reads (the
+        study without its prose for :data:`PROSE_BLIND` domains), the number of cohorts, and
+        for the appraisal every value its texts may cite."""
+
+        def text(path: Path | None) -> str | None:
+            return path.read_text(encoding="utf-8") if path is not None else None
+
+        study: object = (
+            numbers_and_rules(self.study) if domain.name in PROSE_BLIND else text(self.study_file)
+        )
+        if domain.name == STUDY.name:
+            return {"study": study}
+        if domain.name == CONTEXT.name:
+            return {"study": study, "comparators": text(self.comparators_file)}
+        if domain.name == PATIENT_LEVEL.name:
+            return {"study": study, "cohorts": self.cohorts, "patients": text(self.patients_file)}
+        if domain.name == APPRAISAL.name:
+            return {"appraisal": text(self.appraisal_file), "values": self.values}
+        msg = f"Inputs.reads: no inputs known for the domain {domain.name!r}"
+        raise ValueError(msg)
+
+    def outputs(self, domain: Domain[Any]) -> DomainOutputs:
+        """``domain``'s charts, tables and values, made once (through :attr:`domain_step`);
+        :attr:`on_chart` is called with each chart as soon as the domain's are had."""
+        if domain.name not in self._outputs:
+
+            def compute() -> DomainOutputs:
+                built = self.built_from(domain)
+                return DomainOutputs(
+                    [build(built) for build in domain.charts],
+                    [build(built) for build in domain.tables],
+                    domain.values(built) if domain.values is not None else {},
+                )
+
+            if self.domain_step is None:
+                made = compute()
+            else:
+                made = self.domain_step(domain.name, self.reads(domain), compute)
+            self._outputs[domain.name] = made
+            if self.on_chart is not None:
+                for chart in made.charts:
+                    self.on_chart(chart)
+        return self._outputs[domain.name]
+
     @cached_property
     def values(self) -> dict[str, str]:
         """Every inline value but the appraisal's own: what the appraisal's texts may cite."""
         return {
             name: value
             for domain in DOMAINS
-            if domain.name != APPRAISAL.name and domain.values is not None
-            for name, value in domain.values(self.built_from(domain)).items()
+            if domain.name != APPRAISAL.name
+            for name, value in self.outputs(domain).values.items()
         }
 
     @cached_property
@@ -155,23 +226,14 @@ def build_artifacts(
     before any table), so that drawing it can start while the rest is computed.
     """
     inputs = inputs if inputs is not None else Inputs()
-    charts: dict[str, ChartArtifact] = {}
-    for domain in DOMAINS:
-        for build_chart in domain.charts:
-            chart = build_chart(inputs.built_from(domain))
-            charts[chart.name] = chart
-            if on_chart is not None:
-                on_chart(chart)
-    tables: dict[str, Table] = {}
-    for domain in DOMAINS:
-        for build_table in domain.tables:
-            table = build_table(inputs.built_from(domain))
-            tables[table.name] = table
-    assert APPRAISAL.values is not None
+    inputs.on_chart = on_chart
+    outputs = {domain.name: inputs.outputs(domain) for domain in DOMAINS}
+    charts = {c.name: c for domain in DOMAINS for c in outputs[domain.name].charts}
+    tables = {t.name: t for domain in DOMAINS for t in outputs[domain.name].tables}
     return Artifacts(
         tables=tables,
         charts=charts,
-        values={**inputs.values, **APPRAISAL.values(inputs.appraisal)},
+        values={**inputs.values, **outputs[APPRAISAL.name].values},
         data_files=inputs.data_files,
         citation=citation_record(inputs.study.citation),
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -12,12 +13,16 @@ from typing import cast
 
 import numpy as np
 import pytest
+import yaml
 
+from analysis.child_side.domain_step import domain_code, domain_key
 from analysis.child_side.reconstruction_step import reconstructed, reconstruction_key
 from analysis.mkdocs_side.artifacts.jobs import BundleJob
 from analysis.patient_level.reconstruct import reconstruct
 from analysis.patient_level.scenarios import SCENARIOS
+from analysis.registry import DOMAINS, PROSE_BLIND, DomainOutputs, Inputs
 from analysis.study.load import load_study
+from analysis.study.prose import PROSE
 from analysis.wire.bundle import BUNDLE_JSON, Bundle
 from analysis.wire.digest import fingerprint
 from analysis.wire.launch import Child
@@ -27,6 +32,8 @@ from testsupport.project import PROJECT, STUDY_FILE
 COHORTS = 20  # few cohorts: the same steps, quicker
 PROSE_BEFORE = "source: The median duration of first remission was 5 months"
 PROSE_AFTER = "source: The median length of first remission was 5 months"
+LABEL_BEFORE = "label: Remission after salvage chemotherapy\n"
+LABEL_AFTER = "label: Remission after second-line chemotherapy\n"
 NUMBER_BEFORE = "numerator: 15\n    denominator: 37\n    percent: 40.5\n"
 NUMBER_AFTER = "numerator: 16\n    denominator: 37\n    percent: 43.2\n"
 
@@ -77,12 +84,21 @@ def test_a_prose_edit_redraws_no_chart_and_reconstructs_nothing_a_number_edit_do
     first = _bundle(cache / "bundle-a")
     assert first["drawing"] == {"made": 14, "reused": 0, "corrupt": 0}
     assert first["reconstruction"]["made"] == len(SCENARIOS)
+    assert first["domain"] == {"made": 4, "reused": 0, "corrupt": 0}
 
     prose = _edited(tmp_path, PROSE_BEFORE, PROSE_AFTER, "prose.yaml")
     second = _bundle(cache / "bundle-b", study=prose)
     assert second["drawing"] == {"made": 0, "reused": 14, "corrupt": 0}
     assert second["png"] == {"made": 0, "reused": 7, "corrupt": 0}
-    assert second["reconstruction"] == {"made": 0, "reused": len(SCENARIOS), "corrupt": 0}
+    # Only the study's own domain shows the sentence: the other three come from the cache, and
+    # with the patient-level domain the reconstruction is not even asked for.
+    assert second["domain"] == {"made": 1, "reused": 3, "corrupt": 0}
+    assert "reconstruction" not in second
+    # What came from the cache is what the edited file gives with no cache at all.
+    _bundle(tmp_path / "cold" / "bundle-b", study=prose)
+    warm = Bundle.from_json((cache / "bundle-b" / BUNDLE_JSON).read_text(encoding="utf-8"))
+    cold = Bundle.from_json((tmp_path / "cold" / "bundle-b" / BUNDLE_JSON).read_text("utf-8"))
+    assert warm == cold
     # The reused steps give the same files as the first bundle's (the prose is not in them).
     for path in (cache / "bundle-a" / "files").rglob("*"):
         if path.is_file():
@@ -95,6 +111,7 @@ def test_a_prose_edit_redraws_no_chart_and_reconstructs_nothing_a_number_edit_do
     third = _bundle(cache / "bundle-c", study=number)
     assert third["reconstruction"]["made"] == len(SCENARIOS)
     assert third["drawing"]["made"] > 0  # the charts that show the remissions
+    assert third["domain"] == {"made": 4, "reused": 0, "corrupt": 0}  # the appraisal cites them
 
 
 @pytest.mark.slow  # bundles in subprocesses
@@ -112,7 +129,10 @@ def test_an_edit_of_the_drawing_code_redraws_every_chart_and_reconstructs_nothin
     after = _bundle(cache / "bundle-b", cwd=tree, pythonpath=tree)
     assert after["drawing"] == {"made": 14, "reused": 0, "corrupt": 0}
     assert after["png"]["made"] == 7
-    assert after["reconstruction"] == {"made": 0, "reused": len(SCENARIOS), "corrupt": 0}
+    # The domains do not run the drawing code: all four come from the cache, and so nothing
+    # asks for a reconstruction.
+    assert after["domain"] == {"made": 0, "reused": 4, "corrupt": 0}
+    assert "reconstruction" not in after
 
 
 def test_the_reconstruction_reads_no_sentence_of_the_study_but_every_number(
@@ -266,3 +286,73 @@ def test_builds_writing_the_same_entries_at_once_never_show_a_reader_half_an_ent
     assert seen > 0
     assert not list(tmp_path.glob(".*.tmp"))  # no temporary file left behind
     assert len(list(tmp_path.glob("*.step"))) <= 3
+
+
+def _every_sentence_edited(tmp_path: Path) -> Path:
+    """The study file with every field of its prose (sources, ambiguity notes) rewritten."""
+    data = yaml.safe_load(STUDY_FILE.read_text(encoding="utf-8"))
+
+    def edit(node: object) -> object:
+        if isinstance(node, dict):
+            return {
+                k: f"EDITED {v} EDITED" if k in PROSE and isinstance(v, str) else edit(v)
+                for k, v in node.items()
+            }
+        if isinstance(node, list):
+            return [edit(v) for v in node]
+        return node
+
+    edited = tmp_path / "every-sentence.yaml"
+    edited.write_text(yaml.safe_dump(edit(data), sort_keys=False, allow_unicode=True), "utf-8")
+    return edited
+
+
+def _shown(outputs: DomainOutputs) -> object:
+    """What a domain's outputs put on the pages: chart specs, table cells, values."""
+    import altair as alt
+
+    with alt.data_transformers.disable_max_rows():
+        charts = [c.chart.to_dict(validate=False) for c in outputs.charts]
+    tables = [t.display.to_json(orient="split") for t in outputs.tables]
+    return charts, tables, outputs.values
+
+
+def test_the_prose_blind_domains_show_no_sentence_of_the_study(tmp_path: Path) -> None:
+    """Their key leaves the study's prose out (a prose edit reuses them), so no output of
+    theirs may hold it: with every sentence edited, they show exactly the same; the study's
+    own domain does not; a label (not prose) is in their key."""
+    plain = Inputs(cohorts=COHORTS)
+    edited = Inputs(study_file=_every_sentence_edited(tmp_path), cohorts=COHORTS)
+    for domain in DOMAINS:
+        same = _shown(plain.outputs(domain)) == _shown(edited.outputs(domain))
+        if domain.name in PROSE_BLIND or domain.name == "appraisal":
+            assert same, f"{domain.name} shows a sentence of the study, yet its key leaves them out"
+            assert domain_key(domain.name, plain.reads(domain)) == domain_key(
+                domain.name, edited.reads(domain)
+            )
+        else:
+            assert not same, f"{domain.name}: the edit did not reach the pages"
+    label = Inputs(study_file=_edited(tmp_path, LABEL_BEFORE, LABEL_AFTER, "label.yaml"))
+    for domain in DOMAINS:
+        if domain.name in PROSE_BLIND:
+            assert plain.reads(domain) != label.reads(domain), domain.name
+
+
+def test_the_domains_key_names_every_module_computing_them_runs() -> None:
+    """Every module of the package that computing all four domains loads is in their key's
+    code (:func:`domain_code`): none of what it leaves out is run."""
+    script = (
+        "import sys, json\n"
+        "from analysis.registry import DOMAINS, Inputs\n"
+        f"inputs = Inputs(cohorts={COHORTS})\n"
+        "[inputs.outputs(d) for d in DOMAINS]\n"
+        "print(json.dumps(sorted(m.__file__ for n, m in sys.modules.items()"
+        " if n.split('.')[0] == 'analysis' and getattr(m, '__file__', None))))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=PROJECT, capture_output=True, text=True, check=True
+    )
+    loaded = {Path(f).resolve() for f in json.loads(done.stdout.splitlines()[-1])}
+    missing = loaded - set(domain_code())
+    assert loaded, "no module of the package was loaded"
+    assert not missing, f"run but not in the domains' key: {sorted(map(str, missing))}"

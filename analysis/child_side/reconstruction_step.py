@@ -5,31 +5,19 @@ from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
-from typing import Any
 
 from ..patient_level.reconstruct import DEFAULT_SEED, Reconstruction, reconstruct
 from ..patient_level.scenarios import Assumptions
+from ..study.prose import numbers_and_rules
 from ..study.schema import Study
 from ..wire.digest import PACKAGE_DIR, package_files, step_key
 from ..wire.steps import Steps
 
-__all__ = ["PROSE", "reconstructed", "reconstruction_key"]
+__all__ = ["reconstructed", "reconstruction_key"]
 
-# The study's fields that are text for readers, never read by the reconstruction: the
-# sentences each figure comes from and the notes on their ambiguity (a test edits them and
-# checks the reconstruction is the same).
-PROSE = frozenset({"source", "ambiguity"})
 # The reconstruction's code: the patient-level package and the statistics it calls.
 CODE_DIRS = ("patient_level", "stats")
 LIBRARIES = ("numpy", "pandas", "scipy")
-
-
-def _without_prose(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _without_prose(v) for k, v in value.items() if k not in PROSE}
-    if isinstance(value, list):
-        return [_without_prose(v) for v in value]
-    return value
 
 
 def _code() -> list[Path]:
@@ -42,7 +30,7 @@ def reconstruction_key(
     """The key of a reconstruction: the study's numbers and rules (not its prose), the number
     of cohorts, the seed, the scenario's assumptions and the reconstruction's code."""
     data = {
-        "study": _without_prose(study.model_dump(mode="json")),
+        "study": numbers_and_rules(study),  # the reconstruction reads no sentence (a test)
         "cohorts": cohorts,
         "seed": seed,
         "assumptions": dataclasses.asdict(assumptions),
