@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+import subprocess
+import sys
 from collections.abc import Callable
 from statistics import NormalDist
 
@@ -272,3 +274,55 @@ def test_coverage_refuses_a_range_outside_0_1_naming_it() -> None:
 
     with pytest.raises(ValueError, match=r"0 < low <= high < 1.*low=0\.5, high=1\.2"):
         lowest_coverage(39, 0.5, 1.2, method="plain")
+
+
+# Every (k, n) up to 60, some large n, and the levels the site uses or might.
+_COUNTS = [(k, n) for n in range(1, 61) for k in range(n + 1)]
+_COUNTS += [(k, n) for n in (391, 1000, 493_305) for k in (0, 1, 2, n // 3, n // 2, n - 1, n)]
+
+
+@pytest.mark.parametrize("alpha", [0.05, 0.01, 0.1, 0.32])
+def test_the_intervals_from_scipy_special_are_scipy_stats_own_to_the_last_bit(alpha: float) -> None:
+    """Clopper–Pearson from betaincinv and Wilson from its formula (both scipy.special, quick
+    to import) are the very floats scipy.stats gives (beta.ppf; binomtest's proportion_ci)."""
+    from scipy.stats import beta, binomtest
+
+    from analysis.stats.intervals import clopper_pearson, wilson
+
+    for k, n in _COUNTS:
+        exact = clopper_pearson(k, n, alpha=alpha)
+        assert exact.lower == (0.0 if k == 0 else float(beta.ppf(alpha / 2, k, n - k + 1)))
+        assert exact.upper == (1.0 if k == n else float(beta.ppf(1 - alpha / 2, k + 1, n - k)))
+        score = wilson(k, n, alpha=alpha)
+        ci = binomtest(k, n).proportion_ci(confidence_level=1 - alpha, method="wilson")
+        assert (score.lower, score.upper) == (float(ci.low), float(ci.high)), (k, n)
+
+
+def test_the_binomial_density_is_scipy_stats_own_to_the_last_bit() -> None:
+    from scipy.stats import binom
+
+    from analysis.stats.coverage import binomial_pmf
+
+    for n in (1, 2, 39, 62, 391, 3700):
+        k = np.arange(n + 1)
+        for p in (0.001, 0.1, 0.256, 0.5, 0.9, 0.999):
+            assert np.array_equal(binomial_pmf(k, n, p), binom.pmf(k, n, p)), (n, p)
+    truths = np.linspace(0.2, 0.3, 11)
+    grid = np.arange(40)[None, :]
+    assert np.array_equal(
+        binomial_pmf(grid, 39, truths[:, None]), binom.pmf(grid, 39, truths[:, None])
+    )
+
+
+def test_computing_an_interval_imports_no_scipy_stats() -> None:
+    script = (
+        "import sys\n"
+        "from analysis.stats.intervals import clopper_pearson, wilson\n"
+        "from analysis.stats.coverage import lowest_coverage\n"
+        "clopper_pearson(15, 37); wilson(15, 37); lowest_coverage(39, 0.2, 0.3, points=5)\n"
+        "print('scipy.stats' in sys.modules)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == "False"

@@ -6,13 +6,22 @@ from __future__ import annotations
 from typing import Literal
 
 import numpy as np
-from scipy.stats import binom
 
 from .intervals import km_se_without_censoring, survival_interval
 
-__all__ = ["lowest_coverage", "survival_interval_coverage"]
+__all__ = ["binomial_pmf", "lowest_coverage", "survival_interval_coverage"]
 
 Method = Literal["log-log", "log", "plain"]
+
+
+def binomial_pmf(k: np.ndarray, n: int, p: np.ndarray | float) -> np.ndarray:
+    """The binomial probabilities of ``k`` of ``n`` at ``p``: Boost's binomial density, which
+    ``scipy.stats.binom.pmf`` calls, taken from scipy.special (its private ufunc: scipy.stats
+    takes about a second to import). A test checks it equals ``binom.pmf`` exactly; if a scipy
+    release renames it, the import fails, never a number."""
+    from scipy.special._ufuncs import _binom_pmf
+
+    return np.asarray(_binom_pmf(k, n, p), dtype=float)
 
 
 def _limits(n: int, method: Method, alpha: float) -> tuple[np.ndarray, np.ndarray]:
@@ -52,7 +61,7 @@ def survival_interval_coverage(
         raise ValueError(msg)
     lower, upper = _limits(n, method, alpha)
     covers = (lower <= true_survival) & (true_survival <= upper)
-    return float(binom.pmf(np.arange(n + 1), n, true_survival)[covers].sum())
+    return float(binomial_pmf(np.arange(n + 1), n, true_survival)[covers].sum())
 
 
 def lowest_coverage(
@@ -71,6 +80,6 @@ def lowest_coverage(
         raise ValueError(msg)
     lower, upper = _limits(n, method, alpha)
     truths = np.linspace(low, high, points)
-    pmf = binom.pmf(np.arange(n + 1)[None, :], n, truths[:, None])
+    pmf = binomial_pmf(np.arange(n + 1)[None, :], n, truths[:, None])
     covers = (lower[None, :] <= truths[:, None]) & (truths[:, None] <= upper[None, :])
     return float((pmf * covers).sum(axis=1).min())
