@@ -159,14 +159,24 @@ class Inputs:
         raise ValueError(msg)
 
     def outputs(self, domain: Domain[Any]) -> DomainOutputs:
-        """``domain``'s charts, tables and values, made once (through :attr:`domain_step`);
-        :attr:`on_chart` is called with each chart as soon as the domain's are had."""
+        """``domain``'s charts, tables and values, made once (through :attr:`domain_step`).
+
+        :attr:`on_chart` is called with each chart as soon as it is built, before the
+        domain's tables (so that drawing it overlaps them), or as soon as the domain's outputs
+        come from the step cache."""
         if domain.name not in self._outputs:
+            handed: set[str] = set()
+
+            def hand_on(chart: ChartArtifact) -> ChartArtifact:
+                if self.on_chart is not None and chart.name not in handed:
+                    handed.add(chart.name)
+                    self.on_chart(chart)
+                return chart
 
             def compute() -> DomainOutputs:
                 built = self.built_from(domain)
                 return DomainOutputs(
-                    [build(built) for build in domain.charts],
+                    [hand_on(build(built)) for build in domain.charts],
                     [build(built) for build in domain.tables],
                     domain.values(built) if domain.values is not None else {},
                 )
@@ -175,10 +185,9 @@ class Inputs:
                 made = compute()
             else:
                 made = self.domain_step(domain.name, self.reads(domain), compute)
+            for chart in made.charts:
+                hand_on(chart)  # those from the step cache
             self._outputs[domain.name] = made
-            if self.on_chart is not None:
-                for chart in made.charts:
-                    self.on_chart(chart)
         return self._outputs[domain.name]
 
     @cached_property

@@ -98,23 +98,49 @@ def test_svg_clip_ids_are_named_after_the_chart_whatever_was_drawn_before(artifa
     assert sorted(re.findall(r"url\(#([^)]*)\)", first)) == sorted(ids)
 
 
-def test_charts_are_handed_on_as_soon_as_they_are_built_before_any_table(monkeypatch) -> None:
+def test_charts_are_handed_on_as_soon_as_they_are_built_before_their_domains_tables(
+    monkeypatch,
+) -> None:
+    """Each domain's charts go to drawing as each is built, before that domain's tables are
+    computed (each domain is one step of the cache: its charts, then its tables)."""
     from analysis import registry as module
 
-    seen: list[str] = []
+    seen: list[tuple[str, str]] = []
+    domain_of: dict[str, str] = {}
 
-    def noting(build):
+    def noting_chart(domain, build):
+        def chart(inputs):
+            made = build(inputs)
+            domain_of[made.name] = domain
+            return made
+
+        return chart
+
+    def noting_table(domain, build):
         def table(inputs):
-            seen.append("table")
+            seen.append(("table", domain))
             return build(inputs)
 
         return table
 
-    noted = tuple(replace(d, tables=tuple(map(noting, d.tables))) for d in module.DOMAINS)
+    noted = tuple(
+        replace(
+            d,
+            charts=tuple(noting_chart(d.name, b) for b in d.charts),
+            tables=tuple(noting_table(d.name, b) for b in d.tables),
+        )
+        for d in module.DOMAINS
+    )
     monkeypatch.setattr(module, "DOMAINS", noted)
-    built = build_artifacts(on_chart=lambda chart: seen.append(chart.name))
-    assert seen[: len(built.charts)] == list(built.charts)
-    assert set(seen[len(built.charts) :]) == {"table"}
+    built = build_artifacts(
+        module.Inputs(cohorts=20), on_chart=lambda chart: seen.append(("chart", chart.name))
+    )
+    assert [name for kind, name in seen if kind == "chart"] == list(built.charts)
+    assert built.charts, "no chart was built"
+    for chart, domain in domain_of.items():
+        handed = seen.index(("chart", chart))
+        first_table = seen.index(("table", domain)) if ("table", domain) in seen else len(seen)
+        assert handed < first_table, f"{chart} was handed on after a table of {domain}"
 
 
 def test_a_chart_with_missing_values_fails_naming_chart_and_field(artifacts) -> None:
