@@ -23,7 +23,13 @@ from .context.schema import Comparators
 from .figures.site import build_figure_artifacts, is_figure_study
 from .patient_level import PATIENT_LEVEL
 from .patient_level.reconstruct import Reconstruction
-from .patient_level.results import DEFAULT_COHORTS, PatientAnalysis, analyse
+from .patient_level.results import (
+    DEFAULT_COHORTS,
+    PatientAnalysis,
+    analyse,
+    analysis_reads,
+    relabelled,
+)
 from .patient_level.scenarios import Scenario
 from .study import STUDY
 from .study.citation import citation_record
@@ -59,10 +65,9 @@ class DomainOutputs(NamedTuple):
     values: dict[str, str]
 
 
-# How a domain's outputs are had: called with the domain's name, what it reads (JSON data,
-# :meth:`Inputs.reads`) and how to compute them (the bundle child takes them from its step
-# cache this way).
-DomainStep = Callable[[str, object, Callable[[], DomainOutputs]], DomainOutputs]
+# How a step's result is had: called with the step's name ("domain study", "analysis"), what it
+# reads (JSON data) and how to compute it (the bundle child takes it from its step cache).
+Step = Callable[[str, object, Callable[[], Any]], Any]
 
 
 class Inputs:
@@ -84,8 +89,9 @@ class Inputs:
         How each scenario's cohorts are drawn: called as ``reconstruct_with(study,
         cohorts=…, assumptions=…)`` (the bundle child takes them from its step cache this way);
         ``None``: :func:`~analysis.patient_level.reconstruct.reconstruct`, every time.
-    domain_step
-        How each domain's outputs are had (:data:`DomainStep`); ``None``: computed every time.
+    step
+        How each domain's outputs and the patient-level analysis are had (:data:`Step`);
+        ``None``: computed every time.
     """
 
     def __init__(
@@ -97,7 +103,7 @@ class Inputs:
         appraisal_file: Path | str = APPRAISAL_FILE,
         cohorts: int = DEFAULT_COHORTS,
         reconstruct_with: Callable[..., Reconstruction] | None = None,
-        domain_step: DomainStep | None = None,
+        step: Step | None = None,
     ) -> None:
         self.study_file = Path(study_file)
         self.patients_file = Path(patients_file) if patients_file is not None else None
@@ -105,7 +111,7 @@ class Inputs:
         self.appraisal_file = Path(appraisal_file)
         self.cohorts = cohorts
         self.reconstruct_with = reconstruct_with
-        self.domain_step = domain_step
+        self.step = step
         self._outputs: dict[str, DomainOutputs] = {}
         self.on_chart: Callable[[ChartArtifact], None] | None = None
 
@@ -130,7 +136,17 @@ class Inputs:
     @cached_property
     def patient_analysis(self) -> PatientAnalysis:
         made = self._reconstructed if self.reconstruct_with is not None else None
-        return analyse(self.study, patients=self.patients_file, cohorts=self.cohorts, made=made)
+
+        def compute() -> PatientAnalysis:
+            return analyse(self.study, patients=self.patients_file, cohorts=self.cohorts, made=made)
+
+        if self.step is None:
+            return compute()
+        patients = self.patients_file.read_text("utf-8") if self.patients_file else None
+        reads = analysis_reads(self.study, cohorts=self.cohorts, patients=patients)
+        found = self.step("analysis", reads, compute)
+        assert isinstance(found, PatientAnalysis)
+        return relabelled(found, self.study)  # the labels are not in the key: this study's
 
     def built_from(self, domain: Domain[Any]) -> Any:
         """What ``domain``'s builders are built from (read once: a cached property here)."""
@@ -159,7 +175,7 @@ class Inputs:
         raise ValueError(msg)
 
     def outputs(self, domain: Domain[Any]) -> DomainOutputs:
-        """``domain``'s charts, tables and values, made once (through :attr:`domain_step`).
+        """``domain``'s charts, tables and values, made once (through :attr:`step`).
 
         :attr:`on_chart` is called with each chart as soon as it is built, before the
         domain's tables (so that drawing it overlaps them), or as soon as the domain's outputs
@@ -181,10 +197,11 @@ class Inputs:
                     domain.values(built) if domain.values is not None else {},
                 )
 
-            if self.domain_step is None:
+            if self.step is None:
                 made = compute()
             else:
-                made = self.domain_step(domain.name, self.reads(domain), compute)
+                made = self.step(f"domain {domain.name}", self.reads(domain), compute)
+                assert isinstance(made, DomainOutputs)
             for chart in made.charts:
                 hand_on(chart)  # those from the step cache
             self._outputs[domain.name] = made

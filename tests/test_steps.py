@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
 import re
 import shutil
 import subprocess
@@ -19,6 +20,7 @@ from analysis.child_side.domain_step import domain_code, domain_key
 from analysis.child_side.reconstruction_step import reconstructed, reconstruction_key
 from analysis.mkdocs_side.artifacts.jobs import BundleJob
 from analysis.patient_level.reconstruct import reconstruct
+from analysis.patient_level.results import UNREAD, analyse, analysis_reads, relabelled
 from analysis.patient_level.scenarios import SCENARIOS
 from analysis.registry import DOMAINS, PROSE_BLIND, DomainOutputs, Inputs
 from analysis.study.load import load_study
@@ -85,6 +87,7 @@ def test_a_prose_edit_redraws_no_chart_and_reconstructs_nothing_a_number_edit_do
     assert first["drawing"] == {"made": 14, "reused": 0, "corrupt": 0}
     assert first["reconstruction"]["made"] == len(SCENARIOS)
     assert first["domain"] == {"made": 4, "reused": 0, "corrupt": 0}
+    assert first["analysis"] == {"made": 1, "reused": 0, "corrupt": 0}
 
     prose = _edited(tmp_path, PROSE_BEFORE, PROSE_AFTER, "prose.yaml")
     second = _bundle(cache / "bundle-b", study=prose)
@@ -99,6 +102,19 @@ def test_a_prose_edit_redraws_no_chart_and_reconstructs_nothing_a_number_edit_do
     warm = Bundle.from_json((cache / "bundle-b" / BUNDLE_JSON).read_text(encoding="utf-8"))
     cold = Bundle.from_json((tmp_path / "cold" / "bundle-b" / BUNDLE_JSON).read_text("utf-8"))
     assert warm == cold
+
+    # A label is shown by the study's and the patient-level tables (and so in values the
+    # appraisal may cite): those three domains are made again, the patient-level one from the
+    # analysis in the cache (the labels are put back into it); no reconstruction is asked.
+    label = _edited(tmp_path, LABEL_BEFORE, LABEL_AFTER, "label.yaml")
+    relabelled = _bundle(cache / "bundle-l", study=label)
+    assert relabelled["domain"] == {"made": 3, "reused": 1, "corrupt": 0}
+    assert relabelled["analysis"] == {"made": 0, "reused": 1, "corrupt": 0}
+    assert "reconstruction" not in relabelled
+    _bundle(tmp_path / "cold" / "bundle-l", study=label)
+    warm = Bundle.from_json((cache / "bundle-l" / BUNDLE_JSON).read_text(encoding="utf-8"))
+    cold = Bundle.from_json((tmp_path / "cold" / "bundle-l" / BUNDLE_JSON).read_text("utf-8"))
+    assert warm == cold
     # The reused steps give the same files as the first bundle's (the prose is not in them).
     for path in (cache / "bundle-a" / "files").rglob("*"):
         if path.is_file():
@@ -112,6 +128,7 @@ def test_a_prose_edit_redraws_no_chart_and_reconstructs_nothing_a_number_edit_do
     assert third["reconstruction"]["made"] == len(SCENARIOS)
     assert third["drawing"]["made"] > 0  # the charts that show the remissions
     assert third["domain"] == {"made": 4, "reused": 0, "corrupt": 0}  # the appraisal cites them
+    assert third["analysis"] == {"made": 1, "reused": 0, "corrupt": 0}
 
 
 @pytest.mark.slow  # bundles in subprocesses
@@ -356,3 +373,30 @@ def test_the_domains_key_names_every_module_computing_them_runs() -> None:
     missing = loaded - set(domain_code())
     assert loaded, "no module of the package was loaded"
     assert not missing, f"run but not in the domains' key: {sorted(map(str, missing))}"
+
+
+def test_the_analysis_reads_no_label_or_sentence_but_puts_the_labels_back(tmp_path: Path) -> None:
+    """Its key leaves labels and sentences out; the analysis of the original study, relabelled
+    with an edited one's labels, is exactly the edited study's own analysis."""
+    data = yaml.safe_load(STUDY_FILE.read_text(encoding="utf-8"))
+
+    def edit(node: object) -> object:
+        if isinstance(node, dict):
+            return {
+                k: f"EDITED {v}" if k in UNREAD and isinstance(v, str) else edit(v)
+                for k, v in node.items()
+            }
+        if isinstance(node, list):
+            return [edit(v) for v in node]
+        return node
+
+    edited_file = tmp_path / "every-label.yaml"
+    edited_file.write_text(yaml.safe_dump(edit(data), sort_keys=False, allow_unicode=True), "utf-8")
+    study, edited = load_study(STUDY_FILE), load_study(edited_file)
+    reads = analysis_reads(study, cohorts=COHORTS, patients=None)
+    assert reads == analysis_reads(edited, cohorts=COHORTS, patients=None)
+    assert reads != analysis_reads(study, cohorts=COHORTS + 1, patients=None)
+    cached = analyse(study, cohorts=COHORTS)
+    fresh = analyse(edited, cohorts=COHORTS)
+    assert cached.rules != fresh.rules  # the labels differ ...
+    assert pickle.dumps(relabelled(cached, edited)) == pickle.dumps(fresh)  # ... and come back

@@ -63,7 +63,7 @@ def bundle_command(
         inputs = Inputs(
             patients_file=patients,
             reconstruct_with=partial(reconstructed, steps),
-            domain_step=partial(domain_outputs, steps),
+            step=partial(domain_outputs, steps),
             **{name: v for name, v in given.items() if v is not None},
         )
         drawings = ChartDrawings(drawer, steps=steps)

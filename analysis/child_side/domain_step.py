@@ -1,13 +1,15 @@
-"""Each domain's charts, tables and values taken from the step cache, or computed and filed
-there, keyed by what the domain reads (:meth:`~analysis.registry.Inputs.reads`) and the code."""
+"""The registry's steps taken from the step cache, or computed and filed there: each domain's
+charts, tables and values (keyed by what the domain reads,
+:meth:`~analysis.registry.Inputs.reads`) and the patient-level analysis (by what it reads,
+:func:`~analysis.patient_level.results.analysis_reads`), with the code that computes them."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
+from typing import Any
 
-from ..registry import DomainOutputs
 from ..wire.digest import PACKAGE_DIR, VERSIONED, package_files, step_key
 from ..wire.steps import Steps
 
@@ -35,19 +37,19 @@ def domain_code() -> tuple[Path, ...]:
 
 
 def domain_key(name: str, reads: object) -> str:
-    """The key of a domain's outputs: its name, what it reads, the libraries' versions and
-    the package's code."""
-    return step_key(f"domain {name}", reads, libraries=VERSIONED, code=domain_code())
+    """The key of a step of the registry (``"domain study"``, ``"analysis"``): its name, what it
+    reads, the libraries' versions and the package's code (:func:`domain_code`)."""
+    return step_key(name, reads, libraries=VERSIONED, code=domain_code())
 
 
-def domain_outputs(
-    steps: Steps, name: str, reads: object, compute: Callable[[], DomainOutputs]
-) -> DomainOutputs:
-    """The domain's outputs from the step cache, or computed now and filed there."""
+def domain_outputs(steps: Steps, name: str, reads: object, compute: Callable[[], Any]) -> Any:
+    """A step's result (a domain's outputs, the patient-level analysis) from the step cache, or
+    computed now and filed there; the step cache counts it under the name's first word."""
+    kind = name.split()[0]
     key = domain_key(name, reads)
-    found = steps.get("domain", key)
-    if isinstance(found, DomainOutputs):
+    found = steps.get(kind, key)
+    if found is not None:
         return found
     made = compute()
-    steps.put("domain", key, made)
+    steps.put(kind, key, made)
     return made

@@ -10,6 +10,7 @@ median curve.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
@@ -20,6 +21,7 @@ import pandas as pd
 
 from ..datafile import decimals_of
 from ..stats.survival import cox_binary, km_at, logrank
+from ..study.prose import PROSE, numbers_and_rules
 from ..study.schema import CountFigure, ProportionFigure, PValueFigure, Study, SurvivalFigure
 from .allowed import LossSearch, allowed_range, loss_search
 from .cohorts import SALVAGE_CODES, TRANSPLANT_CODES, Ensemble, ensemble_from_patients
@@ -35,8 +37,10 @@ __all__ = [
     "CohortChecks",
     "PatientAnalysis",
     "analyse",
+    "analysis_reads",
     "data_label",
     "loss_searches",
+    "relabelled",
 ]
 
 DEFAULT_COHORTS = 1000  # reconstructed cohorts the site shows
@@ -428,6 +432,28 @@ def analyse(
         searches=searches,
         time0_not_evaluable_as_no_p=p_naive,
     )
+
+
+# What of the study the analysis never reads, or reads only into its rules: the prose and each
+# figure's label (the rules' labels are put back by :func:`relabelled`; a test edits every
+# label and sentence and compares the analyses).
+UNREAD = PROSE | {"label"}
+
+
+def analysis_reads(study: Study, *, cohorts: int, patients: str | None) -> object:
+    """What :func:`analyse` reads, as JSON data (a step key's): the study's numbers and rules
+    without :data:`UNREAD`, the number of cohorts and the patient-level file's text."""
+    return {
+        "study": numbers_and_rules(study, leave_out=UNREAD),
+        "cohorts": cohorts,
+        "patients": patients,
+    }
+
+
+def relabelled(analysis: PatientAnalysis, study: Study) -> PatientAnalysis:
+    """``analysis`` (of a study differing from ``study`` at most in :data:`UNREAD`) with the
+    rules of ``study``, which carry its labels: what :func:`analyse` of ``study`` gives."""
+    return dataclasses.replace(analysis, rules=constraints(study))
 
 
 def _published_p(study: Study) -> str:

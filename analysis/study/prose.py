@@ -14,15 +14,16 @@ __all__ = ["PROSE", "numbers_and_rules", "without_prose"]
 PROSE = frozenset({"source", "ambiguity"})
 
 
-def without_prose(value: Any) -> Any:
-    """``value`` (a study's dump: dicts, lists, numbers, text) without its :data:`PROSE`."""
+def without_prose(value: Any, fields: frozenset[str] = PROSE) -> Any:
+    """``value`` (a study's dump: dicts, lists, numbers, text) without the ``fields`` (its
+    :data:`PROSE`, by default)."""
     if isinstance(value, dict):
-        return {k: without_prose(v) for k, v in value.items() if k not in PROSE}
+        return {k: without_prose(v, fields) for k, v in value.items() if k not in fields}
     if isinstance(value, list):
-        return [without_prose(v) for v in value]
+        return [without_prose(v, fields) for v in value]
     return value
 
 
-def numbers_and_rules(study: Study) -> Any:
-    """The study as JSON data, its prose left out."""
-    return without_prose(study.model_dump(mode="json"))
+def numbers_and_rules(study: Study, *, leave_out: frozenset[str] = PROSE) -> Any:
+    """The study as JSON data, its prose (or the fields ``leave_out``) left out."""
+    return without_prose(study.model_dump(mode="json"), leave_out)

@@ -1,6 +1,6 @@
-"""The step cache: one file per computed step (a domain's outputs, a chart's drawing, a
-scenario's reconstruction), named by the digest of what the step read and of its code
-(:func:`~.digest.step_key`).
+"""The step cache: one file per computed step (a domain's outputs, the patient-level analysis,
+a chart's drawing, a scenario's reconstruction), named by the digest of what the step read and
+of its code (:func:`~.digest.step_key`).
 
 Whoever computes a step makes its key from the inputs it actually used and files the result
 under it, so an entry never holds results of other inputs. Entries are written to a temporary
@@ -28,7 +28,8 @@ MAX_ENTRIES = (
     400  # a build files about 30 (7 charts' drawings and PNGs, 5 reconstructions, 4 domains)
 )
 MAX_BYTES = 200 * 2**20
-STEP_NAMES = ("domain", "drawing", "png", "reconstruction")  # every step the analysis caches
+# every step the analysis caches
+STEP_NAMES = ("analysis", "domain", "drawing", "png", "reconstruction")
 _MAGIC = b"analysis-step 1\n"
 _SUFFIX = ".step"
 
