@@ -12,8 +12,9 @@ contributor or CI pays), with the median of several runs reported:
 * warm: a rebuild with unchanged inputs, which must reuse the cached analysis and notebook
   instead of recomputing them. Target: ≤ 1.1× bare.
 * prose edit: after the cold build without the notebook, a rebuild once a source sentence of
-  the study file (a copy, named by ``study:`` in the copy's mkdocs.yml) has changed; every
-  chart drawing and reconstruction comes from the step cache. Target: ≤ 1.5× bare.
+  the study file (a copy, named by ``study:`` in the copy's mkdocs.yml) has changed: only the
+  study's own domain is computed; the other domains, every chart drawing and PNG come from the
+  step cache. Target: ≤ 1.5× bare.
 * data edit: then a rebuild once a number has changed (remissions 15 → 16 of 37, as the
   issue's serve target); the reconstruction and the charts showing it are computed again.
   Target: ≤ 2.5× bare.
