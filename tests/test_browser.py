@@ -271,6 +271,108 @@ def test_a_chart_that_cannot_become_interactive_keeps_its_svg_and_says_why_once(
     page.close()
 
 
+ENVELOPE_DATA = "#chart-survival_envelope details.study-chart__data > summary"
+
+
+def _csv_rows(folder: Path) -> int:
+    csv = folder / "downloads/charts/reconstructed-survival_envelope.csv"
+    return len(csv.read_text(encoding="utf-8").splitlines()) - 1
+
+
+def test_a_large_data_table_is_built_from_its_csv_when_its_block_is_opened_by_keyboard(
+    browser: Browser, site: tuple[str, Path]
+) -> None:
+    url, folder = site
+    page = browser.new_page(viewport=NARROW)
+    record = Recorder(page)
+    page.goto(url + "survival/")
+    page.wait_for_load_state("networkidle")
+    figure = page.locator("#chart-survival_envelope")
+    assert figure.locator("table").count() == 0
+    assert not any(u.endswith("survival_envelope.csv") for u in record.requests)
+    summary = page.locator(ENVELOPE_DATA)
+    summary.focus()
+    page.keyboard.press("Enter")
+    rows = figure.locator(".study-chart__table table tbody tr")
+    rows.first.wait_for(timeout=10_000)
+    assert rows.count() == _csv_rows(folder)
+    table = figure.locator(".study-chart__table table")
+    assert table.locator("thead th[scope='col']").first.inner_text() == "data_source"
+    caption = table.locator("caption")
+    assert re.search(r"\d+ rows of 7 columns", caption.inner_text())
+    assert caption.get_by_role("link", name="data (CSV)").is_visible()
+    # Material's scrolling box, reachable by keyboard when the table is wider than the phone
+    wrapper = figure.locator(".md-typeset__scrollwrap")
+    assert wrapper.get_attribute("tabindex") == "0"
+    assert figure.locator(".study-chart__table").get_attribute("aria-busy") is None
+    page.keyboard.press("Enter")  # closed and opened again: built once, fetched once
+    page.keyboard.press("Enter")
+    assert figure.locator(".study-chart__table table").count() == 1
+    assert sum(u.endswith("survival_envelope.csv") for u in record.requests) == 1
+    assert record.problems() == []
+    assert record.foreign() == []
+    page.close()
+
+
+def test_a_large_data_table_is_built_after_instant_navigation_too(
+    browser: Browser, site: tuple[str, Path]
+) -> None:
+    url, folder = site
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(url + "results/")
+    page.evaluate("window.__sameDocument = true")
+    page.get_by_role("navigation", name="Navigation").get_by_role(
+        "link", name="Survival (reconstructed)", exact=True
+    ).click()
+    page.wait_for_url(url + "survival/")
+    assert page.evaluate("window.__sameDocument === true"), "navigation reloaded the page"
+    page.locator(ENVELOPE_DATA).click()
+    rows = page.locator("#chart-survival_envelope .study-chart__table tbody tr")
+    rows.first.wait_for(timeout=10_000)
+    assert rows.count() == _csv_rows(folder)
+    page.close()
+
+
+def test_a_large_data_table_that_cannot_load_keeps_its_link_and_says_why_once(
+    browser: Browser, site: tuple[str, Path]
+) -> None:
+    url, _ = site
+    page = browser.new_page(viewport=NARROW)
+    record = Recorder(page)
+    page.route("**/reconstructed-survival_envelope.csv", lambda route: route.fulfill(status=404))
+    page.goto(url + "survival/")
+    page.locator(ENVELOPE_DATA).click()
+    box = page.locator("#chart-survival_envelope .study-chart__table")
+    page.wait_for_function("b => b.dataset.state === 'failed'", arg=box.element_handle())
+    assert box.get_by_role("link", name="data (CSV)").is_visible()
+    assert "could not be shown here" in box.inner_text()
+    messages = [m for m in record.console if "study-charts" in m]
+    assert len(messages) == 1
+    assert "'survival_envelope' was not shown: its file answered HTTP 404" in messages[0]
+    page.close()
+
+
+def test_with_javascript_off_a_large_data_table_is_a_link_to_its_csv(
+    browser: Browser, site: tuple[str, Path]
+) -> None:
+    url, folder = site
+    context = browser.new_context(viewport=NARROW, java_script_enabled=False)
+    page = context.new_page()
+    page.goto(url + "survival/")
+    page.locator(ENVELOPE_DATA).click()
+    box = page.locator("#chart-survival_envelope .study-chart__table")
+    assert f"{_csv_rows(folder)} rows of 7 columns" in box.inner_text()
+    link = box.get_by_role("link", name="data (CSV)")
+    assert link.is_visible()
+    href = link.get_attribute("href")
+    assert href == "../downloads/charts/reconstructed-survival_envelope.csv"
+    response = page.request.get(url + "survival/" + href)
+    assert response.ok
+    assert len(response.text().splitlines()) - 1 == _csv_rows(folder)
+    assert box.locator("table").count() == 0
+    context.close()
+
+
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_axe_finds_no_serious_or_critical_violations(
     browser: Browser, site: tuple[str, Path], scheme: str

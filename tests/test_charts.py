@@ -12,7 +12,13 @@ import pytest
 from analysis.errors import ChartError
 from analysis.registry import build_artifacts
 from analysis.render import draw
-from analysis.render.blocks import chart_html, inline_svg, svg_for, vegalite_version
+from analysis.render.blocks import (
+    INLINE_ROWS,
+    chart_html,
+    inline_svg,
+    svg_for,
+    vegalite_version,
+)
 from analysis.render.theme import LAYOUTS, PALETTE, WIDE, Layout, config
 from analysis.wire.bundle import ROOT_TOKEN
 from testsupport.project import PROJECT
@@ -230,6 +236,27 @@ def test_a_chart_page_carries_both_layouts_and_both_compiled_specs(artifacts) ->
     assert '<svg data-layout="narrow" role="img" width="1"><text>n' in html
     assert f'data-spec="{ROOT_TOKEN}downloads/charts/os_5y.vg.json"' in html
     assert f'data-spec-narrow="{ROOT_TOKEN}downloads/charts/os_5y.narrow.vg.json"' in html
+
+
+def test_a_charts_small_data_table_is_in_the_page_and_a_large_one_is_its_csv_linked(
+    artifacts,
+) -> None:
+    """A table of hundreds of rows made most of the Survival page's DOM, hidden in a closed
+    block; the page names it and links its CSV, which the chart script shows when opened."""
+    chart = artifacts.charts["os_5y"]
+    svg = '<svg role="img"></svg>'
+    rows = chart.data.iloc[[i % len(chart.data) for i in range(INLINE_ROWS)]]
+    inline = chart_html(replace(chart, data=rows), svg)
+    assert inline.count("<tr>") == INLINE_ROWS + 1  # the header and every row
+    assert "data-table-rows" not in inline
+    large = rows.iloc[[i % INLINE_ROWS for i in range(INLINE_ROWS + 1)]]
+    linked = chart_html(replace(chart, data=large), svg)
+    assert "<table" not in linked
+    columns = len(chart.data.columns)
+    details = linked[linked.index("<details") : linked.index("</details>")]
+    assert f'<div class="study-chart__table" data-table-rows="{INLINE_ROWS + 1}"' in details
+    assert f"{INLINE_ROWS + 1} rows of {columns} columns" in details
+    assert f'<a href="{ROOT_TOKEN}downloads/charts/os_5y.csv" download>data (CSV)</a>' in details
 
 
 def test_a_charts_phone_drawing_shows_the_same_data_as_its_wide_one(artifacts) -> None:

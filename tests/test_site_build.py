@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from analysis.render.blocks import INLINE_ROWS
 from testsupport.found import some
 from testsupport.project import STUDY_FILE, copy_site_sources, run_mkdocs_build
 from testsupport.variants import use_study_text
@@ -131,7 +132,7 @@ def test_a_charts_data_points_stay_out_of_the_search_index_but_its_description_i
     text = " ".join(doc["text"] for doc in index["docs"])
     page = (built_site / "survival" / "index.html").read_text(encoding="utf-8")
     assert "<table data-search-exclude><caption>" not in page  # only chart data is excluded
-    start = page.index('id="chart-survival_envelope"')
+    start = page.index('id="chart-survival_km"')
     figure = page[start : page.index("</figure>", start)]
     rows = re.findall(r"<tr><td>([^<]+)</td><td>([^<]+)</td><td>([^<]+)</td>", figure)
     assert rows, "the chart's data table is on the page"
@@ -140,6 +141,24 @@ def test_a_charts_data_points_stay_out_of_the_search_index_but_its_description_i
     assert "".join(last) not in text
     assert " ".join(last) not in text
     assert "Two kinds of band" in text  # the chart's text description stays searchable
+
+
+def test_a_charts_large_data_table_is_not_in_the_page_but_its_csv_is_named_and_linked(
+    built_site: Path,
+) -> None:
+    """The survival envelope's hundreds of rows were most of the Survival page's elements."""
+    page = (built_site / "survival" / "index.html").read_text(encoding="utf-8")
+    start = page.index('id="chart-survival_envelope"')
+    figure = page[start : page.index("</figure>", start)]
+    assert "<table" not in figure
+    csv = built_site / "downloads/charts/reconstructed-survival_envelope.csv"
+    lines = csv.read_text(encoding="utf-8").splitlines()
+    rows, columns = len(lines) - 1, len(lines[0].split(","))
+    assert rows > INLINE_ROWS
+    named = re.search(r'data-table-rows="(\d+)".*?([\d,]+) rows of (\d+) columns', figure)
+    assert named is not None
+    assert named.groups() == (str(rows), f"{rows:,}", str(columns))
+    assert 'href="../downloads/charts/reconstructed-survival_envelope.csv" download>' in figure
 
 
 def test_the_data_file_is_published_unchanged(built_site: Path) -> None:

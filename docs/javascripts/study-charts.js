@@ -8,6 +8,9 @@
  * as the CSS chooses for the SVG), and swaps in an interactive view with tooltips. If anything
  * fails, the SVG stays and one console message says why.
  *
+ * A chart's data table of hundreds of rows is built from its CSV when the reader opens the
+ * chart's text description (loadTable), so that the page's HTML stays small.
+ *
  * Pages carry only data attributes; this file is the only code. It runs on first load and after
  * every instant-navigation page swap (Material's document$), and never enhances a chart twice.
  * Colours follow the light/dark toggle by themselves: the specs draw text and axes in
@@ -211,6 +214,128 @@
     });
   }
 
+  // A chart's large data table (analysis/render/blocks.py: more than INLINE_ROWS rows) is not in
+  // the page, which names it and links its CSV; opening the chart's "Text description and data"
+  // block builds the table from that CSV, once, in place of the line that named it (whose words
+  // and link become the table's caption). Without JavaScript the link is the data. Only a file
+  // of this site is fetched; the table is made of text nodes, never parsed as HTML.
+  function parseCsv(text) {
+    // RFC 4180, as pandas writes it: fields quoted when they hold a comma, quote or line break.
+    var rows = [];
+    var row = [];
+    var field = "";
+    var quoted = false;
+    for (var i = 0; i < text.length; i++) {
+      var c = text.charAt(i);
+      if (quoted) {
+        if (c !== '"') field += c;
+        else if (text.charAt(i + 1) === '"') {
+          field += '"';
+          i++;
+        } else quoted = false;
+      } else if (c === '"') quoted = true;
+      else if (c === ",") {
+        row.push(field);
+        field = "";
+      } else if (c === "\n") {
+        row.push(field);
+        rows.push(row);
+        row = [];
+        field = "";
+      } else if (c !== "\r") field += c;
+    }
+    if (field !== "" || row.length) {
+      row.push(field);
+      rows.push(row);
+    }
+    return rows;
+  }
+
+  function dataTable(rows, note) {
+    var table = document.createElement("table");
+    table.setAttribute("data-search-exclude", "");
+    var caption = table.createCaption();
+    while (note.firstChild) caption.appendChild(note.firstChild);
+    var head = table.createTHead().insertRow();
+    rows[0].forEach(function (name) {
+      var cell = document.createElement("th");
+      cell.scope = "col";
+      cell.textContent = name;
+      head.appendChild(cell);
+    });
+    var body = table.createTBody();
+    rows.slice(1).forEach(function (values) {
+      var row = body.insertRow();
+      values.forEach(function (value) {
+        row.insertCell().textContent = value;
+      });
+    });
+    // Material wraps the tables a page has when it loads in a scrolling box; this one comes later.
+    var scroll = document.createElement("div");
+    scroll.className = "md-typeset__scrollwrap";
+    var inner = document.createElement("div");
+    inner.className = "md-typeset__table";
+    inner.appendChild(table);
+    scroll.appendChild(inner);
+    return scroll;
+  }
+
+  function loadTable(box) {
+    if (box.dataset.state) return;
+    var link = box.querySelector("a[href]");
+    var note = box.querySelector("p");
+    if (!link || !note) return;
+    box.dataset.state = "loading";
+    box.setAttribute("aria-busy", "true");
+    var url = new URL(link.href, document.baseURI);
+    var done =
+      url.origin !== location.origin
+        ? Promise.reject(new Error("its file is not on this site"))
+        : fetch(url.href, { credentials: "same-origin" }).then(function (response) {
+            if (!response.ok) throw new Error("its file answered HTTP " + response.status);
+            return response.text();
+          });
+    done
+      .then(function (text) {
+        var rows = parseCsv(text);
+        if (rows.length < 2) throw new Error("its file holds no rows");
+        box.replaceChildren(dataTable(rows, note));
+        box.dataset.state = "loaded";
+        focusableScrollBoxes();
+      })
+      .catch(function (error) {
+        box.dataset.state = "failed";
+        var said = document.createElement("p");
+        said.textContent = "The table could not be shown here; the file above holds the same data.";
+        box.appendChild(said);
+        var chart = box.closest("figure.study-chart");
+        console.warn(
+          "study-charts: the data table of chart '" + (chart ? chart.dataset.chart : "?") +
+            "' was not shown: " + (error && error.message)
+        );
+      })
+      .then(function () {
+        box.removeAttribute("aria-busy");
+      });
+  }
+
+  function loadTablesIn(details) {
+    details.querySelectorAll(".study-chart__table[data-table-rows]").forEach(loadTable);
+  }
+
+  // toggle does not bubble; a capturing listener on the document sees every <details>, on this
+  // page and on every page instant navigation brings, without being added again.
+  document.addEventListener(
+    "toggle",
+    function (event) {
+      var details = event.target;
+      if (details.open && details.matches && details.matches("details.study-chart__data")) {
+        loadTablesIn(details);
+      }
+    },
+    true
+  );
+
   // Nothing heavy happens before the reader does something: the runtime (~200 KB gzip) waits
   // for the first scroll, pointer, touch or key event, so it never competes with first paint.
   var armed = false;
@@ -241,6 +366,8 @@
   function init() {
     if (tip) tip.hidden = true; // a tooltip left from the page before an instant navigation
     focusableScrollBoxes();
+    // A block opened before this script ran (it is deferred) gets its table now.
+    document.querySelectorAll("details.study-chart__data[open]").forEach(loadTablesIn);
     var figures = document.querySelectorAll("figure.study-chart[data-spec]:not([data-state])");
     figures.forEach(watch);
   }
