@@ -16,8 +16,8 @@ import numpy as np
 import pytest
 import yaml
 
-from analysis.child_side.domain_step import domain_code, domain_key
 from analysis.child_side.reconstruction_step import reconstructed, reconstruction_key
+from analysis.child_side.registry_steps import domain_code, registry_step_key
 from analysis.mkdocs_side.artifacts.jobs import BundleJob
 from analysis.patient_level.reconstruct import reconstruct
 from analysis.patient_level.results import UNREAD, analyse, analysis_reads, relabelled
@@ -305,21 +305,21 @@ def test_builds_writing_the_same_entries_at_once_never_show_a_reader_half_an_ent
     assert len(list(tmp_path.glob("*.step"))) <= 3
 
 
-def _every_sentence_edited(tmp_path: Path) -> Path:
-    """The study file with every field of its prose (sources, ambiguity notes) rewritten."""
+def _every_field_edited(tmp_path: Path, fields: frozenset[str], name: str) -> Path:
+    """The study file with every text of the ``fields`` (wherever they are) rewritten."""
     data = yaml.safe_load(STUDY_FILE.read_text(encoding="utf-8"))
 
     def edit(node: object) -> object:
         if isinstance(node, dict):
             return {
-                k: f"EDITED {v} EDITED" if k in PROSE and isinstance(v, str) else edit(v)
+                k: f"EDITED {v} EDITED" if k in fields and isinstance(v, str) else edit(v)
                 for k, v in node.items()
             }
         if isinstance(node, list):
             return [edit(v) for v in node]
         return node
 
-    edited = tmp_path / "every-sentence.yaml"
+    edited = tmp_path / name
     edited.write_text(yaml.safe_dump(edit(data), sort_keys=False, allow_unicode=True), "utf-8")
     return edited
 
@@ -339,12 +339,14 @@ def test_the_prose_blind_domains_show_no_sentence_of_the_study(tmp_path: Path) -
     theirs may hold it: with every sentence edited, they show exactly the same; the study's
     own domain does not; a label (not prose) is in their key."""
     plain = Inputs(cohorts=COHORTS)
-    edited = Inputs(study_file=_every_sentence_edited(tmp_path), cohorts=COHORTS)
+    edited = Inputs(
+        study_file=_every_field_edited(tmp_path, PROSE, "every-sentence.yaml"), cohorts=COHORTS
+    )
     for domain in DOMAINS:
         same = _shown(plain.outputs(domain)) == _shown(edited.outputs(domain))
         if domain.name in PROSE_BLIND or domain.name == "appraisal":
             assert same, f"{domain.name} shows a sentence of the study, yet its key leaves them out"
-            assert domain_key(domain.name, plain.reads(domain)) == domain_key(
+            assert registry_step_key(domain.name, plain.reads(domain)) == registry_step_key(
                 domain.name, edited.reads(domain)
             )
         else:
@@ -378,20 +380,7 @@ def test_the_domains_key_names_every_module_computing_them_runs() -> None:
 def test_the_analysis_reads_no_label_or_sentence_but_puts_the_labels_back(tmp_path: Path) -> None:
     """Its key leaves labels and sentences out; the analysis of the original study, relabelled
     with an edited one's labels, is exactly the edited study's own analysis."""
-    data = yaml.safe_load(STUDY_FILE.read_text(encoding="utf-8"))
-
-    def edit(node: object) -> object:
-        if isinstance(node, dict):
-            return {
-                k: f"EDITED {v}" if k in UNREAD and isinstance(v, str) else edit(v)
-                for k, v in node.items()
-            }
-        if isinstance(node, list):
-            return [edit(v) for v in node]
-        return node
-
-    edited_file = tmp_path / "every-label.yaml"
-    edited_file.write_text(yaml.safe_dump(edit(data), sort_keys=False, allow_unicode=True), "utf-8")
+    edited_file = _every_field_edited(tmp_path, UNREAD, "every-label.yaml")
     study, edited = load_study(STUDY_FILE), load_study(edited_file)
     reads = analysis_reads(study, cohorts=COHORTS, patients=None)
     assert reads == analysis_reads(edited, cohorts=COHORTS, patients=None)

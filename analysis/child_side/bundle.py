@@ -14,8 +14,8 @@ from typing import Any
 from ..wire.bundle import BUNDLE_JSON, FILES_DIR, READY, Bundle
 from ..wire.digest import fingerprint as digest_fingerprint
 from ..wire.steps import STEPS_DIR, Steps
-from .domain_step import domain_outputs
 from .reconstruction_step import reconstructed
+from .registry_steps import registry_step
 
 __all__ = ["bundle_command", "write_entry"]
 
@@ -63,7 +63,7 @@ def bundle_command(
         inputs = Inputs(
             patients_file=patients,
             reconstruct_with=partial(reconstructed, steps),
-            step=partial(domain_outputs, steps),
+            step=partial(registry_step, steps),
             **{name: v for name, v in given.items() if v is not None},
         )
         drawings = ChartDrawings(drawer, steps=steps)

@@ -13,7 +13,7 @@ from typing import Any
 from ..wire.digest import PACKAGE_DIR, VERSIONED, package_files, step_key
 from ..wire.steps import Steps
 
-__all__ = ["NOT_RUN", "NOT_RUN_FILES", "domain_code", "domain_key", "domain_outputs"]
+__all__ = ["NOT_RUN", "NOT_RUN_FILES", "domain_code", "registry_step", "registry_step_key"]
 
 
 # What computing a domain's outputs never runs: the site generator's side, the bundle child's
@@ -36,17 +36,17 @@ def domain_code() -> tuple[Path, ...]:
     )
 
 
-def domain_key(name: str, reads: object) -> str:
+def registry_step_key(name: str, reads: object) -> str:
     """The key of a step of the registry (``"domain study"``, ``"analysis"``): its name, what it
     reads, the libraries' versions and the package's code (:func:`domain_code`)."""
     return step_key(name, reads, libraries=VERSIONED, code=domain_code())
 
 
-def domain_outputs(steps: Steps, name: str, reads: object, compute: Callable[[], Any]) -> Any:
+def registry_step(steps: Steps, name: str, reads: object, compute: Callable[[], Any]) -> Any:
     """A step's result (a domain's outputs, the patient-level analysis) from the step cache, or
     computed now and filed there; the step cache counts it under the name's first word."""
     kind = name.split()[0]
-    key = domain_key(name, reads)
+    key = registry_step_key(name, reads)
     found = steps.get(kind, key)
     if found is not None:
         return found
