@@ -142,11 +142,17 @@ class Inputs:
 
         if self.step is None:
             return compute()
-        patients = self.patients_file.read_text("utf-8") if self.patients_file else None
-        reads = analysis_reads(self.study, cohorts=self.cohorts, patients=patients)
+        reads = analysis_reads(self.study, cohorts=self.cohorts, patients=self._patients_read())
         found = self.step("analysis", reads, compute)
         assert isinstance(found, PatientAnalysis)
         return relabelled(found, self.study)  # the labels are not in the key: this study's
+
+    def _patients_read(self) -> dict[str, str] | None:
+        """The real patient-level file as the analysis reads it: its text, and its name (the
+        pages label everything computed from it with the name)."""
+        if self.patients_file is None:
+            return None
+        return {"name": self.patients_file.name, "text": self.patients_file.read_text("utf-8")}
 
     def built_from(self, domain: Domain[Any]) -> Any:
         """What ``domain``'s builders are built from (read once: a cached property here)."""
@@ -168,7 +174,7 @@ class Inputs:
         if domain.name == CONTEXT.name:
             return {"study": study, "comparators": text(self.comparators_file)}
         if domain.name == PATIENT_LEVEL.name:
-            return {"study": study, "cohorts": self.cohorts, "patients": text(self.patients_file)}
+            return {"study": study, "cohorts": self.cohorts, "patients": self._patients_read()}
         if domain.name == APPRAISAL.name:
             return {"appraisal": text(self.appraisal_file), "values": self.values}
         msg = f"Inputs.reads: no inputs known for the domain {domain.name!r}"

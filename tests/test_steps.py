@@ -389,3 +389,16 @@ def test_the_analysis_reads_no_label_or_sentence_but_puts_the_labels_back(tmp_pa
     fresh = analyse(edited, cohorts=COHORTS)
     assert cached.rules != fresh.rules  # the labels differ ...
     assert pickle.dumps(relabelled(cached, edited)) == pickle.dumps(fresh)  # ... and come back
+
+
+def test_a_patient_file_is_read_by_its_name_as_well_as_its_text(tmp_path: Path) -> None:
+    """Everything computed from a real file is labelled with its name: the same rows under
+    another name are another key, for the analysis and for the patient-level domain."""
+    first, second = tmp_path / "cohort-a.csv", tmp_path / "cohort-b.csv"
+    for path in (first, second):
+        path.write_text("patient_id,months,death\n1,5.0,1\n", encoding="utf-8")
+    (domain,) = [d for d in DOMAINS if d.name == "patient_level"]
+    a, b = Inputs(patients_file=first), Inputs(patients_file=second)
+    assert a.reads(domain) != b.reads(domain)
+    assert a._patients_read() != b._patients_read()
+    assert Inputs().reads(domain) != a.reads(domain)

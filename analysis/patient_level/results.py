@@ -440,9 +440,10 @@ def analyse(
 UNREAD = PROSE | {"label"}
 
 
-def analysis_reads(study: Study, *, cohorts: int, patients: str | None) -> object:
+def analysis_reads(study: Study, *, cohorts: int, patients: object) -> object:
     """What :func:`analyse` reads, as JSON data (a step key's): the study's numbers and rules
-    without :data:`UNREAD`, the number of cohorts and the patient-level file's text."""
+    without :data:`UNREAD`, the number of cohorts and the patient-level file as read (its name
+    and text; ``None`` for the reconstruction)."""
     return {
         "study": numbers_and_rules(study, leave_out=UNREAD),
         "cohorts": cohorts,
