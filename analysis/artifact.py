@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 import altair as alt
 import pandas as pd
@@ -82,6 +82,9 @@ class ChartArtifact:
     source: str
     narrow: alt.TopLevelMixin | None = None
     file_prefix: str = ""  # e.g. "reconstructed-": starts the downloaded files' names
+    specs: dict[str, dict[str, Any]] = field(default_factory=dict, compare=False, repr=False)
+    """Each layout's Vega-Lite spec once made (:class:`~analysis.render.blocks.ChartDrawings`):
+    kept with the chart, so a chart from the step cache is not turned into a spec again."""
 
     @property
     def file_stem(self) -> str:

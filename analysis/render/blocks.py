@@ -351,7 +351,8 @@ class ChartDrawings:
             for layout, drawing in _layouts(chart).items():
                 cached = None
                 if self._steps is not None:
-                    spec = drawing.to_dict(validate=False)
+                    spec = chart.specs.get(layout) or drawing.to_dict(validate=False)
+                    chart.specs[layout] = spec  # a chart from the step cache brings it
                     keys[layout] = key = drawing_key(spec, version)
                     cached = self._steps.get("drawing", key)
                 if cached is not None:
