@@ -78,6 +78,17 @@ def _bundle(
     return _counts(done.stdout)
 
 
+def _entry(entry: Path) -> Bundle:
+    return Bundle.from_json((entry / BUNDLE_JSON).read_text(encoding="utf-8"))
+
+
+def _cold(tmp_path: Path, name: str, study: Path) -> Path:
+    """The bundle of ``study`` made with a step cache of its own, empty before."""
+    entry = tmp_path / f"cold-{name}" / name  # its steps/ folder beside it, its own
+    _bundle(entry, study=study)
+    return entry
+
+
 @pytest.mark.slow  # bundles in subprocesses
 def test_a_prose_edit_redraws_no_chart_and_reconstructs_nothing_a_number_edit_does(
     tmp_path: Path,
@@ -98,10 +109,7 @@ def test_a_prose_edit_redraws_no_chart_and_reconstructs_nothing_a_number_edit_do
     assert second["domain"] == {"made": 1, "reused": 3, "corrupt": 0}
     assert "reconstruction" not in second
     # What came from the cache is what the edited file gives with no cache at all.
-    _bundle(tmp_path / "cold" / "bundle-b", study=prose)
-    warm = Bundle.from_json((cache / "bundle-b" / BUNDLE_JSON).read_text(encoding="utf-8"))
-    cold = Bundle.from_json((tmp_path / "cold" / "bundle-b" / BUNDLE_JSON).read_text("utf-8"))
-    assert warm == cold
+    assert _entry(cache / "bundle-b") == _entry(_cold(tmp_path, "bundle-b", prose))
 
     # A label is shown by the study's and the patient-level tables (and so in values the
     # appraisal may cite): those three domains are made again, the patient-level one from the
@@ -111,10 +119,7 @@ def test_a_prose_edit_redraws_no_chart_and_reconstructs_nothing_a_number_edit_do
     assert relabelled["domain"] == {"made": 3, "reused": 1, "corrupt": 0}
     assert relabelled["analysis"] == {"made": 0, "reused": 1, "corrupt": 0}
     assert "reconstruction" not in relabelled
-    _bundle(tmp_path / "cold" / "bundle-l", study=label)
-    warm = Bundle.from_json((cache / "bundle-l" / BUNDLE_JSON).read_text(encoding="utf-8"))
-    cold = Bundle.from_json((tmp_path / "cold" / "bundle-l" / BUNDLE_JSON).read_text("utf-8"))
-    assert warm == cold
+    assert _entry(cache / "bundle-l") == _entry(_cold(tmp_path, "bundle-l", label))
     # The reused steps give the same files as the first bundle's (the prose is not in them).
     for path in (cache / "bundle-a" / "files").rglob("*"):
         if path.is_file():
