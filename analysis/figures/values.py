@@ -5,7 +5,7 @@ Names come from the figures' own names, so pages of any study place them the sam
 from __future__ import annotations
 
 from ..datafile import decimals_of
-from .allowed import NOT_RECONSTRUCTED, death_counts, se_allowances, time_bounds
+from .allowed import NOT_RECONSTRUCTED, DeathCount, death_counts, se_allowances, time_bounds
 from .checks import check_figures
 from .schema import Count, Figure, FigureStudy, Median, Proportion, PValue, Ratio, Survival
 
@@ -97,7 +97,8 @@ def figures_values(study: FigureStudy) -> dict[str, str]:
                 values[f"fig.{figure.name}.test"] = figure.test
             if figure.applies_to:
                 values[f"fig.{figure.name}.applies_to"] = "; ".join(figure.applies_to)
-    for check in check_figures(study):
+    checks = check_figures(study)
+    for check in checks:
         key = f"fig.check.{check.figures[0]}.{check_key(check.check)}"
         values[key] = check.outcome
         values[f"{key}.detail"] = check.detail
@@ -106,15 +107,17 @@ def figures_values(study: FigureStudy) -> dict[str, str]:
         values[f"fig.allowed.{a.figure}.binomial_n"] = f"{a.binomial_n:.0f}"
         if a.floor is not None:
             values[f"fig.allowed.{a.figure}.floor"] = f"{a.floor:.2f}"
-    found: dict[str, list[str]] = {}
+    found: dict[str, list[DeathCount]] = {}
     for d in death_counts(study):
-        found.setdefault(d.figure, []).append(
-            d.finding if d.reading.startswith("SE implied") else f"{d.reading}: {d.finding}"
+        found.setdefault(d.figure, []).append(d)
+    for name, readings in found.items():  # each reading named when the SE has more than one
+        values[f"fig.allowed.{name}.counts"] = (
+            readings[0].finding
+            if len(readings) == 1
+            else "; ".join(f"{d.reading}: {d.finding}" for d in readings)
         )
-    for name, findings in found.items():
-        values[f"fig.allowed.{name}.counts"] = "; ".join(findings)
     values["fig.allowed.not_reconstructed"] = NOT_RECONSTRUCTED
-    values["fig.checks.total"] = str(len(check_figures(study)))
+    values["fig.checks.total"] = str(len(checks))
     values["fig.bounds.total"] = str(len(time_bounds(study)))
     if study.citation is not None:
         c = study.citation
