@@ -158,17 +158,17 @@ class Inputs:
         """What ``domain``'s builders are built from (read once: a cached property here)."""
         return getattr(self, domain.built_from)
 
-    def reads(self, domain: Domain[Any]) -> object:
+    def reads(self, domain: Domain[Any], *, charts: bool = False) -> object:
         """What ``domain``'s outputs are made from, as JSON data: the data files it reads (the
-        study without its prose for :data:`PROSE_BLIND` domains), the number of cohorts, and
-        for the appraisal every value its texts may cite."""
+        study without its prose for :data:`PROSE_BLIND` domains, and for every domain's
+        ``charts``: no chart shows a sentence of the study), the number of cohorts, and for the
+        appraisal every value its texts may cite."""
 
         def text(path: Path | None) -> str | None:
             return path.read_text(encoding="utf-8") if path is not None else None
 
-        study: object = (
-            numbers_and_rules(self.study) if domain.name in PROSE_BLIND else text(self.study_file)
-        )
+        blind = charts or domain.name in PROSE_BLIND
+        study: object = numbers_and_rules(self.study) if blind else text(self.study_file)
         if domain.name == STUDY.name:
             return {"study": study}
         if domain.name == CONTEXT.name:
@@ -181,10 +181,11 @@ class Inputs:
         raise ValueError(msg)
 
     def outputs(self, domain: Domain[Any]) -> DomainOutputs:
-        """``domain``'s charts, tables and values, made once (through :attr:`step`).
+        """``domain``'s charts, tables and values, made once (through :attr:`step`: its charts
+        are one step, keyed by what they read, and its tables and values another).
 
         :attr:`on_chart` is called with each chart as soon as it is built, before the
-        domain's tables (so that drawing it overlaps them), or as soon as the domain's outputs
+        domain's tables (so that drawing it overlaps them), or as soon as the domain's charts
         come from the step cache."""
         if domain.name not in self._outputs:
             handed: set[str] = set()
@@ -195,22 +196,35 @@ class Inputs:
                     self.on_chart(chart)
                 return chart
 
-            def compute() -> DomainOutputs:
+            def make_charts() -> list[ChartArtifact]:
+                built = self.built_from(domain)
+                return [hand_on(build(built)) for build in domain.chart_builders()]
+
+            def make_rest() -> DomainOutputs:
                 built = self.built_from(domain)
                 return DomainOutputs(
-                    [hand_on(build(built)) for build in domain.charts],
+                    [],
                     [build(built) for build in domain.tables],
                     domain.values(built) if domain.values is not None else {},
                 )
 
-            if self.step is None:
-                made = compute()
+            if not (domain.charts or domain.charts_from):
+                charts: list[ChartArtifact] = []
+            elif self.step is None:
+                charts = make_charts()
             else:
-                made = self.step(f"domain {domain.name}", self.reads(domain), compute)
-                assert isinstance(made, DomainOutputs)
-            for chart in made.charts:
+                charts = self.step(
+                    f"charts {domain.name}", self.reads(domain, charts=True), make_charts
+                )
+                assert isinstance(charts, list)
+            for chart in charts:
                 hand_on(chart)  # those from the step cache
-            self._outputs[domain.name] = made
+            if self.step is None:
+                rest = make_rest()
+            else:
+                rest = self.step(f"domain {domain.name}", self.reads(domain), make_rest)
+                assert isinstance(rest, DomainOutputs)
+            self._outputs[domain.name] = DomainOutputs(charts, rest.tables, rest.values)
         return self._outputs[domain.name]
 
     @cached_property

@@ -58,15 +58,34 @@ def _counts(out: str) -> dict[str, dict[str, int]]:
     return found
 
 
+# Run as ``python -m analysis``, then print which of the libraries that only computing (not
+# reusing) needs the bundle imported.
+_REPORT_IMPORTS = (
+    "import sys\n"
+    "from analysis.__main__ import main\n"
+    "code = main(sys.argv[1:])\n"
+    "print('imported:', sorted({'altair', 'lifelines'} & set(sys.modules)))\n"
+    "sys.exit(code)\n"
+)
+
+
 def _bundle(
-    out: Path, *, study: Path = STUDY_FILE, cwd: Path = PROJECT, pythonpath: Path | None = None
+    out: Path,
+    *,
+    study: Path = STUDY_FILE,
+    cwd: Path = PROJECT,
+    pythonpath: Path | None = None,
+    imported: list[str] | None = None,
 ) -> dict[str, dict[str, int]]:
+    """The bundle's step counts; ``imported`` is given which of altair and lifelines it
+    imported."""
     env = dict(os.environ)
     if pythonpath is not None:
         env["PYTHONPATH"] = str(pythonpath)
     args = ["bundle", "--out", str(out), "--study", str(study), "--cohorts", str(COHORTS)]
+    command = ["-m", "analysis"] if imported is None else ["-c", _REPORT_IMPORTS]
     done = subprocess.run(
-        [sys.executable, "-m", "analysis", *args],
+        [sys.executable, *command, *args],
         cwd=cwd,
         env=env,
         capture_output=True,
@@ -75,6 +94,9 @@ def _bundle(
         check=False,
     )
     assert done.returncode == 0, done.stderr[-3000:]
+    if imported is not None:
+        line = next(line for line in done.stdout.splitlines() if line.startswith("imported: "))
+        imported.extend(json.loads(line.removeprefix("imported: ").replace("'", '"')))
     return _counts(done.stdout)
 
 
@@ -94,19 +116,27 @@ def test_a_prose_edit_redraws_no_chart_and_reconstructs_nothing_a_number_edit_do
     tmp_path: Path,
 ) -> None:
     cache = tmp_path / "cache"
-    first = _bundle(cache / "bundle-a")
+    cold_imports: list[str] = []
+    first = _bundle(cache / "bundle-a", imported=cold_imports)
+    assert cold_imports == ["altair", "lifelines"]  # what the check below looks for is seen
     assert first["drawing"] == {"made": 14, "reused": 0, "corrupt": 0}
     assert first["reconstruction"]["made"] == len(SCENARIOS)
     assert first["domain"] == {"made": 4, "reused": 0, "corrupt": 0}
+    assert first["charts"] == {"made": 3, "reused": 0, "corrupt": 0}  # the appraisal has none
     assert first["analysis"] == {"made": 1, "reused": 0, "corrupt": 0}
 
     prose = _edited(tmp_path, PROSE_BEFORE, PROSE_AFTER, "prose.yaml")
-    second = _bundle(cache / "bundle-b", study=prose)
+    prose_imports: list[str] = []
+    second = _bundle(cache / "bundle-b", study=prose, imported=prose_imports)
     assert second["drawing"] == {"made": 0, "reused": 14, "corrupt": 0}
     assert second["png"] == {"made": 0, "reused": 7, "corrupt": 0}
-    # Only the study's own domain shows the sentence: the other three come from the cache, and
-    # with the patient-level domain the reconstruction is not even asked for.
+    # Only the study's own tables and values show the sentence: the other three domains come
+    # from the cache, and with the patient-level domain the reconstruction is not even asked
+    # for; no chart shows one, so every domain's charts come from the cache, and altair, which
+    # only making a chart needs, is never imported (nor lifelines).
     assert second["domain"] == {"made": 1, "reused": 3, "corrupt": 0}
+    assert second["charts"] == {"made": 0, "reused": 3, "corrupt": 0}
+    assert prose_imports == []
     assert "reconstruction" not in second
     # What came from the cache is what the edited file gives with no cache at all.
     assert _entry(cache / "bundle-b") == _entry(_cold(tmp_path, "bundle-b", prose))
@@ -117,6 +147,11 @@ def test_a_prose_edit_redraws_no_chart_and_reconstructs_nothing_a_number_edit_do
     label = _edited(tmp_path, LABEL_BEFORE, LABEL_AFTER, "label.yaml")
     relabelled = _bundle(cache / "bundle-l", study=label)
     assert relabelled["domain"] == {"made": 3, "reused": 1, "corrupt": 0}
+    assert relabelled["charts"] == {
+        "made": 3,
+        "reused": 0,
+        "corrupt": 0,
+    }  # labels are not prose: charts show them
     assert relabelled["analysis"] == {"made": 0, "reused": 1, "corrupt": 0}
     assert "reconstruction" not in relabelled
     assert _entry(cache / "bundle-l") == _entry(_cold(tmp_path, "bundle-l", label))
@@ -133,6 +168,7 @@ def test_a_prose_edit_redraws_no_chart_and_reconstructs_nothing_a_number_edit_do
     assert third["reconstruction"]["made"] == len(SCENARIOS)
     assert third["drawing"]["made"] > 0  # the charts that show the remissions
     assert third["domain"] == {"made": 4, "reused": 0, "corrupt": 0}  # the appraisal cites them
+    assert third["charts"] == {"made": 3, "reused": 0, "corrupt": 0}
     assert third["analysis"] == {"made": 1, "reused": 0, "corrupt": 0}
 
 
@@ -154,6 +190,7 @@ def test_an_edit_of_the_drawing_code_redraws_every_chart_and_reconstructs_nothin
     # The domains do not run the drawing code: all four come from the cache, and so nothing
     # asks for a reconstruction.
     assert after["domain"] == {"made": 0, "reused": 4, "corrupt": 0}
+    assert after["charts"] == {"made": 0, "reused": 3, "corrupt": 0}
     assert "reconstruction" not in after
 
 
@@ -329,20 +366,30 @@ def _every_field_edited(tmp_path: Path, fields: frozenset[str], name: str) -> Pa
     return edited
 
 
-def _shown(outputs: DomainOutputs) -> object:
-    """What a domain's outputs put on the pages: chart specs, table cells, values."""
-    import altair as alt
+def _shown_charts(outputs: DomainOutputs) -> object:
+    """What a domain's charts put on the pages: each layout's spec, the texts beside it and
+    its data."""
+    return [
+        (
+            [c.spec_of(layout) for layout in c.layouts],
+            (c.caption, c.description, c.source, c.fields, c.file_stem),
+            c.data.to_json(orient="split"),
+        )
+        for c in outputs.charts
+    ]
 
-    with alt.data_transformers.disable_max_rows():
-        charts = [c.chart.to_dict(validate=False) for c in outputs.charts]
-    tables = [t.display.to_json(orient="split") for t in outputs.tables]
-    return charts, tables, outputs.values
+
+def _shown(outputs: DomainOutputs) -> object:
+    """What a domain's outputs put on the pages: charts, table cells, values."""
+    tables = [(t.caption, t.source, t.display.to_json(orient="split")) for t in outputs.tables]
+    return _shown_charts(outputs), tables, outputs.values
 
 
 def test_the_prose_blind_domains_show_no_sentence_of_the_study(tmp_path: Path) -> None:
     """Their key leaves the study's prose out (a prose edit reuses them), so no output of
     theirs may hold it: with every sentence edited, they show exactly the same; the study's
-    own domain does not; a label (not prose) is in their key."""
+    own domain does not, though its charts do (every domain's charts are keyed without the
+    prose); a label (not prose) is in their key."""
     plain = Inputs(cohorts=COHORTS)
     edited = Inputs(
         study_file=_every_field_edited(tmp_path, PROSE, "every-sentence.yaml"), cohorts=COHORTS
@@ -356,10 +403,15 @@ def test_the_prose_blind_domains_show_no_sentence_of_the_study(tmp_path: Path) -
             )
         else:
             assert not same, f"{domain.name}: the edit did not reach the pages"
+        # No domain's charts show one: their key leaves the prose out in every domain.
+        assert _shown_charts(plain.outputs(domain)) == _shown_charts(edited.outputs(domain))
+        assert plain.reads(domain, charts=True) == edited.reads(domain, charts=True)
     label = Inputs(study_file=_edited(tmp_path, LABEL_BEFORE, LABEL_AFTER, "label.yaml"))
     for domain in DOMAINS:
         if domain.name in PROSE_BLIND:
             assert plain.reads(domain) != label.reads(domain), domain.name
+        if domain.name != "appraisal":
+            assert plain.reads(domain, charts=True) != label.reads(domain, charts=True)
 
 
 def test_the_domains_key_names_every_module_computing_them_runs() -> None:

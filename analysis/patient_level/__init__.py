@@ -23,18 +23,22 @@ __all__ = ["PATIENT_LEVEL"]
 
 
 def __getattr__(name: str) -> Any:
-    """``PATIENT_LEVEL``, made on first use: it imports every builder (and so pandas and altair), while
+    """``PATIENT_LEVEL``, made on first use: it imports its table and value builders (and so pandas; its
+    charts, and altair, are imported when first built), while
     a module of the domain imported alone (its schema, say) stays light."""
     if name != "PATIENT_LEVEL":
         msg = f"module {__name__!r} has no attribute {name!r}"
         raise AttributeError(msg)
     from ..artifact import Domain
-    from .charts import CHARTS
     from .tables import TABLES
     from .values import survival_values
 
     domain = Domain(
-        "patient_level", "patient_analysis", tables=TABLES, charts=CHARTS, values=survival_values
+        "patient_level",
+        "patient_analysis",
+        tables=TABLES,
+        charts_from=f"{__name__}.charts",
+        values=survival_values,
     )
     globals()[name] = domain
     return domain

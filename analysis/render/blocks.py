@@ -39,18 +39,31 @@ __all__ = [
 T = TypeVar("T")
 
 
+_SCHEMA_VERSION = re.compile(r"/vega-lite/v(\d+)\.(\d+)[.\d]*\.json$")
+
+
 @functools.cache
-def vegalite_version() -> str:
-    """The Vega-Lite version Altair writes specs for, as vl-convert names it (e.g. '6.4')."""
-    import altair as alt
+def vegalite_version(schema: str = "") -> str:
+    """The Vega-Lite version Altair writes specs for, as vl-convert names it (e.g. '6.4').
+
+    ``schema``: a spec's ``$schema``, the version Altair wrote it for; read from it, a spec from
+    the step cache is drawn without importing altair. Default: Altair's own version.
+    """
     import vl_convert as vlc
 
-    major_minor = ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
+    found = _SCHEMA_VERSION.search(schema)
+    if found:
+        major_minor = f"{found.group(1)}.{found.group(2)}"
+    else:
+        import altair as alt
+
+        major_minor = ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
     if major_minor not in vlc.get_vegalite_versions():
         vlc_version = vlc.__version__  # type: ignore[attr-defined]  # vl_convert's stubs omit __version__
         msg = (
             f"vl-convert {vlc_version} cannot render Vega-Lite {major_minor} "
-            f"(Altair {alt.__version__}); it supports {', '.join(vlc.get_vegalite_versions())}"
+            f"(the spec's $schema: {schema or 'none'}); it supports "
+            f"{', '.join(vlc.get_vegalite_versions())}"
         )
         raise ChartError(msg)
     return major_minor
@@ -131,16 +144,15 @@ def _check_finite(chart: ChartArtifact) -> None:
             raise ChartError(msg)
 
 
-def _layouts(chart: ChartArtifact) -> dict[str, Any]:
-    """The chart's drawings by layout name: always ``wide``, and ``narrow`` if it has one."""
-    return {"wide": chart.chart} | ({"narrow": chart.narrow} if chart.narrow is not None else {})
-
-
-def _spec(chart: ChartArtifact, drawing: Any = None) -> dict[str, Any]:
+def _spec(chart: ChartArtifact, layout: str = "wide") -> dict[str, Any]:
+    """The layout's validated spec. A chart from the step cache has none of its altair charts
+    left, only their specs: each was validated before it was first drawn and filed."""
+    if chart.drawing(layout) is None:
+        return chart.specs[layout]
     from altair.utils.schemapi import SchemaValidationError
 
     try:
-        return (chart.chart if drawing is None else drawing).to_dict(validate=True)
+        return chart.spec_of(layout, validate=True)
     except SchemaValidationError as exc:
         first = str(exc).strip().splitlines()[0]
         msg = f"chart '{chart.name}': the Vega-Lite spec is invalid: {first}"
@@ -202,7 +214,8 @@ def inline_svg(svg: str) -> str:
 def svg_for(chart: ChartArtifact) -> str:
     """Build-time SVG of a chart, labelled for assistive technology."""
     _check_finite(chart)
-    return _labelled(chart, draw.svg(_spec(chart), vegalite_version()))
+    spec = _spec(chart)
+    return _labelled(chart, draw.svg(spec, vegalite_version(spec.get("$schema", ""))))
 
 
 def chart_html(chart: ChartArtifact, svg: str, narrow_svg: str | None = None) -> str:
@@ -339,31 +352,30 @@ class ChartDrawings:
         (:func:`drawing_key`). Only a spec that passed validation is ever filed, so a spec found
         in the cache is the same validated spec and is not validated again.
         """
-        import altair as alt
-
         _check_finite(chart)
-        version = vegalite_version()
         layouts: dict[str, Future[tuple[str, str]]] = {}
         specs: dict[str, dict[str, Any]] = {}
         keys: dict[str, str] = {}
         missed: dict[str, str] = {}  # drawn now, to be filed once drawn
-        with alt.data_transformers.disable_max_rows():
-            for layout, drawing in _layouts(chart).items():
-                cached = None
-                if self._steps is not None:
-                    spec = chart.specs.get(layout) or drawing.to_dict(validate=False)
-                    chart.specs[layout] = spec  # a chart from the step cache brings it
-                    keys[layout] = key = drawing_key(spec, version)
-                    cached = self._steps.get("drawing", key)
-                if cached is not None:
-                    specs[layout] = spec
-                    layouts[layout] = _done(cached)
-                    continue
-                # validated once; every file of the layout is made from it
-                specs[layout] = spec = _spec(chart, drawing)
-                layouts[layout] = self._drawer.submit(draw.vega_and_svg, spec, version)
-                if layout in keys:
-                    missed[layout] = keys[layout]
+        version = ""
+        for layout in chart.layouts:
+            cached = None
+            if self._steps is not None:
+                spec = chart.specs.get(layout) or chart.spec_of(layout)
+                chart.specs[layout] = spec  # a chart from the step cache brings it
+                version = version or vegalite_version(spec.get("$schema", ""))
+                keys[layout] = key = drawing_key(spec, version)
+                cached = self._steps.get("drawing", key)
+            if cached is not None:
+                specs[layout] = spec
+                layouts[layout] = _done(cached)
+                continue
+            # validated once; every file of the layout is made from it
+            specs[layout] = spec = _spec(chart, layout)
+            version = version or vegalite_version(spec.get("$schema", ""))
+            layouts[layout] = self._drawer.submit(draw.vega_and_svg, spec, version)
+            if layout in keys:
+                missed[layout] = keys[layout]
         png_cached = self._steps.get("png", keys["wide"]) if self._steps is not None else None
         png = (
             _done(png_cached)

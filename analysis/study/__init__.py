@@ -18,16 +18,22 @@ __all__ = ["STUDY"]
 
 
 def __getattr__(name: str) -> Any:
-    """``STUDY``, made on first use: it imports every builder (and so pandas and altair), while
+    """``STUDY``, made on first use: it imports its table and value builders (and so pandas; its
+    charts, and altair, are imported when first built), while
     a module of the domain imported alone (its schema, say) stays light."""
     if name != "STUDY":
         msg = f"module {__name__!r} has no attribute {name!r}"
         raise AttributeError(msg)
     from ..artifact import Domain
-    from .charts import CHARTS
     from .tables import TABLES
     from .values import study_values
 
-    domain = Domain("study", "study_results", tables=TABLES, charts=CHARTS, values=study_values)
+    domain = Domain(
+        "study",
+        "study_results",
+        tables=TABLES,
+        charts_from=f"{__name__}.charts",
+        values=study_values,
+    )
     globals()[name] = domain
     return domain

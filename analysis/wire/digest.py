@@ -24,6 +24,7 @@ __all__ = [
     "VERSIONED",
     "digest",
     "fingerprint",
+    "forget_versions",
     "package_files",
     "step_key",
     "versions",
@@ -48,15 +49,29 @@ VERSIONED = (
 )
 
 
+# Each distribution's version as this process first read it: a bundle makes some twenty keys,
+# and reading a version parses the distribution's metadata (0.1 s of a cached bundle). A
+# process that outlives an upgrade (the server's waiting child) forgets them (:func:`forget_versions`)
+# before each bundle.
+_VERSIONS: dict[str, str] = {}
+
+
 def versions(distributions: Iterable[str]) -> dict[str, str]:
     """The installed version of each distribution ("absent" where it is not installed)."""
     found = {}
     for dist in distributions:
-        try:
-            found[dist] = metadata.version(dist)
-        except metadata.PackageNotFoundError:
-            found[dist] = "absent"
+        if dist not in _VERSIONS:
+            try:
+                _VERSIONS[dist] = metadata.version(dist)
+            except metadata.PackageNotFoundError:
+                _VERSIONS[dist] = "absent"
+        found[dist] = _VERSIONS[dist]
     return found
+
+
+def forget_versions() -> None:
+    """Read the versions again on next use (:func:`versions`)."""
+    _VERSIONS.clear()
 
 
 def digest(

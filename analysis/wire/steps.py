@@ -24,12 +24,10 @@ from typing import Any
 __all__ = ["MAX_BYTES", "MAX_ENTRIES", "STEPS_DIR", "STEP_NAMES", "Steps"]
 
 STEPS_DIR = "steps"  # beside the bundle entries, in the analysis cache folder
-MAX_ENTRIES = (
-    400  # a build files about 30 (7 charts' drawings and PNGs, 5 reconstructions, 4 domains)
-)
+MAX_ENTRIES = 400  # a build files about 30 (7 charts' drawings and PNGs, 5 reconstructions, 4 domains, 3 domains' charts)
 MAX_BYTES = 200 * 2**20
 # every step the analysis caches
-STEP_NAMES = ("analysis", "domain", "drawing", "png", "reconstruction")
+STEP_NAMES = ("analysis", "charts", "domain", "drawing", "png", "reconstruction")
 _MAGIC = b"analysis-step 1\n"
 _SUFFIX = ".step"
 
