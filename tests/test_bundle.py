@@ -63,6 +63,24 @@ def test_the_key_changes_when_a_computing_library_changes_version(
     assert fingerprint() != before
 
 
+def test_versions_are_read_once_inside_a_bundle_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A bundle reads each version once (:func:`versions_read_once`); the site generator's
+    process, which may outlive an upgrade, reads them anew every time."""
+    read: list[str] = []
+    real = metadata.version
+
+    def version(name: str) -> str:
+        read.append(name)
+        return "0.0.0+upgraded" if len(read) > 1 else real(name)
+
+    monkeypatch.setattr(digest.metadata, "version", version)
+    with digest.versions_read_once():
+        first = digest.versions(["pandas"])
+        assert digest.versions(["pandas"]) == first
+    assert read == ["pandas"]
+    assert digest.versions(["pandas"]) == {"pandas": "0.0.0+upgraded"} != first
+
+
 def test_fingerprint_ignores_bytecode_caches(tmp_path: Path) -> None:
     pkg = tmp_path / "analysis"
     shutil.copytree(PROJECT / "analysis", pkg, ignore=shutil.ignore_patterns("__pycache__"))

@@ -13,7 +13,7 @@ from typing import Any
 
 from ..wire.bundle import BUNDLE_JSON, FILES_DIR, READY, Bundle
 from ..wire.digest import fingerprint as digest_fingerprint
-from ..wire.digest import forget_versions
+from ..wire.digest import versions_read_once
 from ..wire.steps import STEPS_DIR, Steps
 from .reconstruction_step import reconstructed
 from .registry_steps import registry_step
@@ -45,14 +45,13 @@ def bundle_command(
     and filed there otherwise (not those named in ``steps_off``); what was reused and made is
     printed as one line at the end.
     """
-    forget_versions()  # read anew: this process may be older than an upgrade
     read_from = tuple(p for p in (study, comparators, patients) if p is not None)
     key_before = _key(read_from, cohorts) if fingerprint else ""
     from ..registry import Inputs, build_artifacts, build_figure_artifacts, is_figure_study
     from ..render.blocks import ChartDrawings, render_bundle
     from ..render.draw import Drawer
 
-    with Drawer() as drawer:
+    with versions_read_once(), Drawer() as drawer:
         handed_over: Future[None] = Future()
         if pictures_last:
             drawer.hold_later(handed_over)

@@ -146,7 +146,7 @@ def _check_finite(chart: ChartArtifact) -> None:
 
 def _spec(chart: ChartArtifact, layout: str = "wide") -> dict[str, Any]:
     """The layout's validated spec. A chart from the step cache has none of its altair charts
-    left, only their specs: each was validated before it was first drawn and filed."""
+    left, only their specs, each validated when it was made (:meth:`ChartDrawings.add`)."""
     if chart.drawing(layout) is None:
         return chart.specs[layout]
     from altair.utils.schemapi import SchemaValidationError
@@ -349,30 +349,26 @@ class ChartDrawings:
         """Ask for the chart's drawings, or take them from the step cache (``steps``).
 
         A drawing's key is the digest of its spec, the Vega-Lite version and the drawing code
-        (:func:`drawing_key`). Only a spec that passed validation is ever filed, so a spec found
-        in the cache is the same validated spec and is not validated again.
+        (:func:`drawing_key`). Each spec is validated once, when it is made from the altair
+        chart, and kept with the chart (:attr:`~analysis.artifact.ChartArtifact.specs`): a chart
+        from the step cache brings its specs, validated when they were made.
         """
         _check_finite(chart)
         layouts: dict[str, Future[tuple[str, str]]] = {}
         specs: dict[str, dict[str, Any]] = {}
         keys: dict[str, str] = {}
         missed: dict[str, str] = {}  # drawn now, to be filed once drawn
-        version = ""
         for layout in chart.layouts:
+            spec = chart.specs.get(layout) or _spec(chart, layout)
+            specs[layout] = chart.specs[layout] = spec
+            version = vegalite_version(specs["wide"].get("$schema", ""))
             cached = None
             if self._steps is not None:
-                spec = chart.specs.get(layout) or chart.spec_of(layout)
-                chart.specs[layout] = spec  # a chart from the step cache brings it
-                version = version or vegalite_version(spec.get("$schema", ""))
                 keys[layout] = key = drawing_key(spec, version)
                 cached = self._steps.get("drawing", key)
             if cached is not None:
-                specs[layout] = spec
                 layouts[layout] = _done(cached)
                 continue
-            # validated once; every file of the layout is made from it
-            specs[layout] = spec = _spec(chart, layout)
-            version = version or vegalite_version(spec.get("$schema", ""))
             layouts[layout] = self._drawer.submit(draw.vega_and_svg, spec, version)
             if layout in keys:
                 missed[layout] = keys[layout]

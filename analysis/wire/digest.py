@@ -9,10 +9,11 @@ two trees hold the same code and data. Standard library only.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from importlib import metadata
 from pathlib import Path
 
@@ -24,10 +25,10 @@ __all__ = [
     "VERSIONED",
     "digest",
     "fingerprint",
-    "forget_versions",
     "package_files",
     "step_key",
     "versions",
+    "versions_read_once",
 ]
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
@@ -49,29 +50,37 @@ VERSIONED = (
 )
 
 
-# Each distribution's version as this process first read it: a bundle makes some twenty keys,
-# and reading a version parses the distribution's metadata (0.1 s of a cached bundle). A
-# process that outlives an upgrade (the server's waiting child) forgets them (:func:`forget_versions`)
-# before each bundle.
-_VERSIONS: dict[str, str] = {}
+# Each distribution's version as first read inside :func:`versions_read_once`, else None.
+_VERSIONS: dict[str, str] | None = None
 
 
 def versions(distributions: Iterable[str]) -> dict[str, str]:
     """The installed version of each distribution ("absent" where it is not installed)."""
     found = {}
     for dist in distributions:
-        if dist not in _VERSIONS:
-            try:
-                _VERSIONS[dist] = metadata.version(dist)
-            except metadata.PackageNotFoundError:
-                _VERSIONS[dist] = "absent"
-        found[dist] = _VERSIONS[dist]
+        if _VERSIONS is not None and dist in _VERSIONS:
+            found[dist] = _VERSIONS[dist]
+            continue
+        try:
+            found[dist] = metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            found[dist] = "absent"
+        if _VERSIONS is not None:
+            _VERSIONS[dist] = found[dist]
     return found
 
 
-def forget_versions() -> None:
-    """Read the versions again on next use (:func:`versions`)."""
-    _VERSIONS.clear()
+@contextlib.contextmanager
+def versions_read_once() -> Iterator[None]:
+    """Within it, each distribution's version is read once: a bundle makes some twenty keys,
+    and reading a version parses the distribution's metadata (0.1 s of a cached bundle). Only
+    for a run that ends before anything is upgraded (not the server's own process)."""
+    global _VERSIONS  # one cache, for the one run inside the block
+    outer, _VERSIONS = _VERSIONS, {} if _VERSIONS is None else _VERSIONS
+    try:
+        yield
+    finally:
+        _VERSIONS = outer
 
 
 def digest(
