@@ -119,6 +119,14 @@ class BundleJob:
         if self._child is not None:
             self._child.terminate()
 
+    def end(self) -> None:
+        """Stop the child and wait until it has ended: for a job nobody else waits for (one
+        started before its build, whose inputs changed meanwhile)."""
+        self.stopped = True
+        if self._child is not None:
+            self._child.stop()
+            self._child = None
+
 
 def start_bundle(
     cache_dir: Path,

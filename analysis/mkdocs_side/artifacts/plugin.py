@@ -55,6 +55,7 @@ class ArtifactsPlugin(BasePlugin[ArtifactsConfig]):  # type: ignore[no-untyped-c
         self._previews: dict[str, tuple[str, str]] = {}
         self._serving = False
         self._serve: ServeSession | None = None  # under serve, once the config is known
+        self._early: BundleJob | None = None  # started as the config was read (load_config)
 
     # What the other plugins read ----------------------------------------------------------
 
@@ -82,6 +83,30 @@ class ArtifactsPlugin(BasePlugin[ArtifactsConfig]):  # type: ignore[no-untyped-c
         return self._bundle
 
     # Hooks --------------------------------------------------------------------------------
+
+    def load_config(
+        self, options: dict[str, Any], config_file_path: str | None = None
+    ) -> tuple[list[tuple[str, Exception]], list[tuple[str, str]]]:
+        """Read the plugin's options, and start the bundle at once: the site generator goes on
+        loading the plugins listed after this one (mkdocs-jupyter's imports take a good part
+        of a build) while the child computes. ``on_config`` takes this job if the inputs are
+        still the same (the key is made again), and stops it otherwise. Not on a rebuild under
+        ``serve``, which starts its bundles in its own way (:class:`ServeSession`)."""
+        errors, warnings = super().load_config(options, config_file_path)
+        if self._early is not None:  # a config read again before it was built
+            self._early.end()
+            self._early = None
+        if not errors and config_file_path and self.config.enabled and not self._serving:
+            project = Path(config_file_path).resolve().parent
+            try:
+                self._early = start_bundle(
+                    project / self.config.cache_dir,
+                    study_file=self.study_file,
+                    patients_file=self.patients_file,
+                )
+            except (OSError, AnalysisError):  # on_config starts it again and says what failed
+                self._early = None
+        return errors, warnings
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         self._serving = command == "serve"
@@ -118,18 +143,21 @@ class ArtifactsPlugin(BasePlugin[ArtifactsConfig]):  # type: ignore[no-untyped-c
             self.study_file,
             self.patients_file,
         )
+        early, self._early = self._early, None
         self._job = (
             start_bundle(
                 cache,
                 study_file=study,
                 patients_file=patients,
                 spawn=serve.spawn,
-                running=serve.running_bundle(),
+                running=serve.running_bundle() or early,
                 pictures_last=True,
             )
             if serve
-            else start_bundle(cache, study_file=study, patients_file=patients)
+            else start_bundle(cache, study_file=study, patients_file=patients, running=early)
         )
+        if early is not None and early is not self._job:  # its inputs changed meanwhile
+            early.end()
         if serve is not None:
             serve.started(self._job)
         self._bundle = None
