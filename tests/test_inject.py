@@ -5,7 +5,12 @@ from __future__ import annotations
 import pytest
 
 from analysis.errors import PlaceholderError, UnknownArtifactError
-from analysis.mkdocs_side.artifacts.inject import inject, restore_blocks
+from analysis.mkdocs_side.artifacts.inject import (
+    hold_pictures,
+    inject,
+    restore_blocks,
+    restore_pictures,
+)
 from analysis.wire.bundle import ROOT_TOKEN, Bundle
 
 BUNDLE = Bundle(
@@ -67,3 +72,46 @@ def test_blocks_work_indented_inside_admonitions() -> None:
     md, stash = inject("!!! note\n    {{ chart flow }}\n", BUNDLE)
     assert len(stash.blocks) == 1
     assert "{{" not in md
+
+
+PAGE = (
+    '<p>Before</p><figure><svg role="img" aria-label="Flow"><g><text>80 infants</text>'
+    "<text><tspan>39 &amp; more</tspan></text></g></svg></figure>"
+    '<figure><svg viewBox="0 0 1 1"><path d="M0 0"/></svg></figure><p>After</p>'
+)
+
+
+def test_held_pictures_leave_their_text_and_come_back_byte_for_byte() -> None:
+    held_page, held = hold_pictures(PAGE)
+    assert "<svg" not in held_page
+    assert "<path" not in held_page
+    # What the search plugin reads: the same text, in the same place, without the markup.
+    assert "<p>Before</p><figure><!--STUDYPICTURE0000-->80 infants39 &amp; more" in held_page
+    assert len(held) == 2
+    assert restore_pictures(held_page, held) == PAGE
+    assert restore_pictures("<p>no pictures</p>", {}) == "<p>no pictures</p>"
+
+
+def test_a_page_that_already_holds_the_mark_is_refused() -> None:
+    with pytest.raises(
+        PlaceholderError, match=r"docs/x\.md: the page contains the text 'STUDYPICTURE'"
+    ):
+        hold_pictures("<p>STUDYPICTURE0000</p>" + PAGE, where="docs/x.md")
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda html: html.replace("<!--/STUDYPICTURE0001-->", ""),  # an end dropped
+        lambda html: html.replace("<!--STUDYPICTURE0000-->", ""),  # a start dropped
+        lambda html: html + html,  # the page copied into itself (a template using it twice)
+        lambda html: html.replace("<!--STUDYPICTURE0000-->", "").replace(
+            "<!--/STUDYPICTURE0000-->", "<!--/STUDYPICTURE0000--><!--STUDYPICTURE0000-->"
+        ),  # start after end
+    ],
+)
+def test_a_picture_lost_copied_or_out_of_order_in_the_written_page_fails(damage: object) -> None:
+    held_page, held = hold_pictures(PAGE)
+    assert callable(damage)
+    with pytest.raises(PlaceholderError, match=r"docs/x\.md: a chart's drawing \(STUDYPICTURE"):
+        restore_pictures(damage(held_page), held, where="docs/x.md")

@@ -68,7 +68,10 @@ def test_no_placeholder_or_token_is_left_anywhere(built_site: Path) -> None:
         text = path.read_text(encoding="utf-8")
         assert "{{" not in text, path
         assert "STUDYBLOCK" not in text, path
+        assert "STUDYPICTURE" not in text, path  # every chart's drawing is back in its page
         assert "__SITE_ROOT__" not in text, path
+    index = (built_site / "search" / "search_index.json").read_text(encoding="utf-8")
+    assert "STUDYPICTURE" not in index
 
 
 def test_the_home_page_shows_the_key_numbers_and_links_doi_and_pubmed(built_site: Path) -> None:

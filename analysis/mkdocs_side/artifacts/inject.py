@@ -7,7 +7,10 @@ Syntax (outside code blocks and inline code)::
     {{ value NAME }}   a short text (a number as reported, an interval), anywhere in a sentence
 
 Tables and charts become opaque tokens in the Markdown, so the Markdown processor never sees
-their HTML; :func:`restore_blocks` puts the HTML back into the rendered page.
+their HTML; :func:`restore_blocks` puts the HTML back into the rendered page. A chart's drawings
+(its SVGs) are held back again while the other plugins read the page, leaving only their text
+(:func:`hold_pictures`): the search plugin indexes the same text without parsing their markup.
+They go back into the written page (:func:`restore_pictures`).
 """
 
 from __future__ import annotations
@@ -18,7 +21,15 @@ from dataclasses import dataclass, field
 from ...errors import PlaceholderError, UnknownArtifactError
 from ...wire.bundle import ROOT_TOKEN, Bundle
 
-__all__ = ["KINDS", "PlaceholderError", "Stash", "inject", "restore_blocks"]
+__all__ = [
+    "KINDS",
+    "PlaceholderError",
+    "Stash",
+    "hold_pictures",
+    "inject",
+    "restore_blocks",
+    "restore_pictures",
+]
 
 KINDS = ("table", "chart", "value")
 _ANY = re.compile(r"\{\{(?P<body>.*?)\}\}")
@@ -27,6 +38,10 @@ _FENCE = re.compile(r"^(?P<indent>\s*)(?P<fence>`{3,}|~{3,})")
 _INLINE_CODE = re.compile(r"(`+)(?:.+?)\1")
 _TOKEN = "STUDYBLOCK{:04d}"
 _TOKEN_RE = re.compile(r"(?:<p>)?(STUDYBLOCK\d{4})(?:</p>)?")
+_PICTURE = re.compile(r"<svg\b.*?</svg>", re.DOTALL)
+_PICTURE_MARK = "STUDYPICTURE"
+_PICTURE_TOKEN = _PICTURE_MARK + "{:04d}"
+_TEXT = re.compile(r">([^<]+)<")  # an SVG's text: what lies between its tags
 
 
 @dataclass
@@ -145,3 +160,38 @@ def restore_blocks(html: str, stash: Stash, *, root: str, where: str = "page") -
         msg = f"{where}: {len(lost)} placeholder(s) vanished during Markdown rendering"
         raise PlaceholderError(msg)
     return result
+
+
+def hold_pictures(html: str, *, where: str = "page") -> tuple[str, dict[str, str]]:
+    """``html`` with each inline SVG replaced by its text alone, between two HTML comments that
+    name it, and the SVGs by name (to put back with :func:`restore_pictures`). What a reader of
+    the page's text sees (the search plugin) is the same: the SVG's text, without the markup. A
+    page that already holds such a comment is refused: it could not be told from these."""
+    if _PICTURE_MARK in html:
+        msg = f"{where}: the page contains the text {_PICTURE_MARK!r}, kept for the site's own use"
+        raise PlaceholderError(msg)
+    held: dict[str, str] = {}
+
+    def hold(match: re.Match[str]) -> str:
+        token = _PICTURE_TOKEN.format(len(held))
+        held[token] = match.group(0)
+        text = "".join(_TEXT.findall(match.group(0)))
+        return f"<!--{token}-->{text}<!--/{token}-->"
+
+    return _PICTURE.sub(hold, html), held
+
+
+def restore_pictures(html: str, held: dict[str, str], *, where: str = "page") -> str:
+    """Put the SVGs held by :func:`hold_pictures` back, each where its text is (once)."""
+    for token, svg in held.items():
+        start, end = f"<!--{token}-->", f"<!--/{token}-->"
+        found = html.count(start), html.count(end)
+        if found != (1, 1) or html.index(start) > html.index(end):
+            msg = (
+                f"{where}: a chart's drawing ({token}) was found {found[0]} times in the written "
+                "page; expected once (did a plugin or template copy or drop it?)"
+            )
+            raise PlaceholderError(msg)
+        before, rest = html.split(start, 1)
+        html = before + svg + rest.split(end, 1)[1]
+    return html

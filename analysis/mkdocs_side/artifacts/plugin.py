@@ -32,7 +32,7 @@ from ...publish.edition import published_address
 from ...wire.bundle import Bundle
 from ...wire.digest import PACKAGE_DIR
 from .config import ArtifactsConfig
-from .inject import Stash, inject, restore_blocks
+from .inject import Stash, hold_pictures, inject, restore_blocks, restore_pictures
 from .jobs import BundleJob, RuntimeJob, start_bundle
 from .previews import first_chart, preview_png
 from .serve import ServeSession
@@ -51,6 +51,7 @@ class ArtifactsPlugin(BasePlugin[ArtifactsConfig]):  # type: ignore[no-untyped-c
         self._bundle: Bundle | None = None
         self._runtime_job: RuntimeJob | None = None
         self._stashes: dict[str, Stash] = {}
+        self._pictures_held: dict[str, dict[str, str]] = {}  # by page, until it is written
         self._site_values: dict[str, str] = {}
         self._previews: dict[str, tuple[str, str]] = {}
         self._serving = False
@@ -231,7 +232,24 @@ class ArtifactsPlugin(BasePlugin[ArtifactsConfig]):  # type: ignore[no-untyped-c
         chart = first_chart(html)
         if chart is not None:  # the page's first chart previews it when a link is shared
             self._previews[page.file.src_uri] = chart
+        try:
+            html, self._pictures_held[page.file.src_uri] = hold_pictures(
+                html, where=f"docs/{page.file.src_uri}"
+            )
+        except AnalysisError as exc:
+            raise PluginError(str(exc)) from None
         return html
+
+    def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
+        """The charts' drawings back into the written page (held from the other plugins: the
+        search plugin would parse every SVG's markup, though it indexes none of it)."""
+        held = self._pictures_held.pop(page.file.src_uri, None)
+        if not held:
+            return output
+        try:
+            return restore_pictures(output, held, where=f"docs/{page.file.src_uri}")
+        except AnalysisError as exc:
+            raise PluginError(str(exc)) from None
 
     def on_page_context(
         self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig, nav: Navigation
