@@ -34,11 +34,12 @@ from .patient_level.scenarios import Scenario
 from .study import STUDY
 from .study.citation import citation_record
 from .study.load import STUDY_FILE, load_study
-from .study.prose import numbers_and_rules
+from .study.prose import PROSE, numbers_and_rules
 from .study.results import StudyResults
 from .study.schema import Study
 
 __all__ = [
+    "CHARTS_LEAVE_OUT",
     "DOMAINS",
     "DomainOutputs",
     "Inputs",
@@ -55,6 +56,10 @@ DOMAINS: tuple[Domain[Any], ...] = (STUDY, APPRAISAL, CONTEXT, PATIENT_LEVEL)
 # prose: :data:`~analysis.study.prose.PROSE`): what they read leaves it out, so a prose edit
 # finds them in the step cache (a test edits every sentence and compares their outputs).
 PROSE_BLIND = frozenset({CONTEXT.name, PATIENT_LEVEL.name})
+# What of the study no domain's charts show: its prose and every figure's label, left out of
+# what the charts read, so a label edit redraws nothing either (a test edits all of them and
+# compares every domain's charts).
+CHARTS_LEAVE_OUT = PROSE | {"label"}
 
 
 class DomainOutputs(NamedTuple):
@@ -160,15 +165,20 @@ class Inputs:
 
     def reads(self, domain: Domain[Any], *, charts: bool = False) -> object:
         """What ``domain``'s outputs are made from, as JSON data: the data files it reads (the
-        study without its prose for :data:`PROSE_BLIND` domains, and for every domain's
-        ``charts``: no chart shows a sentence of the study), the number of cohorts, and for the
-        appraisal every value its texts may cite."""
+        study without its prose for :data:`PROSE_BLIND` domains, and without
+        :data:`CHARTS_LEAVE_OUT` for every domain's ``charts``), the number of cohorts, and for
+        the appraisal every value its texts may cite."""
 
         def text(path: Path | None) -> str | None:
             return path.read_text(encoding="utf-8") if path is not None else None
 
-        blind = charts or domain.name in PROSE_BLIND
-        study: object = numbers_and_rules(self.study) if blind else text(self.study_file)
+        study: object = (
+            numbers_and_rules(self.study, leave_out=CHARTS_LEAVE_OUT)
+            if charts
+            else numbers_and_rules(self.study)
+            if domain.name in PROSE_BLIND
+            else text(self.study_file)
+        )
         if domain.name == STUDY.name:
             return {"study": study}
         if domain.name == CONTEXT.name:

@@ -22,7 +22,7 @@ from analysis.mkdocs_side.artifacts.jobs import BundleJob
 from analysis.patient_level.reconstruct import reconstruct
 from analysis.patient_level.results import UNREAD, analyse, analysis_reads, relabelled
 from analysis.patient_level.scenarios import SCENARIOS
-from analysis.registry import DOMAINS, PROSE_BLIND, DomainOutputs, Inputs
+from analysis.registry import CHARTS_LEAVE_OUT, DOMAINS, PROSE_BLIND, DomainOutputs, Inputs
 from analysis.study.load import load_study
 from analysis.study.prose import PROSE
 from analysis.wire.bundle import BUNDLE_JSON, Bundle
@@ -142,16 +142,13 @@ def test_a_prose_edit_redraws_no_chart_and_reconstructs_nothing_a_number_edit_do
     assert _entry(cache / "bundle-b") == _entry(_cold(tmp_path, "bundle-b", prose))
 
     # A label is shown by the study's and the patient-level tables (and so in values the
-    # appraisal may cite): those three domains are made again, the patient-level one from the
-    # analysis in the cache (the labels are put back into it); no reconstruction is asked.
+    # appraisal may cite): those three domains' tables and values are made again, the
+    # patient-level ones from the analysis in the cache (the labels are put back into it); no
+    # chart shows a label, so every chart comes from the cache; no reconstruction is asked.
     label = _edited(tmp_path, LABEL_BEFORE, LABEL_AFTER, "label.yaml")
     relabelled = _bundle(cache / "bundle-l", study=label)
     assert relabelled["domain"] == {"made": 3, "reused": 1, "corrupt": 0}
-    assert relabelled["charts"] == {
-        "made": 3,
-        "reused": 0,
-        "corrupt": 0,
-    }  # labels are not prose: charts show them
+    assert relabelled["charts"] == {"made": 0, "reused": 3, "corrupt": 0}  # none shows a label
     assert relabelled["analysis"] == {"made": 0, "reused": 1, "corrupt": 0}
     assert "reconstruction" not in relabelled
     assert _entry(cache / "bundle-l") == _entry(_cold(tmp_path, "bundle-l", label))
@@ -389,7 +386,7 @@ def test_the_prose_blind_domains_show_no_sentence_of_the_study(tmp_path: Path) -
     """Their key leaves the study's prose out (a prose edit reuses them), so no output of
     theirs may hold it: with every sentence edited, they show exactly the same; the study's
     own domain does not, though its charts do (every domain's charts are keyed without the
-    prose); a label (not prose) is in their key."""
+    prose and the labels); a label (not prose) is in their key."""
     plain = Inputs(cohorts=COHORTS)
     edited = Inputs(
         study_file=_every_field_edited(tmp_path, PROSE, "every-sentence.yaml"), cohorts=COHORTS
@@ -403,15 +400,21 @@ def test_the_prose_blind_domains_show_no_sentence_of_the_study(tmp_path: Path) -
             )
         else:
             assert not same, f"{domain.name}: the edit did not reach the pages"
-        # No domain's charts show one: their key leaves the prose out in every domain.
-        assert _shown_charts(plain.outputs(domain)) == _shown_charts(edited.outputs(domain))
-        assert plain.reads(domain, charts=True) == edited.reads(domain, charts=True)
+    # No domain's charts show a sentence or a label: their key leaves both out, in every domain.
+    text = Inputs(
+        study_file=_every_field_edited(tmp_path, CHARTS_LEAVE_OUT, "every-text.yaml"),
+        cohorts=COHORTS,
+    )
+    for domain in DOMAINS:
+        assert _shown_charts(plain.outputs(domain)) == _shown_charts(text.outputs(domain))
+        assert plain.reads(domain, charts=True) == text.reads(domain, charts=True)
     label = Inputs(study_file=_edited(tmp_path, LABEL_BEFORE, LABEL_AFTER, "label.yaml"))
+    number = Inputs(study_file=_edited(tmp_path, NUMBER_BEFORE, NUMBER_AFTER, "number.yaml"))
     for domain in DOMAINS:
         if domain.name in PROSE_BLIND:
             assert plain.reads(domain) != label.reads(domain), domain.name
         if domain.name != "appraisal":
-            assert plain.reads(domain, charts=True) != label.reads(domain, charts=True)
+            assert plain.reads(domain, charts=True) != number.reads(domain, charts=True)
 
 
 def test_the_domains_key_names_every_module_computing_them_runs() -> None:
