@@ -12,6 +12,7 @@ from analysis.figures import FIGURES
 from analysis.figures.allowed import bounds_at, death_counts, se_allowances, time_bounds
 from analysis.figures.checks import check_figures
 from analysis.figures.load import load_figures
+from analysis.figures.results import FigureResults
 from analysis.figures.schema import FigureStudy, Survival
 from analysis.figures.values import figures_values
 
@@ -74,8 +75,8 @@ def test_mll03_se_allowance_and_binomial_n() -> None:
 
 
 def test_domain_builds_every_table_and_value() -> None:
-    study = load_figures(MLL03)
-    names = [build(study).name for build in FIGURES.tables]
+    results = FigureResults(load_figures(MLL03))
+    names = [build(results).name for build in FIGURES.tables]
     assert names == [
         "fig_figures",
         "fig_checks",
@@ -83,7 +84,7 @@ def test_domain_builds_every_table_and_value() -> None:
         "fig_allowed_se",
         "fig_death_counts",
     ]
-    values = figures_values(study)
+    values = figures_values(results)
     assert values["fig.age_hr"] == "1.969 (95% CI 0.903–4.291); P = 0.088"
     assert values["fig.infants"] == "62"
     # What the abstract says of the analysis and of what a P applies to, placeable by name.
@@ -163,7 +164,7 @@ def test_mll03s_estimates_need_a_loss_before_a_death_over_62() -> None:
 
 
 def test_every_column_of_every_table_is_filled() -> None:
-    study = load_figures(MLL03)
+    results = FigureResults(load_figures(MLL03))
     for build in FIGURES.tables:
-        table = build(study)
+        table = build(results)
         assert not table.data.isna().any().any(), (table.name, table.data.isna().sum().to_dict())

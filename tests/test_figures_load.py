@@ -182,6 +182,7 @@ SUMMED = GOOD.replace(
 
 def test_a_count_the_paper_does_not_print_is_the_sum_of_its_parts(tmp_path: Path) -> None:
     from analysis.figures.checks import check_figures
+    from analysis.figures.results import FigureResults
     from analysis.figures.tables import figures_table
 
     study = load_figures(
@@ -191,7 +192,9 @@ def test_a_count_the_paper_does_not_print_is_the_sum_of_its_parts(tmp_path: Path
     assert isinstance(derived, Count)
     assert derived.value == 23
     shown = (
-        figures_table(study).display.set_index("Name").loc["relapsed_or_refractory", "As printed"]
+        figures_table(FigureResults(study))
+        .display.set_index("Name")
+        .loc["relapsed_or_refractory", "As printed"]
     )
     assert shown == "not printed: 20 + 3 = 23 (relapsed, refractory)"
     (floor,) = [c for c in check_figures(study) if c.check == "SE against its no-censoring floor"]
@@ -232,6 +235,7 @@ def test_a_value_typed_beside_its_sum_is_refused(tmp_path: Path) -> None:
 
 
 def test_a_median_shows_its_unit(tmp_path: Path) -> None:
+    from analysis.figures.results import FigureResults
     from analysis.figures.values import figures_values
 
     text = (
@@ -244,9 +248,8 @@ def test_a_median_shows_its_unit(tmp_path: Path) -> None:
     source: "The median follow-up was 5.5 years (range 0.5-9.1)."
 """
     )
-    assert figures_values(load_figures(write(tmp_path, text)))["fig.followup"] == (
-        "5.5 years (range 0.5–9.1)"
-    )
+    values = figures_values(FigureResults(load_figures(write(tmp_path, text))))
+    assert values["fig.followup"] == ("5.5 years (range 0.5–9.1)")
 
 
 def test_a_sum_and_its_parts_in_one_whole_are_refused_as_counted_twice(tmp_path: Path) -> None:

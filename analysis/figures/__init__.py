@@ -1,6 +1,6 @@
 """A generic domain of reported figures: any study's figures from a data file (``schema``,
 ``load``), checked against each other from their kinds and relations (``checks``), what the
-printed numbers allow (``allowed``), and the ``tables``, ``charts`` and ``values`` built from
+printed numbers allow (``allowed``), both computed once in ``results``, and the ``tables``, ``charts`` and ``values`` built from
 them. May import shared types and analysis.stats; never the registry or the MkDocs side."""
 
 from __future__ import annotations
@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ..artifact import Domain
-    from .schema import FigureStudy
+    from .results import FigureResults
 
-    FIGURES: Domain[FigureStudy]
+    FIGURES: Domain[FigureResults]
 
 __all__ = ["FIGURES"]
 
@@ -27,6 +27,8 @@ def __getattr__(name: str) -> Any:
     from .tables import TABLES
     from .values import figures_values
 
-    domain = Domain("figures", "figure_study", tables=TABLES, charts=CHARTS, values=figures_values)
+    domain = Domain(
+        "figures", "figure_results", tables=TABLES, charts=CHARTS, values=figures_values
+    )
     globals()[name] = domain
     return domain

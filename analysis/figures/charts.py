@@ -7,8 +7,8 @@ import altair as alt
 import pandas as pd
 
 from ..artifact import ChartArtifact
-from .allowed import time_bounds
-from .schema import FigureStudy, Survival
+from .results import FigureResults
+from .schema import Survival
 
 __all__ = ["CHARTS", "bounds_chart"]
 
@@ -20,10 +20,11 @@ _FIELDS = {
 }
 
 
-def bounds_chart(study: FigureStudy) -> ChartArtifact:
+def bounds_chart(results: FigureResults) -> ChartArtifact:
     """The allowed band of each survival curve, from the time origin to twice its last time."""
+    study = results.study
     rows = []
-    for b in time_bounds(study):
+    for b in results.bounds:
         start = b.start if b.start is not None else 0.0
         end = b.end if b.end is not None else 2 * start
         rows += [
@@ -65,7 +66,7 @@ def bounds_chart(study: FigureStudy) -> ChartArtifact:
         f"{b.endpoint} between {b.low:g}% and {b.high:g}%"
         + (f" from {b.start:g}" if b.start is not None else " from the origin")
         + (f" to {b.end:g} {b.time_unit}" if b.end is not None else " onwards")
-        for b in time_bounds(study)
+        for b in results.bounds
     )
     return ChartArtifact(
         name="fig_bounds",

@@ -10,6 +10,7 @@ from pathlib import Path
 from ..artifact import Artifacts, ChartArtifact, DataFile, literal_text
 from ..datafile import FAST_SAFE_LOADER
 from .load import load_figures
+from .results import FigureResults
 
 __all__ = ["MODEL", "build_figure_artifacts", "is_figure_study"]
 
@@ -36,14 +37,15 @@ def build_figure_artifacts(
 ) -> Artifacts:
     from . import FIGURES
 
-    study = load_figures(path)
+    results = FigureResults(load_figures(path))
+    study = results.study
     charts = {}
     for build in FIGURES.charts:
-        chart = build(study)
+        chart = build(results)
         charts[chart.name] = chart
         if on_chart is not None:
             on_chart(chart)
-    tables = {t.name: t for t in (build(study) for build in FIGURES.tables)}
+    tables = {t.name: t for t in (build(results) for build in FIGURES.tables)}
     assert FIGURES.values is not None
     citation: dict[str, object] = {}
     if study.citation is not None:
@@ -61,7 +63,7 @@ def build_figure_artifacts(
         charts=charts,
         # Every value of this model is text from the study file or built from its numbers:
         # pasted into a page's Markdown, it shows as typed, never as markup.
-        values={k: literal_text(v) for k, v in FIGURES.values(study).items()},
+        values={k: literal_text(v) for k, v in FIGURES.values(results).items()},
         data_files={
             "study.yaml": DataFile(
                 path, "the study's reported figures, each with its source sentence"

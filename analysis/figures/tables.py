@@ -6,9 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..artifact import Table
-from .allowed import death_counts, se_allowances, time_bounds
-from .checks import check_figures
-from .schema import FigureStudy
+from .results import FigureResults
 from .values import printed_text
 
 __all__ = [
@@ -64,7 +62,8 @@ def _table(
     )
 
 
-def figures_table(study: FigureStudy) -> Table:
+def figures_table(results: FigureResults) -> Table:
+    study = results.study
     rows: list[dict[str, object]] = [
         {
             "Figure": f.label or f.name,
@@ -84,7 +83,7 @@ def figures_table(study: FigureStudy) -> Table:
     )
 
 
-def checks_table(study: FigureStudy) -> Table:
+def checks_table(results: FigureResults) -> Table:
     rows: list[dict[str, object]] = [
         {
             "Check": c.check,
@@ -92,7 +91,7 @@ def checks_table(study: FigureStudy) -> Table:
             "Outcome": c.outcome,
             "Detail": c.detail,
         }
-        for c in check_figures(study)
+        for c in results.checks
     ]
     return _table(
         "fig_checks",
@@ -109,7 +108,7 @@ def _when(value: float | None, unit: str, *, start: bool) -> str:
     return f"{value:g} {unit}"
 
 
-def bounds_table(study: FigureStudy) -> Table:
+def bounds_table(results: FigureResults) -> Table:
     rows: list[dict[str, object]] = [
         {
             "Endpoint": b.endpoint,
@@ -119,7 +118,7 @@ def bounds_table(study: FigureStudy) -> Table:
             "Highest (%)": f"{b.high:g}",
             "Fixed by": ", ".join(b.figures),
         }
-        for b in time_bounds(study)
+        for b in results.bounds
     ]
     return _table(
         "fig_bounds",
@@ -130,7 +129,7 @@ def bounds_table(study: FigureStudy) -> Table:
     )
 
 
-def allowed_se_table(study: FigureStudy) -> Table:
+def allowed_se_table(results: FigureResults) -> Table:
     rows: list[dict[str, object]] = [
         {
             "Figure": a.figure,
@@ -140,7 +139,7 @@ def allowed_se_table(study: FigureStudy) -> Table:
             "No-censoring floor (points)": "—" if a.floor is None else f"{a.floor:.2f}",
             "Binomial-equivalent n": f"{a.binomial_n:.0f}",
         }
-        for a in se_allowances(study)
+        for a in results.se_allowances
     ]
     return _table(
         "fig_allowed_se",
@@ -158,7 +157,7 @@ def allowed_se_table(study: FigureStudy) -> Table:
     )
 
 
-def death_counts_table(study: FigureStudy) -> Table:
+def death_counts_table(results: FigureResults) -> Table:
     rows: list[dict[str, object]] = [
         {
             "Figure": d.figure,
@@ -168,7 +167,7 @@ def death_counts_table(study: FigureStudy) -> Table:
             "Result": d.outcome,
             "What the search found": d.finding,
         }
-        for d in death_counts(study)
+        for d in results.death_counts
     ]
     return _table(
         "fig_death_counts",

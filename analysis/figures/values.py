@@ -5,8 +5,8 @@ Names come from the figures' own names, so pages of any study place them the sam
 from __future__ import annotations
 
 from ..datafile import decimals_of
-from .allowed import NOT_RECONSTRUCTED, DeathCount, death_counts, se_allowances, time_bounds
-from .checks import check_figures
+from .allowed import NOT_RECONSTRUCTED, DeathCount
+from .results import FigureResults
 from .schema import Count, Figure, FigureStudy, Median, Proportion, PValue, Ratio, Survival
 
 __all__ = ["check_key", "figure_text", "figures_values", "printed_text"]
@@ -81,7 +81,8 @@ def check_key(check: str) -> str:
     }[check]
 
 
-def figures_values(study: FigureStudy) -> dict[str, str]:
+def figures_values(results: FigureResults) -> dict[str, str]:
+    study = results.study
     values: dict[str, str] = {}
     for figure in study.figures:
         values[f"fig.{figure.name}"] = figure_text(figure)
@@ -97,18 +98,18 @@ def figures_values(study: FigureStudy) -> dict[str, str]:
                 values[f"fig.{figure.name}.test"] = figure.test
             if figure.applies_to:
                 values[f"fig.{figure.name}.applies_to"] = "; ".join(figure.applies_to)
-    checks = check_figures(study)
+    checks = results.checks
     for check in checks:
         key = f"fig.check.{check.figures[0]}.{check_key(check.check)}"
         values[key] = check.outcome
         values[f"{key}.detail"] = check.detail
-    for a in se_allowances(study):
+    for a in results.se_allowances:
         values[f"fig.allowed.{a.figure}.se"] = f"{a.se:.2f}"
         values[f"fig.allowed.{a.figure}.binomial_n"] = f"{a.binomial_n:.0f}"
         if a.floor is not None:
             values[f"fig.allowed.{a.figure}.floor"] = f"{a.floor:.2f}"
     found: dict[str, list[DeathCount]] = {}
-    for d in death_counts(study):
+    for d in results.death_counts:
         found.setdefault(d.figure, []).append(d)
     for name, readings in found.items():  # each reading named when the SE has more than one
         values[f"fig.allowed.{name}.counts"] = (
@@ -118,7 +119,7 @@ def figures_values(study: FigureStudy) -> dict[str, str]:
         )
     values["fig.allowed.not_reconstructed"] = NOT_RECONSTRUCTED
     values["fig.checks.total"] = str(len(checks))
-    values["fig.bounds.total"] = str(len(time_bounds(study)))
+    values["fig.bounds.total"] = str(len(results.bounds))
     if study.citation is not None:
         c = study.citation
         values["fig.citation.title"] = c.title
