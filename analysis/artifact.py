@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-if TYPE_CHECKING:  # a chart's drawing is made, and altair imported, by the domain's charts
+if TYPE_CHECKING:  # annotations only: a domain's chart and table modules import them
     import altair as alt
     import pandas as pd
 

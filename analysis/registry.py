@@ -172,13 +172,13 @@ class Inputs:
         def text(path: Path | None) -> str | None:
             return path.read_text(encoding="utf-8") if path is not None else None
 
-        study: object = (
-            numbers_and_rules(self.study, leave_out=CHARTS_LEAVE_OUT)
-            if charts
-            else numbers_and_rules(self.study)
-            if domain.name in PROSE_BLIND
-            else text(self.study_file)
-        )
+        study: object
+        if charts:
+            study = numbers_and_rules(self.study, leave_out=CHARTS_LEAVE_OUT)
+        elif domain.name in PROSE_BLIND:
+            study = numbers_and_rules(self.study)
+        else:
+            study = text(self.study_file)
         if domain.name == STUDY.name:
             return {"study": study}
         if domain.name == CONTEXT.name:
