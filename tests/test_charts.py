@@ -108,7 +108,8 @@ def test_charts_are_handed_on_as_soon_as_they_are_built_before_their_domains_tab
     monkeypatch,
 ) -> None:
     """Each domain's charts go to drawing as each is built, before that domain's tables are
-    computed (each domain is one step of the cache: its charts, then its tables)."""
+    computed (each domain's charts are one step of the cache, then its tables and values
+    another)."""
     from analysis import registry as module
 
     seen: list[tuple[str, str]] = []
@@ -132,7 +133,8 @@ def test_charts_are_handed_on_as_soon_as_they_are_built_before_their_domains_tab
     noted = tuple(
         replace(
             d,
-            charts=tuple(noting_chart(d.name, b) for b in d.charts),
+            charts=tuple(noting_chart(d.name, b) for b in d.chart_builders()),
+            charts_from="",
             tables=tuple(noting_table(d.name, b) for b in d.tables),
         )
         for d in module.DOMAINS
@@ -143,6 +145,7 @@ def test_charts_are_handed_on_as_soon_as_they_are_built_before_their_domains_tab
     )
     assert [name for kind, name in seen if kind == "chart"] == list(built.charts)
     assert built.charts, "no chart was built"
+    assert set(domain_of) == set(built.charts), "a chart was built without its builder noted"
     for chart, domain in domain_of.items():
         handed = seen.index(("chart", chart))
         first_table = seen.index(("table", domain)) if ("table", domain) in seen else len(seen)

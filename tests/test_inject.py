@@ -6,7 +6,6 @@ import pytest
 
 from analysis.errors import PlaceholderError, UnknownArtifactError
 from analysis.mkdocs_side.artifacts.inject import (
-    hold_pictures,
     inject,
     restore_blocks,
     restore_pictures,
@@ -74,29 +73,55 @@ def test_blocks_work_indented_inside_admonitions() -> None:
     assert "{{" not in md
 
 
-PAGE = (
-    '<p>Before</p><figure><svg role="img" aria-label="Flow"><g><text>80 infants</text>'
-    "<text><tspan>39 &amp; more</tspan></text></g></svg></figure>"
-    '<figure><svg viewBox="0 0 1 1"><path d="M0 0"/></svg></figure><p>After</p>'
+CHART = (
+    '<figure><svg role="img" aria-label="Flow"><g><text>80 infants</text>'
+    "<text><tspan>39 &amp; more</tspan></text></g></svg>"
+    '<svg viewBox="0 0 1 1"><path d="M0 0"/></svg></figure>'
 )
+DRAWN = Bundle(blocks={"chart:flow": CHART}, values={})
 
 
-def test_held_pictures_leave_their_text_and_come_back_byte_for_byte() -> None:
-    held_page, held = hold_pictures(PAGE)
+def _held(page_markdown: str) -> tuple[str, str, dict[str, str]]:
+    """The page rendered with its blocks restored, and restored with the drawings held."""
+    md, stash = inject(page_markdown, DRAWN)
+    rendered = "\n".join(f"<p>{line}</p>" if line.strip() else "" for line in md.splitlines())
+    held: dict[str, str] = {}
+    whole = restore_blocks(rendered, stash, root="../")
+    return whole, restore_blocks(rendered, stash, root="../", held=held), held
+
+
+def test_held_drawings_leave_their_text_and_come_back_byte_for_byte() -> None:
+    whole, held_page, held = _held("Before\n\n{{ chart flow }}\n\nAfter\n")
+    assert "<svg" in whole
     assert "<svg" not in held_page
     assert "<path" not in held_page
     # What the search plugin reads: the same text, in the same place, without the markup.
-    assert "<p>Before</p><figure><!--STUDYPICTURE0000-->80 infants39 &amp; more" in held_page
+    assert "<figure><!--STUDYPICTURE0000-->80 infants39 &amp; more<!--/STUDYPICTURE0000-->" in (
+        held_page
+    )
     assert len(held) == 2
-    assert restore_pictures(held_page, held) == PAGE
+    assert restore_pictures(held_page, held) == whole
     assert restore_pictures("<p>no pictures</p>", {}) == "<p>no pictures</p>"
 
 
+def test_only_the_blocks_own_drawings_are_held_never_the_pages() -> None:
+    """An SVG written in the page (or the start of one in a comment) stays as it is: the
+    page's headings and text around it are not swallowed into a held drawing."""
+    page = "<!-- an <svg element -->\n\n## Results\n\n<svg><text>own</text></svg>\n\n{{ chart flow }}\n"
+    whole, held_page, held = _held(page)
+    assert "<!-- an <svg element -->" in held_page
+    assert "<svg><text>own</text></svg>" in held_page
+    assert "## Results" in held_page
+    assert len(held) == 2
+    assert restore_pictures(held_page, held) == whole
+
+
 def test_a_page_that_already_holds_the_mark_is_refused() -> None:
+    md, stash = inject("<p>STUDYPICTURE0000</p>\n\n{{ chart flow }}\n", DRAWN)
     with pytest.raises(
         PlaceholderError, match=r"docs/x\.md: the page contains the text 'STUDYPICTURE'"
     ):
-        hold_pictures("<p>STUDYPICTURE0000</p>" + PAGE, where="docs/x.md")
+        restore_blocks(md, stash, root="", where="docs/x.md", held={})
 
 
 @pytest.mark.parametrize(
@@ -110,8 +135,26 @@ def test_a_page_that_already_holds_the_mark_is_refused() -> None:
         ),  # start after end
     ],
 )
-def test_a_picture_lost_copied_or_out_of_order_in_the_written_page_fails(damage: object) -> None:
-    held_page, held = hold_pictures(PAGE)
+def test_a_drawing_lost_copied_or_out_of_order_in_the_written_page_fails(damage: object) -> None:
+    _, held_page, held = _held("{{ chart flow }}\n")
     assert callable(damage)
     with pytest.raises(PlaceholderError, match=r"docs/x\.md: a chart's drawing \(STUDYPICTURE"):
         restore_pictures(damage(held_page), held, where="docs/x.md")
+
+
+def test_drawings_held_for_a_page_by_a_build_that_failed_are_not_put_into_the_next() -> None:
+    """Under serve the plugin outlives a build that stops between a page's content and its
+    writing: the next build of that page, with no chart on it now, is written as rendered."""
+    from types import SimpleNamespace
+
+    import properdocs.__main__  # noqa: F401 - first: it makes `mkdocs` the engine's own package
+
+    from analysis.mkdocs_side.artifacts.plugin import ArtifactsPlugin
+
+    plugin = ArtifactsPlugin()
+    page = SimpleNamespace(file=SimpleNamespace(src_uri="results.md"), url="results/")
+    plugin._pictures_held["results.md"] = {"STUDYPICTURE0000": "<svg></svg>"}  # left over
+    html = plugin.on_page_content("<p>No chart now</p>", page=page, config=None, files=None)  # type: ignore[arg-type]
+    assert html == "<p>No chart now</p>"
+    written = plugin.on_post_page("<html><p>No chart now</p></html>", page=page, config=None)  # type: ignore[arg-type]
+    assert written == "<html><p>No chart now</p></html>"

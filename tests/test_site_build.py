@@ -74,6 +74,40 @@ def test_no_placeholder_or_token_is_left_anywhere(built_site: Path) -> None:
     assert "STUDYPICTURE" not in index
 
 
+@pytest.mark.parametrize("page", ["survival/index.html", "checks/index.html"])
+def test_the_search_plugin_reads_the_same_text_with_the_charts_drawings_held(
+    built_site: Path, page: str
+) -> None:
+    """The drawings are held from the other plugins as their text alone: Material's own search
+    parser finds the same sections with the same text either way, and the held page comes
+    back byte for byte."""
+    from material.plugins.search.plugin import Parser
+
+    from analysis.mkdocs_side.artifacts.inject import Stash, restore_blocks, restore_pictures
+
+    written = (built_site / page).read_text(encoding="utf-8")
+    article = written[written.index("<article") : written.index("</article>")]
+    figures = re.findall(r'<figure class="study-chart".*?</figure>', article, re.DOTALL)
+    assert figures, f"{page}: no chart"
+    stash = Stash({f"STUDYBLOCK{i:04d}": figure for i, figure in enumerate(figures)})
+    with_tokens = article
+    for token, figure in stash.blocks.items():
+        with_tokens = with_tokens.replace(figure, token, 1)
+    held: dict[str, str] = {}
+    held_article = restore_blocks(with_tokens, stash, root="", held=held)
+    assert len(held) >= len(figures)
+    assert held_article.count("<svg") == article.count("<svg") - len(held)  # the page's icons stay
+
+    def sections(html: str) -> list[tuple[str, str, str]]:
+        parser = Parser()
+        parser.feed(html)
+        parser.close()
+        return [(repr(s), "".join(s.title), "".join(s.text)) for s in parser.data]
+
+    assert sections(held_article) == sections(article)
+    assert restore_pictures(held_article, held) == article
+
+
 def test_the_home_page_shows_the_key_numbers_and_links_doi_and_pubmed(built_site: Path) -> None:
     html = (built_site / "index.html").read_text(encoding="utf-8")
     for needle in ("39 of 80 (48.8%)", "40.5% (15/37)", "25.6% ± 6.9%", "13.4–39.7%", "P = 0.01"):

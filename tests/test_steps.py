@@ -462,3 +462,22 @@ def test_a_patient_file_is_read_by_its_name_as_well_as_its_text(tmp_path: Path) 
     assert a.reads(domain) != b.reads(domain)
     assert a._patients_read() != b._patients_read()
     assert Inputs().reads(domain) != a.reads(domain)
+
+
+def test_the_specs_a_cached_chart_keeps_are_what_the_charts_own_code_makes() -> None:
+    """The charts step files each chart with its specs, kept by the drawing code
+    (``render/blocks.py``, outside the step's key) as it asks for the drawings: they must be
+    exactly what the chart's own code (``ChartArtifact.spec_of``, inside the key) gives, so an
+    edit of the drawing code can never leave a stale spec in the cache."""
+    from analysis.registry import build_artifacts
+    from analysis.render.blocks import validated_spec
+
+    charts = build_artifacts(Inputs(cohorts=COHORTS)).charts
+    assert charts
+    for chart in charts.values():
+        for layout in chart.layouts:
+            chart.specs[layout] = validated_spec(chart, layout)  # as ChartDrawings.add keeps it
+            assert chart.specs[layout] == chart.spec_of(layout), (chart.name, layout)
+        kept = pickle.loads(pickle.dumps(chart))
+        assert kept.chart is None  # specs only: altair is not needed to read it back
+        assert kept.layouts == chart.layouts

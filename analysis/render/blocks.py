@@ -33,6 +33,7 @@ __all__ = [
     "render_bundle",
     "svg_for",
     "table_html",
+    "validated_spec",
     "vegalite_version",
 ]
 
@@ -144,7 +145,7 @@ def _check_finite(chart: ChartArtifact) -> None:
             raise ChartError(msg)
 
 
-def _spec(chart: ChartArtifact, layout: str = "wide") -> dict[str, Any]:
+def validated_spec(chart: ChartArtifact, layout: str = "wide") -> dict[str, Any]:
     """The layout's validated spec. A chart from the step cache has none of its altair charts
     left, only their specs, each validated when it was made (:meth:`ChartDrawings.add`)."""
     if chart.drawing(layout) is None:
@@ -214,7 +215,7 @@ def inline_svg(svg: str) -> str:
 def svg_for(chart: ChartArtifact) -> str:
     """Build-time SVG of a chart, labelled for assistive technology."""
     _check_finite(chart)
-    spec = _spec(chart)
+    spec = validated_spec(chart)
     return _labelled(chart, draw.svg(spec, vegalite_version(spec.get("$schema", ""))))
 
 
@@ -359,7 +360,7 @@ class ChartDrawings:
         keys: dict[str, str] = {}
         missed: dict[str, str] = {}  # drawn now, to be filed once drawn
         for layout in chart.layouts:
-            spec = chart.specs.get(layout) or _spec(chart, layout)
+            spec = chart.specs.get(layout) or validated_spec(chart, layout)
             specs[layout] = chart.specs[layout] = spec
             version = vegalite_version(specs["wide"].get("$schema", ""))
             cached = None

@@ -8,9 +8,9 @@ Syntax (outside code blocks and inline code)::
 
 Tables and charts become opaque tokens in the Markdown, so the Markdown processor never sees
 their HTML; :func:`restore_blocks` puts the HTML back into the rendered page. A chart's drawings
-(its SVGs) are held back again while the other plugins read the page, leaving only their text
-(:func:`hold_pictures`): the search plugin indexes the same text without parsing their markup.
-They go back into the written page (:func:`restore_pictures`).
+(its SVGs) can be held back while the other plugins read the page, leaving only their text
+(``restore_blocks(held=…)``): the search plugin indexes the same text without parsing their
+markup. They go back into the written page (:func:`restore_pictures`).
 """
 
 from __future__ import annotations
@@ -25,7 +25,6 @@ __all__ = [
     "KINDS",
     "PlaceholderError",
     "Stash",
-    "hold_pictures",
     "inject",
     "restore_blocks",
     "restore_pictures",
@@ -142,17 +141,42 @@ def inject(markdown: str, bundle: Bundle, *, where: str = "page") -> tuple[str, 
     return "".join(out), stash
 
 
-def restore_blocks(html: str, stash: Stash, *, root: str, where: str = "page") -> str:
+def restore_blocks(
+    html: str,
+    stash: Stash,
+    *,
+    root: str,
+    where: str = "page",
+    held: dict[str, str] | None = None,
+) -> str:
     """Put stashed blocks back into rendered HTML; ``root`` is the page's path to the site root
-    (e.g. ``"../"``), used for download links."""
+    (e.g. ``"../"``), used for download links.
+
+    With ``held`` (a dict to fill), each inline SVG of a block (a chart's drawing) goes in as
+    its text alone, between two HTML comments that name it, and the SVG is put in ``held``
+    under that name, to go back with :func:`restore_pictures`: what a reader of the page's text
+    sees (the search plugin) is the same, without the markup. Only the blocks' own drawings are
+    held, never anything of the page's; a page that already holds such a comment is refused.
+    """
+    if held is not None and _PICTURE_MARK in html:
+        msg = f"{where}: the page contains the text {_PICTURE_MARK!r}, kept for the site's own use"
+        raise PlaceholderError(msg)
     seen: set[str] = set()
+
+    def hold(match: re.Match[str]) -> str:
+        assert held is not None
+        token = _PICTURE_TOKEN.format(len(held))
+        held[token] = match.group(0)
+        text = "".join(_TEXT.findall(match.group(0)))
+        return f"<!--{token}-->{text}<!--/{token}-->"
 
     def put_back(match: re.Match[str]) -> str:
         token = match.group(1)
         if token not in stash.blocks:
             return match.group(0)
         seen.add(token)
-        return stash.blocks[token].replace(ROOT_TOKEN, root)
+        block = stash.blocks[token].replace(ROOT_TOKEN, root)
+        return block if held is None else _PICTURE.sub(hold, block)
 
     result = _TOKEN_RE.sub(put_back, html)
     lost = sorted(set(stash.blocks) - seen)
@@ -162,27 +186,8 @@ def restore_blocks(html: str, stash: Stash, *, root: str, where: str = "page") -
     return result
 
 
-def hold_pictures(html: str, *, where: str = "page") -> tuple[str, dict[str, str]]:
-    """``html`` with each inline SVG replaced by its text alone, between two HTML comments that
-    name it, and the SVGs by name (to put back with :func:`restore_pictures`). What a reader of
-    the page's text sees (the search plugin) is the same: the SVG's text, without the markup. A
-    page that already holds such a comment is refused: it could not be told from these."""
-    if _PICTURE_MARK in html:
-        msg = f"{where}: the page contains the text {_PICTURE_MARK!r}, kept for the site's own use"
-        raise PlaceholderError(msg)
-    held: dict[str, str] = {}
-
-    def hold(match: re.Match[str]) -> str:
-        token = _PICTURE_TOKEN.format(len(held))
-        held[token] = match.group(0)
-        text = "".join(_TEXT.findall(match.group(0)))
-        return f"<!--{token}-->{text}<!--/{token}-->"
-
-    return _PICTURE.sub(hold, html), held
-
-
 def restore_pictures(html: str, held: dict[str, str], *, where: str = "page") -> str:
-    """Put the SVGs held by :func:`hold_pictures` back, each where its text is (once)."""
+    """Put the SVGs held by :func:`restore_blocks` back, each where its text is (once)."""
     for token, svg in held.items():
         start, end = f"<!--{token}-->", f"<!--/{token}-->"
         found = html.count(start), html.count(end)

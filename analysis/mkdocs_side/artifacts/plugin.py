@@ -32,7 +32,7 @@ from ...publish.edition import published_address
 from ...wire.bundle import Bundle
 from ...wire.digest import PACKAGE_DIR
 from .config import ArtifactsConfig
-from .inject import Stash, hold_pictures, inject, restore_blocks, restore_pictures
+from .inject import Stash, inject, restore_blocks, restore_pictures
 from .jobs import BundleJob, RuntimeJob, start_bundle
 from .previews import first_chart, preview_png
 from .serve import ServeSession
@@ -144,21 +144,24 @@ class ArtifactsPlugin(BasePlugin[ArtifactsConfig]):  # type: ignore[no-untyped-c
             self.study_file,
             self.patients_file,
         )
+        self._stashes, self._pictures_held = {}, {}  # nothing of a build that failed
         early, self._early = self._early, None
-        self._job = (
-            start_bundle(
-                cache,
-                study_file=study,
-                patients_file=patients,
-                spawn=serve.spawn,
-                running=serve.running_bundle() or early,
-                pictures_last=True,
+        try:
+            self._job = (
+                start_bundle(
+                    cache,
+                    study_file=study,
+                    patients_file=patients,
+                    spawn=serve.spawn,
+                    running=serve.running_bundle() or early,
+                    pictures_last=True,
+                )
+                if serve
+                else start_bundle(cache, study_file=study, patients_file=patients, running=early)
             )
-            if serve
-            else start_bundle(cache, study_file=study, patients_file=patients, running=early)
-        )
-        if early is not None and early is not self._job:  # its inputs changed meanwhile
-            early.end()
+        finally:
+            if early is not None and early is not self._job:  # its inputs changed meanwhile
+                early.end()
         if serve is not None:
             serve.started(self._job)
         self._bundle = None
@@ -221,23 +224,23 @@ class ArtifactsPlugin(BasePlugin[ArtifactsConfig]):  # type: ignore[no-untyped-c
     def on_page_content(
         self, html: str, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
+        self._pictures_held.pop(page.file.src_uri, None)  # none left from a failed build
         stash = self._stashes.pop(page.file.src_uri, None)
         if stash is None or not stash.blocks:
             return html
         root = (get_relative_url(".", page.url) or ".").rstrip("/") + "/"
+        where = f"docs/{page.file.src_uri}"
+        held: dict[str, str] = {}
         try:
-            html = restore_blocks(html, stash, root=root, where=f"docs/{page.file.src_uri}")
+            chart = first_chart(restore_blocks(html, stash, root=root, where=where))
+            # The charts' drawings stay out of what the other plugins read (the search plugin
+            # would parse every SVG's markup, though it indexes only their text): on_post_page.
+            html = restore_blocks(html, stash, root=root, where=where, held=held)
         except AnalysisError as exc:
             raise PluginError(str(exc)) from None
-        chart = first_chart(html)
         if chart is not None:  # the page's first chart previews it when a link is shared
             self._previews[page.file.src_uri] = chart
-        try:
-            html, self._pictures_held[page.file.src_uri] = hold_pictures(
-                html, where=f"docs/{page.file.src_uri}"
-            )
-        except AnalysisError as exc:
-            raise PluginError(str(exc)) from None
+        self._pictures_held[page.file.src_uri] = held
         return html
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
