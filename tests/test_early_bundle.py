@@ -11,6 +11,7 @@ import properdocs.__main__  # noqa: F401 - first: it makes `mkdocs` the engine's
 import pytest
 from properdocs.config import load_config
 
+from analysis.mkdocs_side.artifacts.jobs import BundleJob
 from analysis.mkdocs_side.artifacts.plugin import ArtifactsPlugin
 from testsupport.project import STUDY_FILE, copy_site_sources
 
@@ -42,6 +43,16 @@ def _started(project: Path) -> tuple[Any, ArtifactsPlugin]:
     return config, plugin
 
 
+def _started_ahead(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> tuple[Path, Any, ArtifactsPlugin, BundleJob]:
+    """A project whose config the engine has read, and the job its plugin started then."""
+    project = _project(tmp_path, monkeypatch)
+    config, plugin = _started(project)
+    assert plugin._early is not None, "no bundle was started as the config was read"
+    return project, config, plugin, plugin._early
+
+
 def _build_starts(config: Any, plugin: ArtifactsPlugin) -> None:
     """The build's first hooks, as the engine runs them: the edition (the citation plugin's
     ``on_config``), then the analysis plugin's; the Vega runtime it asks for is waited for."""
@@ -56,10 +67,7 @@ def _build_starts(config: Any, plugin: ArtifactsPlugin) -> None:
 def test_the_job_started_with_the_config_is_the_builds_when_nothing_changed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    project = _project(tmp_path, monkeypatch)
-    config, plugin = _started(project)
-    early = plugin._early
-    assert early is not None, "no bundle was started as the config was read"
+    _, config, plugin, early = _started_ahead(tmp_path, monkeypatch)
     assert not early.cached  # an empty cache: a child computes it
     _build_starts(config, plugin)
     assert plugin._job is early
@@ -71,10 +79,7 @@ def test_the_job_started_with_the_config_is_the_builds_when_nothing_changed(
 def test_a_job_started_for_inputs_edited_before_the_build_starts_is_stopped(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    project = _project(tmp_path, monkeypatch)
-    config, plugin = _started(project)
-    early = plugin._early
-    assert early is not None
+    project, config, plugin, early = _started_ahead(tmp_path, monkeypatch)
     study = project / "study.yaml"
     study.write_text(study.read_text("utf-8").replace(PROSE_BEFORE, PROSE_AFTER), "utf-8")
     _build_starts(config, plugin)
@@ -89,10 +94,7 @@ def test_a_job_started_for_inputs_edited_before_the_build_starts_is_stopped(
 def test_a_config_read_again_stops_the_job_started_with_the_first_reading(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    project = _project(tmp_path, monkeypatch)
-    _, plugin = _started(project)
-    first = plugin._early
-    assert first is not None
+    project, _, plugin, first = _started_ahead(tmp_path, monkeypatch)
     # The engine keeps a plugin with on_startup across readings of the config (serve does so).
     errors, _ = plugin.load_config(
         {"study": "study.yaml"}, config_file_path=str(project / "mkdocs.yml")
@@ -109,10 +111,8 @@ def test_a_config_read_again_stops_the_job_started_with_the_first_reading(
 def test_no_job_is_started_ahead_on_a_rebuild_under_serve(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    project = _project(tmp_path, monkeypatch)
-    _, plugin = _started(project)
-    assert plugin._early is not None
-    plugin._early.end()
+    project, _, plugin, early = _started_ahead(tmp_path, monkeypatch)
+    early.end()
     plugin._early = None
     plugin._serving = True  # as on_startup(command="serve") leaves it
     errors, _ = plugin.load_config(

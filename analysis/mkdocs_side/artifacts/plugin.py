@@ -232,7 +232,8 @@ class ArtifactsPlugin(BasePlugin[ArtifactsConfig]):  # type: ignore[no-untyped-c
         where = f"docs/{page.file.src_uri}"
         held: dict[str, str] = {}
         try:
-            chart = first_chart(restore_blocks(html, stash, root=root, where=where))
+            # The blocks in the page's order: the first chart among them is the page's first.
+            chart = first_chart("".join(stash.blocks.values()))
             # The charts' drawings stay out of what the other plugins read (the search plugin
             # would parse every SVG's markup, though it indexes only their text): on_post_page.
             html = restore_blocks(html, stash, root=root, where=where, held=held)
