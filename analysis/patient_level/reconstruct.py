@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -398,7 +399,9 @@ def reconstruct(
     Raises
     ------
     ReconstructionError
-        If the study's numbers do not fit the construction, or too few candidates pass.
+        If the study's numbers do not fit the construction, or too few candidates pass: as
+        soon as the candidates drawn show that the ``max_candidates`` allowed cannot give
+        ``cohorts`` (:func:`_out_of_reach`), naming the number or rule met least often.
     """
     a = assumptions or Assumptions()
     tg = _targets(study, a)
@@ -408,27 +411,77 @@ def reconstruct(
     batch = batch or (4000 if a.p_filter else cohorts + cohorts // 4 + 16)
     kept: list[Ensemble] = []
     accepted = tried = 0
+    met = _Met()
     while accepted < cohorts:
-        if tried >= max_candidates:
-            msg = (
-                f"only {accepted} of {cohorts} cohorts accepted after {tried} candidates; "
-                "the assumptions may not allow the published numbers"
-            )
-            raise ReconstructionError(msg)
+        if tried >= max_candidates or (
+            tried and _out_of_reach(accepted, tried, cohorts, max_candidates)
+        ):
+            raise ReconstructionError(met.refusal(accepted, cohorts, tried, max_candidates))
         candidates = _candidates(tg, a, rng, batch)
         ok = np.ones(batch, bool)
         if a.p_filter:  # the cheap test first: most candidates fail it
             ok = _p_passes(candidates, rules)
+            met.count("the univariate log-rank P filter of this scenario", ok)
         rows = np.flatnonzero(ok)
         subset = candidates.take(rows)
-        passed = check(measure(subset, study), rules).all(axis=1).to_numpy()
-        passed &= rule_checks(subset, bounds=tg.bounds, rules=clinical).all(axis=1).to_numpy()
+        published = check(measure(subset, study), rules)
+        clinical_ok = rule_checks(subset, bounds=tg.bounds, rules=clinical)
+        for rule in rules:
+            what = f"'{rule.label}' (published {rule.published}, {rule.precision})"
+            met.count(what, published[rule.measure])
+        for clinical_rule in clinical:
+            what = f"the rule '{clinical_rule.name}' ({clinical_rule.text})"
+            met.count(what, clinical_ok[clinical_rule.name])
+        passed = published.all(axis=1).to_numpy() & clinical_ok.all(axis=1).to_numpy()
         ok[rows] = passed
         index = np.flatnonzero(ok)[: cohorts - accepted]
         tried += batch if accepted + ok.sum() < cohorts else int(index[-1]) + 1
         kept.append(candidates.take(index))
         accepted += len(index)
     return Reconstruction(concat_ensembles(kept), tried, seed, a)
+
+
+# How sure the sampling must be that the candidates it may still draw cannot give the cohorts
+# it lacks before it refuses: the upper limit of a one-sided binomial interval for the share of
+# candidates accepted, at this doubt, is checked after every batch.
+OUT_OF_REACH_DOUBT = 1e-9
+
+
+def _out_of_reach(accepted: int, tried: int, cohorts: int, max_candidates: int) -> bool:
+    """Whether, even at the highest acceptance rate the candidates tried so far allow (one-sided
+    Clopper–Pearson limit, :data:`OUT_OF_REACH_DOUBT`), the candidates still allowed would not
+    give the cohorts still missing: then sampling on would only delay the refusal."""
+    from ..stats.intervals import clopper_pearson
+
+    rate = clopper_pearson(accepted, tried, alpha=2 * OUT_OF_REACH_DOUBT).upper
+    return accepted + rate * (max_candidates - tried) < cohorts
+
+
+class _Met:
+    """How many of the candidates checked met each published number, rule and filter: what a
+    refusal names (the one met least often)."""
+
+    def __init__(self) -> None:
+        self._met: dict[str, list[int]] = {}
+
+    def count(self, what: str, passed: Any) -> None:
+        values = np.asarray(passed, dtype=bool)
+        tally = self._met.setdefault(what, [0, 0])
+        tally[0] += int(values.sum())
+        tally[1] += values.size
+
+    def refusal(self, accepted: int, cohorts: int, tried: int, max_candidates: int) -> str:
+        msg = (
+            f"study.yaml: only {accepted:,} of {cohorts:,} cohorts accepted after {tried:,} candidates; "
+            "even at the highest acceptance rate these allow (one-sided limit, doubt "
+            f"{OUT_OF_REACH_DOUBT:g}), {max_candidates:,} candidates would not give them: the "
+            "assumptions may not allow the published numbers"
+        )
+        checked = {what: tally for what, tally in self._met.items() if tally[1]}
+        if not checked:
+            return msg
+        what, (yes, of) = min(checked.items(), key=lambda item: item[1][0] / item[1][1])
+        return f"{msg}. Met least often: {what}, by {yes:,} of {of:,} candidates checked"
 
 
 def _p_passes(candidates: Ensemble, rules: list[Constraint]) -> np.ndarray:

@@ -11,7 +11,8 @@ median curve.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -20,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from ..datafile import decimals_of
+from ..errors import ReconstructionError
 from ..stats.survival import cox_binary, km_at, logrank
 from ..study.prose import PROSE, numbers_and_rules
 from ..study.schema import CountFigure, ProportionFigure, PValueFigure, Study, SurvivalFigure
@@ -316,6 +318,16 @@ def study_allowed_range(
     )
 
 
+@contextmanager
+def _naming(scenario: Scenario) -> Iterator[None]:
+    """A reconstruction's refusal, said with the scenario it came from (each assumes more)."""
+    try:
+        yield
+    except ReconstructionError as exc:
+        msg = f"scenario '{scenario.key}' ({scenario.label}): {exc}"
+        raise ReconstructionError(msg) from None
+
+
 def analyse(
     study: Study,
     *,
@@ -347,7 +359,8 @@ def analyse(
     # before a later scenario refuses). The loss searches refuse nothing; they come next.
     if patients is None:
         for scenario in SCENARIOS:
-            check_targets(study, scenario.assumptions)
+            with _naming(scenario):
+                check_targets(study, scenario.assumptions)
     searches = loss_searches(study)
     if patients is not None:
         ens = ensemble_from_patients(load_patients(patients), label=data_label(patients))
@@ -355,11 +368,14 @@ def analyse(
     else:
         kwargs = {} if seed is None else {"seed": seed}
         for scenario in SCENARIOS:
-            drawn = (
-                made(scenario)
-                if made is not None
-                else reconstruct(study, cohorts=cohorts, assumptions=scenario.assumptions, **kwargs)
-            )
+            with _naming(scenario):
+                drawn = (
+                    made(scenario)
+                    if made is not None
+                    else reconstruct(
+                        study, cohorts=cohorts, assumptions=scenario.assumptions, **kwargs
+                    )
+                )
             scenarios.append((scenario, drawn))
         rec = scenarios[0][1]
         ens = rec.ensemble
