@@ -18,8 +18,7 @@ from pathlib import Path
 import pytest
 
 from analysis.errors import ReconstructionError
-from analysis.patient_level import reconstruct as reconstruct_module
-from analysis.patient_level.reconstruct import OUT_OF_REACH_DOUBT, reconstruct
+from analysis.patient_level.reconstruct import OUT_OF_REACH_DOUBT, out_of_reach, reconstruct
 from analysis.patient_level.results import analyse
 from analysis.study.load import load_study
 from testsupport.project import PROJECT, STUDY_FILE
@@ -82,21 +81,21 @@ def test_the_bundle_command_refuses_it_with_that_message(tmp_path: Path) -> None
 
 
 @pytest.mark.parametrize(
-    ("accepted", "tried", "out_of_reach"),
+    ("accepted", "tried", "expected"),
     [
         (0, 41_778, True),  # the slip above: nothing accepted in ~42,000
         (0, 20_000, False),  # too few tried to rule out 1 in 2,000
         (1, 400_000, True),  # one in 400,000 cannot make 1,000 in 2,000,000
         (5, 10_000, False),  # 1 in 2,000 is exactly what the budget needs: draw on
-        (600, 1_000_000, False),  # near the end of the budget, but the rate suffices
+        (600, 1_000_000, False),  # halfway through the budget, and the rate suffices
         (999, 1_000_000, False),  # one cohort short, half the budget left
         (999, 1_999_000, True),  # one short, but 1,000 candidates left cannot give it at 1 in 2,000
     ],
 )
 def test_out_of_reach_refuses_only_what_the_candidates_tried_rule_out(
-    accepted: int, tried: int, out_of_reach: bool
+    accepted: int, tried: int, expected: bool
 ) -> None:
-    assert reconstruct_module._out_of_reach(accepted, tried, 1000, BUDGET) is out_of_reach
+    assert out_of_reach(accepted, tried, 1000, BUDGET) is expected
 
 
 def test_no_rate_the_tried_candidates_allow_is_ruled_out() -> None:
@@ -104,8 +103,8 @@ def test_no_rate_the_tried_candidates_allow_is_ruled_out() -> None:
     # expected count of acceptances is checked against its one-sided limit at each batch size.
     rate = 1000 / BUDGET
     for tried in (1_266, 10_000, 100_000, 1_000_000):
-        expected = round(rate * tried)
-        assert not reconstruct_module._out_of_reach(expected, tried, 1000, BUDGET)
+        accepted = round(rate * tried)
+        assert not out_of_reach(accepted, tried, 1000, BUDGET)
     assert OUT_OF_REACH_DOUBT <= 1e-6
 
 

@@ -39,7 +39,7 @@ from .rules import (
 )
 from .scenarios import Assumptions
 
-__all__ = ["Reconstruction", "check_targets", "reconstruct"]
+__all__ = ["Reconstruction", "check_targets", "out_of_reach", "reconstruct"]
 
 DEFAULT_SEED = 20090701  # the paper's publication date
 
@@ -401,7 +401,7 @@ def reconstruct(
     ReconstructionError
         If the study's numbers do not fit the construction, or too few candidates pass: as
         soon as the candidates drawn show that the ``max_candidates`` allowed cannot give
-        ``cohorts`` (:func:`_out_of_reach`), naming the number or rule met least often.
+        ``cohorts`` (:func:`out_of_reach`), naming the number or rule met least often.
     """
     a = assumptions or Assumptions()
     tg = _targets(study, a)
@@ -414,7 +414,7 @@ def reconstruct(
     met = _Met()
     while accepted < cohorts:
         if tried >= max_candidates or (
-            tried and _out_of_reach(accepted, tried, cohorts, max_candidates)
+            tried and out_of_reach(accepted, tried, cohorts, max_candidates)
         ):
             raise ReconstructionError(met.refusal(accepted, cohorts, tried, max_candidates))
         candidates = _candidates(tg, a, rng, batch)
@@ -447,7 +447,7 @@ def reconstruct(
 OUT_OF_REACH_DOUBT = 1e-9
 
 
-def _out_of_reach(accepted: int, tried: int, cohorts: int, max_candidates: int) -> bool:
+def out_of_reach(accepted: int, tried: int, cohorts: int, max_candidates: int) -> bool:
     """Whether, even at the highest acceptance rate the candidates tried so far allow (one-sided
     Clopper–Pearson limit, :data:`OUT_OF_REACH_DOUBT`), the candidates still allowed would not
     give the cohorts still missing: then sampling on would only delay the refusal."""

@@ -320,7 +320,8 @@ def study_allowed_range(
 
 @contextmanager
 def _naming(scenario: Scenario) -> Iterator[None]:
-    """A reconstruction's refusal, said with the scenario it came from (each assumes more)."""
+    """A reconstruction's refusal, said with the scenario it came from: each draws under
+    assumptions of its own, so the same numbers can fit one and not another."""
     try:
         yield
     except ReconstructionError as exc:
