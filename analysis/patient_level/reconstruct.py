@@ -412,6 +412,11 @@ def reconstruct(
     kept: list[Ensemble] = []
     accepted = tried = 0
     met = _Met()
+    # What a refusal would call each published number and rule (said once, counted per batch).
+    published_as = {
+        r.measure: f"'{r.label}' (published {r.published}, {r.precision})" for r in rules
+    }
+    rule_as = {r.name: f"the rule '{r.name}' ({r.text})" for r in clinical}
     while accepted < cohorts:
         if tried >= max_candidates or (
             tried and out_of_reach(accepted, tried, cohorts, max_candidates)
@@ -426,12 +431,10 @@ def reconstruct(
         subset = candidates.take(rows)
         published = check(measure(subset, study), rules)
         clinical_ok = rule_checks(subset, bounds=tg.bounds, rules=clinical)
-        for rule in rules:
-            what = f"'{rule.label}' (published {rule.published}, {rule.precision})"
-            met.count(what, published[rule.measure])
-        for clinical_rule in clinical:
-            what = f"the rule '{clinical_rule.name}' ({clinical_rule.text})"
-            met.count(what, clinical_ok[clinical_rule.name])
+        for measure_name, what in published_as.items():
+            met.count(what, published[measure_name])
+        for rule_name, what in rule_as.items():
+            met.count(what, clinical_ok[rule_name])
         passed = published.all(axis=1).to_numpy() & clinical_ok.all(axis=1).to_numpy()
         ok[rows] = passed
         index = np.flatnonzero(ok)[: cohorts - accepted]
